@@ -1,0 +1,290 @@
+//! `brainprop`: the engine on the command line. Trains any rule headless, prints one CSV row per
+//! epoch, and writes the same charts as the page as SVG.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use brainprop::charts::{self, LineChart, Series};
+    use brainprop::data::{mnist, DataKind};
+    use brainprop::experiment::{DataStore, Experiment, FeedforwardConfig};
+    use brainprop::nn::{Activation, Loss};
+    use brainprop::rule::MetricTable;
+    use clap::{Args, Parser, Subcommand};
+    use indicatif::{ProgressBar, ProgressStyle};
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+    use std::time::Instant;
+
+    #[derive(Parser)]
+    #[command(name = "brainprop", version, about = "Train biologically plausible learning rules headless and compare them with backprop")]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Train one rule; CSV on stdout (one row per epoch), progress on stderr.
+        Train(TrainArgs),
+        /// Measure training throughput (samples/s) of BP 784-500-10, batch 32, natively.
+        Bench(BenchArgs),
+    }
+
+    #[derive(Args)]
+    struct TrainArgs {
+        /// Learning rule: bp
+        #[arg(long, default_value = "bp")]
+        rule: String,
+        /// Data set: mnist, circles, xor, spiral, blobs
+        #[arg(long, default_value = "mnist")]
+        data: String,
+        /// Hidden layer widths, comma-separated ("500,100"); 0 for none
+        #[arg(long)]
+        hidden: Option<String>,
+        #[arg(long)]
+        epochs: Option<u32>,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Learning rate
+        #[arg(long)]
+        lr: Option<f64>,
+        #[arg(long)]
+        batch: Option<usize>,
+        #[arg(long)]
+        momentum: Option<f64>,
+        /// sigmoid, tanh, relu or linear
+        #[arg(long)]
+        activation: Option<String>,
+        /// cross-entropy (softmax outputs) or mse (linear outputs)
+        #[arg(long)]
+        loss: Option<String>,
+        /// A JSON experiment (as in the page's "Copy settings"); flags override it
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Write the loss and accuracy curves to this SVG file
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// The converted MNIST file
+        #[arg(long, default_value = mnist::DEFAULT_PATH)]
+        mnist: PathBuf,
+        /// No progress bar
+        #[arg(long)]
+        quiet: bool,
+    }
+
+    #[derive(Args)]
+    struct BenchArgs {
+        /// Timed repetitions; the median is reported
+        #[arg(long, default_value_t = 5)]
+        repeats: usize,
+        /// Minibatches per repetition
+        #[arg(long, default_value_t = 250)]
+        batches: u32,
+        #[arg(long, default_value = mnist::DEFAULT_PATH)]
+        mnist: PathBuf,
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        let result = match cli.command {
+            Command::Train(args) => train(args),
+            Command::Bench(args) => bench(args),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("brainprop: {message}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, value: &str) -> Result<T, String> {
+        serde_json::from_value(serde_json::Value::String(value.to_string())).map_err(|_| format!("unknown {what} '{value}'"))
+    }
+
+    /// The settings a run starts from: the JSON file if given, else the data set's preset.
+    fn experiment_from(args: &TrainArgs) -> Result<Experiment, String> {
+        let data: DataKind = parse_enum("data set", &args.data)?;
+        let mut experiment: Experiment = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            None => {
+                let mut value = serde_json::to_value(FeedforwardConfig::preset(data)).expect("serialisable");
+                value["rule"] = serde_json::Value::String(args.rule.clone());
+                serde_json::from_value(value).map_err(|_| format!("unknown rule '{}'", args.rule))?
+            }
+        };
+        let c = experiment.feedforward_mut().ok_or("this rule has no network settings")?;
+        c.data = data;
+        if let Some(hidden) = &args.hidden {
+            c.hidden = parse_hidden(hidden)?;
+        }
+        if let Some(v) = args.epochs {
+            c.epochs = v;
+        }
+        if let Some(v) = args.seed {
+            c.seed = v;
+        }
+        if let Some(v) = args.lr {
+            c.lr = v;
+        }
+        if let Some(v) = args.batch {
+            c.batch = v;
+        }
+        if let Some(v) = args.momentum {
+            c.momentum = v;
+        }
+        if let Some(v) = &args.activation {
+            c.activation = parse_enum::<Activation>("activation", v)?;
+        }
+        if let Some(v) = &args.loss {
+            c.loss = parse_enum::<Loss>("loss", if v == "cross-entropy" { "crossentropy" } else { v })?;
+        }
+        Ok(experiment)
+    }
+
+    fn parse_hidden(text: &str) -> Result<Vec<usize>, String> {
+        let widths: Vec<usize> = text
+            .split(',')
+            .map(|w| w.trim().parse::<usize>().map_err(|_| format!("--hidden: '{w}' is not a whole number")))
+            .collect::<Result<_, _>>()?;
+        Ok(if widths == [0] { Vec::new() } else { widths })
+    }
+
+    fn store_for(experiment: &Experiment, path: &Path) -> Result<DataStore, String> {
+        Ok(match experiment.needs() {
+            Some(DataKind::Mnist) => DataStore::with_mnist(mnist::load(path).map_err(|e| e.to_string())?),
+            _ => DataStore::default(),
+        })
+    }
+
+    fn train(args: TrainArgs) -> Result<(), String> {
+        let experiment = experiment_from(&args)?;
+        let store = store_for(&experiment, &args.mnist)?;
+        let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
+        let epochs = experiment.feedforward().map_or(0, |c| c.epochs);
+        let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(epochs as u64) };
+        bar.set_style(ProgressStyle::with_template("{prefix} [{bar:30}] epoch {pos}/{len} {msg} ({elapsed})").expect("template"));
+        bar.set_prefix(experiment.rule_id());
+
+        let mut out = std::io::stdout().lock();
+        let columns = model.metrics().columns.clone();
+        let shown: Vec<&String> = columns.iter().filter(|c| c.as_str() != "samples").collect();
+        let header: Vec<&str> = shown.iter().map(|c| c.as_str()).chain(["samples_per_s"]).collect();
+        writeln!(out, "{}", header.join(",")).map_err(|e| e.to_string())?;
+        let mut rates = vec![f64::NAN];
+        write_row(&mut out, model.metrics(), 0, f64::NAN)?;
+        let mut clock = Instant::now();
+        loop {
+            let outcome = model.step(64).map_err(|e| e.to_string())?;
+            if outcome.new_rows > 0 {
+                let table = model.metrics();
+                let row = table.rows.len() - 1;
+                let samples = table.rows[row][1] - table.rows[row - outcome.new_rows][1];
+                let rate = samples / clock.elapsed().as_secs_f64();
+                rates.push(rate);
+                write_row(&mut out, table, row, rate)?;
+                bar.set_position(table.rows[row][0] as u64);
+                bar.set_message(format!("test acc {:.4}", table.last("test_acc").unwrap_or(f64::NAN)));
+                clock = Instant::now();
+            }
+            if outcome.finished {
+                break;
+            }
+        }
+        bar.finish_and_clear();
+        if let Some(path) = &args.svg {
+            write_curves_svg(model.metrics(), experiment.rule_id(), path)?;
+        }
+        Ok(())
+    }
+
+    fn write_row(out: &mut impl Write, table: &MetricTable, row: usize, rate: f64) -> Result<(), String> {
+        let values: Vec<String> = table.columns
+            .iter()
+            .zip(&table.rows[row])
+            .filter(|(c, _)| c.as_str() != "samples")
+            .map(|(c, v)| if c == "epoch" { format!("{v}") } else { format!("{v:.6}") })
+            .chain([if rate.is_finite() { format!("{rate:.0}") } else { String::new() }])
+            .collect();
+        writeln!(out, "{}", values.join(",")).map_err(|e| e.to_string())
+    }
+
+    /// Loss and accuracy against epoch, side by side, in one SVG.
+    fn write_curves_svg(table: &MetricTable, rule: &str, path: &Path) -> Result<(), String> {
+        let series = |col: &str, name: String, color: usize| Series {
+            name,
+            points: table.column("epoch").unwrap_or_default().into_iter().zip(table.column(col).unwrap_or_default()).collect(),
+            color,
+        };
+        let loss = LineChart {
+            title: "Loss".into(),
+            x_label: "epoch".into(),
+            y_label: "loss".into(),
+            series: vec![series("train_loss", format!("{rule} train"), 0), series("test_loss", format!("{rule} test"), 1)],
+            y_range: None,
+            scale: 1.0,
+        };
+        let acc = LineChart {
+            title: "Accuracy".into(),
+            y_label: "accuracy".into(),
+            series: vec![series("train_acc", format!("{rule} train"), 0), series("test_acc", format!("{rule} test"), 1)],
+            ..loss.clone()
+        };
+        let svg = side_by_side(&[loss, acc], 480, 340)?;
+        std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
+    fn side_by_side(charts: &[LineChart], w: u32, h: u32) -> Result<String, String> {
+        use plotters::prelude::*;
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (w * charts.len() as u32, h)).into_drawing_area();
+            for (area, chart) in root.split_evenly((1, charts.len())).iter().zip(charts) {
+                charts::draw(area, chart)?;
+            }
+        }
+        Ok(out)
+    }
+
+    fn bench(args: BenchArgs) -> Result<(), String> {
+        let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
+        let config = FeedforwardConfig { batch: 32, epochs: 10_000, ..FeedforwardConfig::preset(DataKind::Mnist) };
+        println!("rule,network,batch,samples_per_s_median,samples_per_s_min,samples_per_s_max,repeats");
+        let experiment = Experiment::Bp(config.clone());
+        let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
+        model.step(20).map_err(|e| e.to_string())?; // warm-up
+        let mut rates = Vec::new();
+        for _ in 0..args.repeats {
+            let start = Instant::now();
+            let outcome = model.step(args.batches).map_err(|e| e.to_string())?;
+            rates.push(outcome.samples as f64 / start.elapsed().as_secs_f64());
+        }
+        rates.sort_by(f64::total_cmp);
+        let median = rates[rates.len() / 2];
+        let shape: Vec<String> = config.sizes(784, 10).iter().map(|s| s.to_string()).collect();
+        println!(
+            "{},{},{},{:.0},{:.0},{:.0},{}",
+            experiment.rule_id(),
+            shape.join("-"),
+            config.batch,
+            median,
+            rates[0],
+            rates[rates.len() - 1],
+            args.repeats
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,218 @@
+//! What to run: one configuration type shared by the URL hash, the worker protocol and the CLI.
+//!
+//! `Experiment` is tagged by `rule`, so `{"rule": "bp", "data": "mnist", "hidden": [500]}` is a
+//! complete experiment; missing fields take their defaults. [`Experiment::build`] validates it
+//! and makes the model.
+
+use crate::data::{mnist, toy, DataKind, Split};
+use crate::nn::{Activation, Init, Loss};
+use crate::rng::{rng_for, Stream};
+use crate::rule::Rule;
+use crate::rules;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Settings of every rule that trains a feed-forward network on a classification set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeedforwardConfig {
+    pub data: DataKind,
+    /// Hidden-layer widths; empty for a network with no hidden layer.
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub loss: Loss,
+    /// Learning rate η.
+    pub lr: f64,
+    /// Momentum μ (0 for plain SGD).
+    pub momentum: f64,
+    /// Minibatch size.
+    pub batch: usize,
+    /// Training stops after this many epochs.
+    pub epochs: u32,
+    pub seed: u64,
+    /// Gaussian noise (standard deviation) added to the 2-D toy sets.
+    pub noise: f64,
+    /// Training and test points of a toy set (each).
+    pub points: usize,
+    pub init: Init,
+    /// Multiplies the initial weight range.
+    pub init_scale: f64,
+    /// Scale of the fixed random feedback matrices (FA/DFA), relative to the forward init.
+    pub feedback_scale: f64,
+}
+
+impl Default for FeedforwardConfig {
+    fn default() -> Self {
+        Self {
+            data: DataKind::Circles,
+            hidden: vec![8, 8],
+            activation: Activation::Tanh,
+            loss: Loss::CrossEntropy,
+            lr: 0.1,
+            momentum: 0.0,
+            batch: 10,
+            epochs: 200,
+            seed: 1,
+            noise: 0.05,
+            points: 400,
+            init: Init::Xavier,
+            init_scale: 1.0,
+            feedback_scale: 1.0,
+        }
+    }
+}
+
+/// Limits that the URL hash clamps to and that [`FeedforwardConfig::validate`] enforces.
+pub mod limits {
+    pub const MAX_HIDDEN_LAYERS: usize = 12;
+    pub const MAX_WIDTH: usize = 2048;
+    pub const MAX_BATCH: usize = 1024;
+    pub const MAX_EPOCHS: u32 = 10_000;
+    pub const MAX_LR: f64 = 10.0;
+    pub const MAX_POINTS: usize = 5_000;
+}
+
+impl FeedforwardConfig {
+    /// Checks every value, naming the first one out of range.
+    pub fn validate(&self) -> Result<()> {
+        use limits::*;
+        if self.hidden.len() > MAX_HIDDEN_LAYERS {
+            return Err(Error::invalid("hidden", format!("at most {MAX_HIDDEN_LAYERS} hidden layers, got {}", self.hidden.len())));
+        }
+        if let Some(w) = self.hidden.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
+            return Err(Error::invalid("hidden", format!("layer widths must be 1–{MAX_WIDTH}, got {w}")));
+        }
+        if !(self.lr > 0.0 && self.lr <= MAX_LR) {
+            return Err(Error::invalid("lr", format!("must be in (0, {MAX_LR}], got {}", self.lr)));
+        }
+        if !(0.0..1.0).contains(&self.momentum) {
+            return Err(Error::invalid("momentum", format!("must be in [0, 1), got {}", self.momentum)));
+        }
+        if self.batch == 0 || self.batch > MAX_BATCH {
+            return Err(Error::invalid("batch", format!("must be 1–{MAX_BATCH}, got {}", self.batch)));
+        }
+        if self.epochs == 0 || self.epochs > MAX_EPOCHS {
+            return Err(Error::invalid("epochs", format!("must be 1–{MAX_EPOCHS}, got {}", self.epochs)));
+        }
+        if !(0.0..=1.0).contains(&self.noise) {
+            return Err(Error::invalid("noise", format!("must be in [0, 1], got {}", self.noise)));
+        }
+        if self.points < 10 || self.points > MAX_POINTS {
+            return Err(Error::invalid("points", format!("must be 10–{MAX_POINTS}, got {}", self.points)));
+        }
+        if !(self.init_scale >= 0.0 && self.init_scale <= 10.0) {
+            return Err(Error::invalid("init_scale", format!("must be in [0, 10], got {}", self.init_scale)));
+        }
+        if !(self.feedback_scale > 0.0 && self.feedback_scale <= 100.0) {
+            return Err(Error::invalid("feedback_scale", format!("must be in (0, 100], got {}", self.feedback_scale)));
+        }
+        Ok(())
+    }
+
+    /// The starting settings for a data set: a small tanh net for the 2-D sets, and for MNIST the
+    /// 784-500-10 sigmoid network with softmax–cross-entropy, batch 32, 20 epochs.
+    pub fn preset(data: DataKind) -> Self {
+        match data {
+            DataKind::Mnist => Self {
+                data,
+                hidden: vec![500],
+                activation: Activation::Sigmoid,
+                lr: 1.0,
+                batch: 32,
+                epochs: 20,
+                ..Self::default()
+            },
+            _ => Self { data, ..Self::default() },
+        }
+    }
+
+    /// Layer widths from input to output for a data set of `dims` inputs and `classes` outputs.
+    pub fn sizes(&self, dims: usize, classes: usize) -> Vec<usize> {
+        let mut sizes = vec![dims];
+        sizes.extend(&self.hidden);
+        sizes.push(classes);
+        sizes
+    }
+}
+
+/// A complete description of one run: the rule and its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "lowercase")]
+pub enum Experiment {
+    /// Backpropagation: the baseline every chapter compares with.
+    Bp(FeedforwardConfig),
+}
+
+impl Default for Experiment {
+    fn default() -> Self {
+        Experiment::Bp(FeedforwardConfig::default())
+    }
+}
+
+impl Experiment {
+    /// The rule's identifier (the `rule` tag).
+    pub fn rule_id(&self) -> &'static str {
+        match self {
+            Experiment::Bp(_) => "bp",
+        }
+    }
+
+    /// The feed-forward settings, for experiments that have them.
+    pub fn feedforward(&self) -> Option<&FeedforwardConfig> {
+        match self {
+            Experiment::Bp(c) => Some(c),
+        }
+    }
+
+    pub fn feedforward_mut(&mut self) -> Option<&mut FeedforwardConfig> {
+        match self {
+            Experiment::Bp(c) => Some(c),
+        }
+    }
+
+    /// Which data set the experiment needs loaded before [`Experiment::build`], if any.
+    pub fn needs(&self) -> Option<DataKind> {
+        self.feedforward().map(|c| c.data).filter(|d| *d == DataKind::Mnist)
+    }
+
+    /// Validates the settings and builds the model. `store` supplies data sets loaded from files.
+    pub fn build(&self, store: &DataStore) -> Result<Box<dyn Rule + Send>> {
+        match self {
+            Experiment::Bp(c) => {
+                c.validate()?;
+                Ok(Box::new(rules::feedforward::Feedforward::new(c.clone(), store.split_for(c)?, rules::backprop::Backprop)?))
+            }
+        }
+    }
+}
+
+/// Data sets that come from files (MNIST), loaded once and shared by every model built from them.
+#[derive(Debug, Default, Clone)]
+pub struct DataStore {
+    mnist: Option<Arc<Split>>,
+}
+
+impl DataStore {
+    /// Parses and keeps the bytes of `data/mnist.bin`.
+    pub fn load_mnist_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        self.mnist = Some(Arc::new(mnist::parse(bytes)?));
+        Ok(())
+    }
+
+    pub fn has_mnist(&self) -> bool {
+        self.mnist.is_some()
+    }
+
+    pub fn with_mnist(split: Split) -> Self {
+        Self { mnist: Some(Arc::new(split)) }
+    }
+
+    /// The split an experiment trains on: MNIST from the store, toy sets generated from the seed.
+    pub fn split_for(&self, c: &FeedforwardConfig) -> Result<Arc<Split>> {
+        match c.data {
+            DataKind::Mnist => self.mnist.clone().ok_or_else(|| Error::Data("MNIST is not loaded yet".into())),
+            kind => Ok(Arc::new(toy::generate(kind, c.points, c.points, c.noise, &mut rng_for(c.seed, Stream::DataGeneration)))),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! brainprop: the learning-rule engine.
+//!
+//! This library never touches the browser: the web worker (`src/bin/engine_worker.rs`), the
+//! chart painter on the page (`src/bin/ui.rs`) and the command line (`src/bin/brainprop.rs`) all
+//! drive it through [`rule::Rule`] and [`session::Session`].
+
+pub mod charts;
+pub mod data;
+pub mod error;
+pub mod experiment;
+pub mod metrics;
+pub mod nn;
+pub mod protocol;
+pub mod rng;
+pub mod rule;
+pub mod rules;
+pub mod session;
+
+pub use error::{Error, Result};
+pub use experiment::Experiment;
+pub use rule::{MetricTable, Rule, Snapshot, StepOutcome};

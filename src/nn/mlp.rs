@@ -1,0 +1,260 @@
+//! A dense network `u_l = h_{l-1} W_l + b_l`, `h_l = σ(u_l)`, with a softmax–cross-entropy or a
+//! linear–MSE output, trained by minibatch SGD with optional momentum.
+//!
+//! Rows are examples: a batch is an `n × d` matrix. `W_l` is stored `n_in × n_out`, so the paper's
+//! `W_lᵀ` (the matrix backprop sends errors through) is exactly this array, and feedback matrices
+//! `B` that stand in for it are stored in the same shape.
+//!
+//! All buffers live in a [`Trace`] sized once for the largest batch: the training loop allocates
+//! nothing.
+
+use super::{Activation, Real};
+use crate::rng::SimRng;
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// The output layer and its loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Loss {
+    /// Softmax outputs, `L = −log p_target`.
+    #[default]
+    #[serde(alias = "ce")]
+    CrossEntropy,
+    /// Linear outputs, `L = ½‖y − t‖²`.
+    Mse,
+}
+
+/// How the forward weights start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    /// Glorot-uniform `±scale·√(6/(n_in+n_out))` (He-uniform for ReLU).
+    #[default]
+    Xavier,
+    /// All forward weights zero (the DFA-from-zero experiment).
+    Zero,
+}
+
+/// One dense layer and its momentum buffers.
+#[derive(Debug, Clone)]
+pub struct Layer<F> {
+    /// Forward weights, `n_in × n_out`.
+    pub w: Array2<F>,
+    /// Biases, `n_out`.
+    pub b: Array1<F>,
+    velocity_w: Array2<F>,
+    velocity_b: Array1<F>,
+}
+
+impl<F: Real> Layer<F> {
+    fn new(n_in: usize, n_out: usize) -> Self {
+        Self {
+            w: Array2::zeros((n_in, n_out)),
+            b: Array1::zeros(n_out),
+            velocity_w: Array2::zeros((n_in, n_out)),
+            velocity_b: Array1::zeros(n_out),
+        }
+    }
+}
+
+/// A multilayer perceptron.
+#[derive(Debug, Clone)]
+pub struct Mlp<F> {
+    /// Layer widths, input first: `[784, 500, 10]`.
+    pub sizes: Vec<usize>,
+    pub layers: Vec<Layer<F>>,
+    pub activation: Activation,
+    pub loss: Loss,
+}
+
+/// What the output is compared with.
+#[derive(Debug, Clone, Copy)]
+pub enum Targets<'a, F> {
+    /// Class indices (one-hot targets).
+    Labels(&'a [u8]),
+    /// Real-valued targets, `n × n_out`.
+    Values(ArrayView2<'a, F>),
+}
+
+/// The forward activities and backward signals of one batch.
+#[derive(Debug, Clone)]
+pub struct Trace<F> {
+    /// `h[0]` is the input, `h[l]` the output of layer `l` (the last one is the network's output).
+    pub h: Vec<Array2<F>>,
+    /// `delta[l] = ∂L/∂u_l` for each example (or a rule's stand-in for it), one per layer.
+    pub delta: Vec<Array2<F>>,
+    /// Rows in use (the current batch size).
+    pub rows: usize,
+}
+
+impl<F: Real> Trace<F> {
+    pub fn new(sizes: &[usize], capacity: usize) -> Self {
+        Self {
+            h: sizes.iter().map(|&n| Array2::zeros((capacity, n))).collect(),
+            delta: sizes[1..].iter().map(|&n| Array2::zeros((capacity, n))).collect(),
+            rows: 0,
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.h[0].nrows()
+    }
+
+    /// The network's output for the current batch.
+    pub fn output(&self) -> ArrayView2<'_, F> {
+        self.h.last().expect("trace has layers").slice(s![..self.rows, ..])
+    }
+}
+
+impl<F: Real> Mlp<F> {
+    /// A network of the given widths, weights drawn from `rng`.
+    pub fn new(sizes: &[usize], activation: Activation, loss: Loss, init: Init, init_scale: f64, rng: &mut SimRng) -> Self {
+        assert!(sizes.len() >= 2, "a network needs an input and an output layer");
+        let mut layers: Vec<Layer<F>> = sizes.windows(2).map(|p| Layer::new(p[0], p[1])).collect();
+        if init == Init::Xavier {
+            for layer in &mut layers {
+                let (n_in, n_out) = layer.w.dim();
+                let limit = if activation == Activation::Relu {
+                    (6.0 / n_in as f64).sqrt()
+                } else {
+                    (6.0 / (n_in + n_out) as f64).sqrt()
+                } * init_scale;
+                layer.w.mapv_inplace(|_| F::of(rng.random_range(-limit..=limit)));
+            }
+        }
+        Self { sizes: sizes.to_vec(), layers, activation, loss }
+    }
+
+    pub fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Runs the forward pass of `x` (`n × d`, n ≤ capacity) into `trace`.
+    pub fn forward(&self, x: ArrayView2<'_, F>, trace: &mut Trace<F>) {
+        let n = x.nrows();
+        assert!(n <= trace.capacity(), "batch of {n} exceeds trace capacity {}", trace.capacity());
+        trace.rows = n;
+        trace.h[0].slice_mut(s![..n, ..]).assign(&x);
+        let last = self.layers.len() - 1;
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (before, after) = trace.h.split_at_mut(l + 1);
+            let input = before[l].slice(s![..n, ..]);
+            let mut out = after[0].slice_mut(s![..n, ..]);
+            out.assign(&layer.b.broadcast((n, layer.b.len())).expect("bias broadcasts"));
+            general_mat_mul(F::one(), &input, &layer.w, F::one(), &mut out);
+            if l < last {
+                let act = self.activation;
+                out.mapv_inplace(|u| act.apply(u));
+            } else if self.loss == Loss::CrossEntropy {
+                for mut row in out.rows_mut() {
+                    let max = row.fold(F::neg_infinity(), |m, &v| m.max(v));
+                    row.mapv_inplace(|v| (v - max).exp());
+                    let sum = row.sum();
+                    row.mapv_inplace(|v| v / sum);
+                }
+            }
+        }
+    }
+
+    /// Writes the output error `e = ∂L/∂u_out` of the batch in `trace` into its last `delta`, and
+    /// returns the summed loss and the number of correct classifications (0 for real targets).
+    pub fn output_error(&self, trace: &mut Trace<F>, targets: Targets<'_, F>) -> (f64, usize) {
+        let n = trace.rows;
+        let (hs, deltas) = (&trace.h, &mut trace.delta);
+        let y = hs.last().expect("layers").slice(s![..n, ..]);
+        let mut e = deltas.last_mut().expect("layers").slice_mut(s![..n, ..]);
+        e.assign(&y);
+        let mut loss = 0.0;
+        let mut correct = 0;
+        match targets {
+            Targets::Labels(labels) => {
+                assert_eq!(labels.len(), n, "one label per example");
+                for (i, &t) in labels.iter().enumerate() {
+                    let t = t as usize;
+                    let row = y.row(i);
+                    let predicted = argmax(row.iter().copied());
+                    correct += usize::from(predicted == t);
+                    match self.loss {
+                        Loss::CrossEntropy => {
+                            loss -= row[t].max(F::of(1e-12)).ln().to_f64().unwrap_or(f64::NAN);
+                        }
+                        Loss::Mse => {
+                            let mut sq = F::zero();
+                            for (k, &v) in row.iter().enumerate() {
+                                let d = v - if k == t { F::one() } else { F::zero() };
+                                sq = sq + d * d;
+                            }
+                            loss += 0.5 * sq.to_f64().unwrap_or(f64::NAN);
+                        }
+                    }
+                    e[[i, t]] = e[[i, t]] - F::one();
+                }
+            }
+            Targets::Values(t) => {
+                assert_eq!(self.loss, Loss::Mse, "real-valued targets need the MSE loss");
+                Zip::from(&mut e).and(&t).for_each(|e, &t| *e = *e - t);
+                loss = 0.5 * e.iter().map(|&v| (v * v).to_f64().unwrap_or(f64::NAN)).sum::<f64>();
+            }
+        }
+        (loss, correct)
+    }
+
+    /// `∂L/∂W_l` averaged over the batch, from the trace's activities and deltas.
+    pub fn weight_gradient(&self, trace: &Trace<F>, l: usize) -> Array2<F> {
+        let n = trace.rows;
+        let mut g = Array2::zeros(self.layers[l].w.dim());
+        general_mat_mul(
+            F::one() / F::of(n as f64),
+            &trace.h[l].slice(s![..n, ..]).t(),
+            &trace.delta[l].slice(s![..n, ..]),
+            F::zero(),
+            &mut g,
+        );
+        g
+    }
+
+    /// One SGD step on the layers marked in `learns` (all when `None`), using the deltas in
+    /// `trace`: `v ← μv − (η/n) h_{l−1}ᵀ δ_l`, `W ← W + v` (and likewise for `b`).
+    pub fn apply_update(&mut self, trace: &Trace<F>, lr: F, momentum: F, learns: Option<&[bool]>) {
+        let n = trace.rows;
+        let scale = -lr / F::of(n as f64);
+        for (l, layer) in self.layers.iter_mut().enumerate() {
+            if learns.is_some_and(|m| !m[l]) {
+                continue;
+            }
+            let input = trace.h[l].slice(s![..n, ..]);
+            let delta = trace.delta[l].slice(s![..n, ..]);
+            let bias_step = delta.sum_axis(Axis(0));
+            if momentum == F::zero() {
+                general_mat_mul(scale, &input.t(), &delta, F::one(), &mut layer.w);
+                Zip::from(&mut layer.b).and(&bias_step).for_each(|b, &g| *b = *b + scale * g);
+            } else {
+                general_mat_mul(scale, &input.t(), &delta, momentum, &mut layer.velocity_w);
+                Zip::from(&mut layer.w).and(&layer.velocity_w).for_each(|w, &v| *w = *w + v);
+                Zip::from(&mut layer.velocity_b).and(&bias_step).for_each(|v, &g| *v = momentum * *v + scale * g);
+                Zip::from(&mut layer.b).and(&layer.velocity_b).for_each(|b, &v| *b = *b + v);
+            }
+        }
+    }
+
+    /// True when every weight and bias is finite.
+    pub fn is_finite(&self) -> bool {
+        self.layers.iter().all(|l| l.w.iter().all(|v| v.is_finite()) && l.b.iter().all(|v| v.is_finite()))
+    }
+}
+
+/// Index of the largest value (the first on ties).
+pub fn argmax<F: PartialOrd>(values: impl IntoIterator<Item = F>) -> usize {
+    let mut best = 0;
+    let mut best_value = None;
+    for (i, v) in values.into_iter().enumerate() {
+        if best_value.as_ref().is_none_or(|b| v > *b) {
+            best = i;
+            best_value = Some(v);
+        }
+    }
+    best
+}

@@ -1,0 +1,61 @@
+//! The messages between a page and an engine worker. JSON-compatible, tagged by `type`.
+//!
+//! Page → worker: [`Command`]. Worker → page: [`Reply`]. The worker posts `ready` first; the page
+//! must wait for it before sending anything (module workers drop messages that arrive before
+//! their handler is installed). Snapshot arrays travel as transferred `Float32Array`s.
+
+use crate::data::DataKind;
+use crate::experiment::Experiment;
+use crate::rule::Snapshot;
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever a message changes shape.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// What a page asks of the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// Builds a fresh model for `experiment` (paused). Invalid settings leave the old model alone.
+    Configure { experiment: Experiment },
+    /// Trains continuously, in slices of about 10 ms, until paused, finished or diverged.
+    Train,
+    /// Stops training after the current slice.
+    Pause,
+    /// Trains until the next row of metrics (one epoch), then pauses.
+    Step,
+    /// Rebuilds the model from the current experiment: same seed, same start.
+    Reset,
+    /// Asks for a snapshot now.
+    Snapshot,
+    /// Hands the worker a data file; the bytes ride along in the message's `bytes` field.
+    LoadData { dataset: DataKind },
+}
+
+/// Why something failed, so the page can choose how to show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Config,
+    Diverged,
+    Data,
+    Protocol,
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reply {
+    /// The engine is loaded and listening.
+    Ready { protocol: u32 },
+    /// A new model is built; `rows` are its metrics so far (the untrained network).
+    Configured { rule: String, experiment: Experiment, columns: Vec<String>, rows: Vec<Vec<f64>> },
+    /// The experiment needs a data file the worker does not have yet (answer with `load_data`).
+    NeedsData { dataset: DataKind },
+    /// Training advanced: new metric rows since the last progress, and the throughput.
+    Progress { rows: Vec<Vec<f64>>, samples: u64, epoch: f64, running: bool, finished: bool, samples_per_s: f64 },
+    /// Arrays to draw.
+    Snapshot { snapshot: Snapshot },
+    /// Something went wrong; nothing was lost.
+    Error { kind: ErrorKind, message: String },
+}

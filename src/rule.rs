@@ -1,0 +1,115 @@
+//! The `Rule` trait: the one interface through which the worker, the CLI and the tests drive every
+//! model on the site, whether it is a minibatch-trained network, a two-phase relaxation, a
+//! time-stepped spiking population, or a figure with no loss at all.
+//!
+//! A model advances in bounded pieces of *work units* (a minibatch, a block of time steps, one
+//! relaxation) so that a driver can interleave it with messages and drawing. What it has measured
+//! so far lives in a [`MetricTable`]: named columns and one row per evaluation point. What can be
+//! drawn lives in a [`Snapshot`] of named `f32` arrays.
+
+use crate::Result;
+use serde::{Deserialize, Serialize};
+
+/// A model the engine can train or simulate.
+pub trait Rule {
+    /// The identifier used in URLs, the CLI (`--rule`) and the protocol, e.g. `"bp"`.
+    fn id(&self) -> &'static str;
+
+    /// Does at most `budget` work units (at least one unless finished) and reports what happened.
+    ///
+    /// Returns [`crate::Error::Diverged`] when the model produced NaN or infinite values; the model
+    /// is then left as it was and must be rebuilt (Reset) to go on.
+    fn step(&mut self, budget: u32) -> Result<StepOutcome>;
+
+    /// Everything measured so far, one row per evaluation point (for a network: per epoch).
+    fn metrics(&self) -> &MetricTable;
+
+    /// Named arrays for drawing the model's current state. Cheap enough to call at 30 Hz.
+    fn snapshot(&mut self) -> Snapshot;
+
+    /// How far the run has come.
+    fn progress(&self) -> Progress;
+}
+
+/// The result of one call to [`Rule::step`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct StepOutcome {
+    /// Work units actually done.
+    pub units: u32,
+    /// Training examples (or simulated milliseconds, for time-stepped models) processed.
+    pub samples: u64,
+    /// Rows appended to the metric table by this call.
+    pub new_rows: usize,
+    /// True when the run reached its configured end (e.g. the last epoch).
+    pub finished: bool,
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Progress {
+    /// Examples (or simulated ms) processed since the model was built.
+    pub samples: u64,
+    /// Epochs done, fractional (for time-stepped models: seconds simulated).
+    pub epoch: f64,
+}
+
+/// Named columns and one row of numbers per evaluation point.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MetricTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl MetricTable {
+    pub fn new(columns: &[&str]) -> Self {
+        Self { columns: columns.iter().map(|c| c.to_string()).collect(), rows: Vec::new() }
+    }
+
+    /// Appends one row; its length must match the columns.
+    pub fn push(&mut self, row: Vec<f64>) {
+        assert_eq!(row.len(), self.columns.len(), "metric row does not match columns {:?}", self.columns);
+        self.rows.push(row);
+    }
+
+    /// Index of a named column.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// One column as a vector, if it exists.
+    pub fn column(&self, name: &str) -> Option<Vec<f64>> {
+        let i = self.column_index(name)?;
+        Some(self.rows.iter().map(|r| r[i]).collect())
+    }
+
+    /// The last value of a column.
+    pub fn last(&self, name: &str) -> Option<f64> {
+        let i = self.column_index(name)?;
+        self.rows.last().map(|r| r[i])
+    }
+}
+
+/// A named `f32` array with its shape (row-major).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub data: Vec<f32>,
+}
+
+/// Everything a page needs to draw a model's state at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub frames: Vec<Frame>,
+}
+
+impl Snapshot {
+    pub fn push(&mut self, name: impl Into<String>, shape: Vec<usize>, data: Vec<f32>) {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        self.frames.push(Frame { name: name.into(), shape, data });
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Frame> {
+        self.frames.iter().find(|f| f.name == name)
+    }
+}

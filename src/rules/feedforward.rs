@@ -1,0 +1,321 @@
+//! The minibatch loop shared by every rule that trains a feed-forward classifier: shuffle, forward,
+//! output error, *credit assignment* (the rule's own part), SGD update, and an evaluation on the
+//! test set at the end of every epoch.
+
+use crate::data::{Dataset, Split};
+use crate::experiment::FeedforwardConfig;
+use crate::metrics::Confusion;
+use crate::nn::mlp::{argmax, Targets};
+use crate::nn::{Mlp, Real, Trace};
+use crate::rng::{rng_for, SimRng, Stream};
+use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
+use crate::{Error, Result};
+use ndarray::{s, Array2};
+use rand::seq::SliceRandom;
+use std::sync::Arc;
+
+/// How a rule turns the output error into hidden-layer errors.
+pub trait Credit<F: Real> {
+    /// The rule's identifier (`"bp"`, `"fa"`, …).
+    fn id(&self) -> &'static str;
+
+    /// Fills `trace.delta[l]` for every hidden layer, given the output error in the last `delta`
+    /// and the forward activities in `trace.h`.
+    fn assign(&mut self, net: &Mlp<F>, trace: &mut Trace<F>);
+
+    /// Which layers learn (all, unless the rule freezes some).
+    fn learns(&self, depth: usize) -> Vec<bool> {
+        vec![true; depth]
+    }
+
+    /// Names of extra per-epoch measurements (e.g. alignment angles).
+    fn diagnostic_columns(&self, _depth: usize) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The extra measurements, computed on the trace of a representative batch.
+    fn diagnostics(&mut self, _net: &Mlp<F>, _trace: &Trace<F>) -> Vec<f64> {
+        Vec::new()
+    }
+}
+
+/// Columns every feed-forward run reports, in order.
+pub const COLUMNS: [&str; 6] = ["epoch", "samples", "train_loss", "train_acc", "test_loss", "test_acc"];
+
+/// The test-set evaluation.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub loss: f64,
+    pub accuracy: f64,
+    pub confusion: Confusion,
+}
+
+/// A feed-forward classifier trained by the rule `C`.
+pub struct Feedforward<C> {
+    config: FeedforwardConfig,
+    credit: C,
+    net: Mlp<f32>,
+    data: Arc<Split>,
+    order_rng: SimRng,
+    order: Vec<usize>,
+    cursor: usize,
+    epoch: u32,
+    samples: u64,
+    batch_x: Array2<f32>,
+    batch_labels: Vec<u8>,
+    trace: Trace<f32>,
+    eval_trace: Trace<f32>,
+    epoch_loss: f64,
+    epoch_correct: usize,
+    epoch_seen: usize,
+    metrics: MetricTable,
+    last_test: Option<Evaluation>,
+    learns: Vec<bool>,
+    diverged: Option<Error>,
+}
+
+const EVAL_CHUNK: usize = 500;
+/// Units shown per layer in the network diagram.
+const DIAGRAM_UNITS: usize = 12;
+/// Resolution of the decision-boundary map of 2-D sets.
+pub const BOUNDARY_SIZE: usize = 64;
+/// Half-width of the square the boundary map covers.
+pub const BOUNDARY_EXTENT: f32 = 1.25;
+/// First-layer receptive fields sent for drawing.
+const FIELDS: usize = 36;
+
+impl<C: Credit<f32>> Feedforward<C> {
+    pub fn new(config: FeedforwardConfig, data: Arc<Split>, credit: C) -> Result<Self> {
+        config.validate()?;
+        if data.train.is_empty() {
+            return Err(Error::Data("the training set is empty".into()));
+        }
+        let sizes = config.sizes(data.train.dims(), data.train.classes);
+        let net = Mlp::new(
+            &sizes,
+            config.activation,
+            config.loss,
+            config.init,
+            config.init_scale,
+            &mut rng_for(config.seed, Stream::Weights),
+        );
+        let batch = config.batch.min(data.train.len());
+        let learns = credit.learns(net.depth());
+        let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        columns.extend(credit.diagnostic_columns(net.depth()));
+        let mut model = Self {
+            order_rng: rng_for(config.seed, Stream::DataOrder),
+            order: (0..data.train.len()).collect(),
+            cursor: 0,
+            epoch: 0,
+            samples: 0,
+            batch_x: Array2::zeros((batch, sizes[0])),
+            batch_labels: Vec::with_capacity(batch),
+            trace: Trace::new(&sizes, batch),
+            eval_trace: Trace::new(&sizes, EVAL_CHUNK),
+            epoch_loss: 0.0,
+            epoch_correct: 0,
+            epoch_seen: 0,
+            metrics: MetricTable { columns, rows: Vec::new() },
+            last_test: None,
+            learns,
+            diverged: None,
+            config,
+            credit,
+            net,
+            data,
+        };
+        // Row 0: the untrained network, so every curve starts at chance.
+        let train = model.evaluate(&model.data.train.clone());
+        model.record_epoch(train.loss, train.accuracy)?;
+        Ok(model)
+    }
+
+    pub fn net(&self) -> &Mlp<f32> {
+        &self.net
+    }
+
+    pub fn credit(&self) -> &C {
+        &self.credit
+    }
+
+    /// The test-set evaluation at the end of the last epoch.
+    pub fn last_test(&self) -> Option<&Evaluation> {
+        self.last_test.as_ref()
+    }
+
+    /// Loss, accuracy and confusion of the current network on `set`.
+    pub fn evaluate(&mut self, set: &Dataset) -> Evaluation {
+        let mut confusion = Confusion::new(set.classes);
+        let mut loss = 0.0;
+        for start in (0..set.len()).step_by(EVAL_CHUNK) {
+            let end = (start + EVAL_CHUNK).min(set.len());
+            self.net.forward(set.rows(start, end), &mut self.eval_trace);
+            let (l, _) = self.net.output_error(&mut self.eval_trace, Targets::Labels(&set.labels[start..end]));
+            loss += l;
+            for (row, &truth) in self.eval_trace.output().rows().into_iter().zip(&set.labels[start..end]) {
+                confusion.record(truth as usize, argmax(row.iter().copied()));
+            }
+        }
+        Evaluation { loss: loss / set.len() as f64, accuracy: confusion.accuracy(), confusion }
+    }
+
+    /// Appends the metrics row for the epoch just finished.
+    fn record_epoch(&mut self, train_loss: f64, train_acc: f64) -> Result<()> {
+        let test = self.evaluate(&self.data.test.clone());
+        if !test.loss.is_finite() || !train_loss.is_finite() {
+            return Err(self.diverge(if train_loss.is_finite() { test.loss } else { train_loss }));
+        }
+        let mut row = vec![self.epoch as f64, self.samples as f64, train_loss, train_acc, test.loss, test.accuracy];
+        // Diagnostics are measured on the first minibatch of the training set, fixed across epochs.
+        let n = self.trace.capacity();
+        self.net.forward(self.data.train.rows(0, n), &mut self.trace);
+        self.net.output_error(&mut self.trace, Targets::Labels(&self.data.train.labels[..n]));
+        row.extend(self.credit.diagnostics(&self.net, &self.trace));
+        self.metrics.push(row);
+        self.last_test = Some(test);
+        Ok(())
+    }
+
+    fn diverge(&mut self, loss: f64) -> Error {
+        let error = Error::Diverged { epoch: self.progress().epoch, loss };
+        self.diverged = Some(error.clone());
+        error
+    }
+
+    /// Trains on one minibatch. Returns the number of examples used.
+    fn train_batch(&mut self) -> Result<usize> {
+        if self.cursor == 0 {
+            self.order.shuffle(&mut self.order_rng);
+        }
+        let end = (self.cursor + self.trace.capacity()).min(self.order.len());
+        let n = end - self.cursor;
+        self.data.train.gather(&self.order[self.cursor..end], &mut self.batch_x, &mut self.batch_labels);
+        self.net.forward(self.batch_x.slice(s![..n, ..]), &mut self.trace);
+        let (loss, correct) = self.net.output_error(&mut self.trace, Targets::Labels(&self.batch_labels));
+        if !loss.is_finite() {
+            return Err(self.diverge(loss));
+        }
+        self.credit.assign(&self.net, &mut self.trace);
+        self.net.apply_update(&self.trace, self.config.lr as f32, self.config.momentum as f32, Some(&self.learns));
+        self.epoch_loss += loss;
+        self.epoch_correct += correct;
+        self.epoch_seen += n;
+        self.cursor = end;
+        self.samples += n as u64;
+        if self.cursor == self.order.len() {
+            self.cursor = 0;
+            self.epoch += 1;
+            let (loss, acc) = (self.epoch_loss / self.epoch_seen as f64, self.epoch_correct as f64 / self.epoch_seen as f64);
+            (self.epoch_loss, self.epoch_correct, self.epoch_seen) = (0.0, 0, 0);
+            self.record_epoch(loss, acc)?;
+            if !self.net.is_finite() {
+                return Err(self.diverge(f64::NAN));
+            }
+        }
+        Ok(n)
+    }
+
+    fn finished(&self) -> bool {
+        self.epoch >= self.config.epochs
+    }
+
+    /// Picks up to `k` evenly spaced indices out of `n`.
+    fn shown_units(n: usize, k: usize) -> Vec<usize> {
+        if n <= k {
+            (0..n).collect()
+        } else {
+            (0..k).map(|i| i * (n - 1) / (k - 1)).collect()
+        }
+    }
+}
+
+impl<C: Credit<f32>> Rule for Feedforward<C> {
+    fn id(&self) -> &'static str {
+        self.credit.id()
+    }
+
+    fn step(&mut self, budget: u32) -> Result<StepOutcome> {
+        if let Some(error) = &self.diverged {
+            return Err(error.clone());
+        }
+        let rows_before = self.metrics.rows.len();
+        let mut outcome = StepOutcome::default();
+        while outcome.units < budget.max(1) && !self.finished() {
+            outcome.samples += self.train_batch()? as u64;
+            outcome.units += 1;
+        }
+        outcome.new_rows = self.metrics.rows.len() - rows_before;
+        outcome.finished = self.finished();
+        Ok(outcome)
+    }
+
+    fn metrics(&self) -> &MetricTable {
+        &self.metrics
+    }
+
+    fn progress(&self) -> Progress {
+        Progress {
+            samples: self.samples,
+            epoch: self.epoch as f64 + self.cursor as f64 / self.order.len() as f64,
+        }
+    }
+
+    fn snapshot(&mut self) -> Snapshot {
+        let mut snap = Snapshot::default();
+        let sizes = self.net.sizes.clone();
+        snap.push("sizes", vec![sizes.len()], sizes.iter().map(|&s| s as f32).collect());
+        // The network diagram: weights between up to DIAGRAM_UNITS evenly spaced units per layer.
+        let shown: Vec<Vec<usize>> = sizes.iter().map(|&n| Self::shown_units(n, DIAGRAM_UNITS)).collect();
+        for (l, layer) in self.net.layers.iter().enumerate() {
+            let (rows, cols) = (&shown[l], &shown[l + 1]);
+            let data = rows.iter().flat_map(|&i| cols.iter().map(move |&j| layer.w[[i, j]])).collect();
+            snap.push(format!("diagram.w{l}"), vec![rows.len(), cols.len()], data);
+            snap.push(format!("diagram.units{l}"), vec![rows.len()], rows.iter().map(|&i| i as f32).collect());
+        }
+        let last = sizes.len() - 1;
+        snap.push(format!("diagram.units{last}"), vec![shown[last].len()], shown[last].iter().map(|&i| i as f32).collect());
+        if self.config.data.is_planar() {
+            self.push_boundary(&mut snap);
+        } else {
+            // First-layer receptive fields: the weights into up to FIELDS units, as 28×28 images.
+            let w = &self.net.layers[0].w;
+            let k = w.ncols().min(FIELDS);
+            let data = (0..k).flat_map(|j| w.column(j).to_vec()).collect();
+            snap.push("receptive_fields", vec![k, w.nrows()], data);
+        }
+        if let Some(test) = &self.last_test {
+            let c = test.confusion.classes;
+            snap.push("confusion", vec![c, c], test.confusion.counts.iter().map(|&v| v as f32).collect());
+        }
+        snap
+    }
+}
+
+impl<C: Credit<f32>> Feedforward<C> {
+    /// The probability of class 1 over a grid covering the plane, and the training points.
+    fn push_boundary(&mut self, snap: &mut Snapshot) {
+        let size = BOUNDARY_SIZE;
+        let mut grid = Array2::zeros((size * size, 2));
+        for (k, mut row) in grid.rows_mut().into_iter().enumerate() {
+            let (i, j) = (k / size, k % size);
+            let to_plane = |v: usize| -BOUNDARY_EXTENT + 2.0 * BOUNDARY_EXTENT * (v as f32 + 0.5) / size as f32;
+            row[0] = to_plane(j);
+            row[1] = BOUNDARY_EXTENT - (to_plane(i) + BOUNDARY_EXTENT); // top row = largest y
+        }
+        let mut values = Vec::with_capacity(size * size);
+        for start in (0..size * size).step_by(EVAL_CHUNK) {
+            let end = (start + EVAL_CHUNK).min(size * size);
+            self.net.forward(grid.slice(s![start..end, ..]), &mut self.eval_trace);
+            let out = self.eval_trace.output();
+            values.extend(out.rows().into_iter().map(|r| match self.net.loss {
+                crate::nn::Loss::CrossEntropy => r[1],
+                crate::nn::Loss::Mse => (r[1] - r[0] + 1.0) / 2.0,
+            }));
+        }
+        snap.push("boundary", vec![size, size], values);
+        let train = &self.data.train;
+        let points = (0..train.len()).flat_map(|i| [train.x[[i, 0]], train.x[[i, 1]], train.labels[i] as f32]).collect();
+        snap.push("points", vec![train.len(), 3], points);
+    }
+}

@@ -1,0 +1,6 @@
+//! The learning rules, one per file. Feed-forward rules differ only in how the output error
+//! reaches the hidden layers (their [`feedforward::Credit`]); the minibatch loop that every one of
+//! them shares is [`feedforward::Feedforward`].
+
+pub mod backprop;
+pub mod feedforward;

@@ -1,0 +1,221 @@
+//! The worker's state machine, free of any browser code: it turns [`Command`]s into [`Reply`]s
+//! and runs training in time slices. The wasm glue only moves messages and reads the clock; the
+//! native tests drive the very same code.
+
+use crate::error::Error;
+use crate::experiment::{DataStore, Experiment};
+use crate::protocol::{Command, ErrorKind, Reply, PROTOCOL_VERSION};
+use crate::rule::Rule;
+use crate::data::DataKind;
+
+/// Snapshots are sent at most this often while training (30 Hz).
+pub const SNAPSHOT_INTERVAL_MS: f64 = 1000.0 / 30.0;
+/// How long the throughput figure averages over.
+const RATE_WINDOW_MS: f64 = 1000.0;
+
+/// One worker's models and data.
+#[derive(Default)]
+pub struct Session {
+    store: DataStore,
+    experiment: Option<Experiment>,
+    /// An experiment waiting for its data file.
+    pending: Option<Experiment>,
+    model: Option<Box<dyn Rule + Send>>,
+    running: bool,
+    /// When stepping: train until the metric table has this many rows.
+    step_until_rows: Option<usize>,
+    rows_sent: usize,
+    last_snapshot_ms: f64,
+    rate_window_start_ms: Option<f64>,
+    rate_window_samples: u64,
+    samples_per_s: f64,
+    /// The model reported the end of its run.
+    finished: bool,
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The handshake the worker posts once it is listening.
+    pub fn ready() -> Reply {
+        Reply::Ready { protocol: PROTOCOL_VERSION }
+    }
+
+    /// True while the session wants [`Session::tick`] to be called again.
+    pub fn is_busy(&self) -> bool {
+        self.model.is_some() && (self.running || self.step_until_rows.is_some())
+    }
+
+    pub fn model(&self) -> Option<&(dyn Rule + Send)> {
+        self.model.as_deref()
+    }
+
+    /// Acts on one command from the page.
+    pub fn handle(&mut self, command: Command, bytes: Option<&[u8]>) -> Vec<Reply> {
+        match command {
+            Command::Configure { experiment } => self.configure(experiment),
+            Command::Train => {
+                if self.model.is_none() {
+                    return vec![protocol_error("configure an experiment before training")];
+                }
+                self.running = true;
+                self.rate_window_start_ms = None;
+                vec![]
+            }
+            Command::Pause => {
+                self.running = false;
+                self.step_until_rows = None;
+                vec![self.progress_reply()]
+            }
+            Command::Step => match &self.model {
+                None => vec![protocol_error("configure an experiment before stepping")],
+                Some(model) => {
+                    self.running = false;
+                    self.step_until_rows = Some(model.metrics().rows.len() + 1);
+                    vec![]
+                }
+            },
+            Command::Reset => match self.experiment.clone() {
+                None => vec![protocol_error("nothing to reset: no experiment configured")],
+                Some(experiment) => self.configure(experiment),
+            },
+            Command::Snapshot => match self.model.as_mut() {
+                None => vec![],
+                Some(model) => vec![Reply::Snapshot { snapshot: model.snapshot() }],
+            },
+            Command::LoadData { dataset } => self.load_data(dataset, bytes),
+        }
+    }
+
+    fn load_data(&mut self, dataset: DataKind, bytes: Option<&[u8]>) -> Vec<Reply> {
+        if dataset != DataKind::Mnist {
+            return vec![protocol_error(&format!("{} is generated, not loaded", dataset.name()))];
+        }
+        let Some(bytes) = bytes else {
+            return vec![protocol_error("load_data needs the file's bytes")];
+        };
+        if let Err(e) = self.store.load_mnist_bytes(bytes) {
+            return vec![error_reply(&e)];
+        }
+        match self.pending.take() {
+            Some(experiment) => self.configure(experiment),
+            None => vec![],
+        }
+    }
+
+    fn configure(&mut self, experiment: Experiment) -> Vec<Reply> {
+        if let Some(dataset) = experiment.needs() {
+            if !self.store.has_mnist() {
+                self.pending = Some(experiment);
+                return vec![Reply::NeedsData { dataset }];
+            }
+        }
+        match experiment.build(&self.store) {
+            Ok(model) => {
+                self.running = false;
+                self.step_until_rows = None;
+                self.rows_sent = model.metrics().rows.len();
+                let reply = Reply::Configured {
+                    rule: model.id().to_string(),
+                    experiment: experiment.clone(),
+                    columns: model.metrics().columns.clone(),
+                    rows: model.metrics().rows.clone(),
+                };
+                self.model = Some(model);
+                self.experiment = Some(experiment);
+                self.samples_per_s = 0.0;
+                self.finished = false;
+                let snapshot = Reply::Snapshot { snapshot: self.model.as_mut().expect("just built").snapshot() };
+                vec![reply, snapshot]
+            }
+            Err(e) => vec![error_reply(&e)],
+        }
+    }
+
+    /// Trains for about `slice_ms` (reading the clock through `now`) and returns what the page
+    /// should hear: progress, and a snapshot when one is due.
+    pub fn tick(&mut self, now: &mut dyn FnMut() -> f64, slice_ms: f64) -> Vec<Reply> {
+        if !self.is_busy() {
+            return vec![];
+        }
+        let start = now();
+        let window_start = *self.rate_window_start_ms.get_or_insert(start);
+        let mut replies = Vec::new();
+        let model = self.model.as_mut().expect("busy implies a model");
+        loop {
+            match model.step(1) {
+                Ok(outcome) => {
+                    self.rate_window_samples += outcome.samples;
+                    if outcome.finished {
+                        self.finished = true;
+                        self.running = false;
+                        self.step_until_rows = None;
+                    }
+                    if self.step_until_rows.is_some_and(|rows| model.metrics().rows.len() >= rows) {
+                        self.step_until_rows = None;
+                    }
+                    if outcome.finished || outcome.units == 0 || !(self.running || self.step_until_rows.is_some()) {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    self.running = false;
+                    self.step_until_rows = None;
+                    replies.push(error_reply(&e));
+                    break;
+                }
+            }
+            if now() - start >= slice_ms {
+                break;
+            }
+        }
+        let end = now();
+        if end - window_start >= RATE_WINDOW_MS {
+            self.samples_per_s = self.rate_window_samples as f64 / ((end - window_start) / 1000.0);
+            self.rate_window_start_ms = Some(end);
+            self.rate_window_samples = 0;
+        }
+        replies.insert(0, self.progress_reply());
+        if end - self.last_snapshot_ms >= SNAPSHOT_INTERVAL_MS || !self.is_busy() {
+            self.last_snapshot_ms = end;
+            if let Some(model) = self.model.as_mut() {
+                replies.push(Reply::Snapshot { snapshot: model.snapshot() });
+            }
+        }
+        replies
+    }
+
+    fn progress_reply(&mut self) -> Reply {
+        let Some(model) = self.model.as_ref() else {
+            return Reply::Progress { rows: vec![], samples: 0, epoch: 0.0, running: false, finished: false, samples_per_s: 0.0 };
+        };
+        let rows = model.metrics().rows[self.rows_sent..].to_vec();
+        self.rows_sent = model.metrics().rows.len();
+        let progress = model.progress();
+        Reply::Progress {
+            rows,
+            samples: progress.samples,
+            epoch: progress.epoch,
+            running: self.running || self.step_until_rows.is_some(),
+            finished: self.finished,
+            samples_per_s: self.samples_per_s,
+        }
+    }
+
+}
+
+fn error_reply(error: &Error) -> Reply {
+    let kind = match error {
+        Error::InvalidConfig { .. } => ErrorKind::Config,
+        Error::Diverged { .. } => ErrorKind::Diverged,
+        Error::Data(_) => ErrorKind::Data,
+        Error::Protocol(_) => ErrorKind::Protocol,
+    };
+    Reply::Error { kind, message: error.to_string() }
+}
+
+fn protocol_error(message: &str) -> Reply {
+    error_reply(&Error::Protocol(message.to_string()))
+}
