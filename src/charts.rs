@@ -132,7 +132,7 @@ mod tests {
             scale: 1.0,
         };
         let svg = svg(&chart, 400, 300).unwrap();
-        for text in ["Test accuracy", "epoch", "accuracy", ">bp<", ">fa<", "<polyline"] {
+        for text in ["Test accuracy", "epoch", "accuracy", "\nbp\n", "\nfa\n", "<polyline"] {
             assert!(svg.contains(text), "SVG lacks {text}");
         }
     }

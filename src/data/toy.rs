@@ -43,7 +43,7 @@ fn sample(kind: DataKind, n: usize, noise: f64, rng: &mut SimRng) -> Dataset {
             DataKind::Spiral => {
                 let t = rng.random_range(0.0..1.0f64);
                 let radius = 0.9 * t;
-                let angle = 1.75 * 2.0 * PI * t + if label == 1 { PI } else { 0.0 };
+                let angle = 1.25 * 2.0 * PI * t + if label == 1 { PI } else { 0.0 };
                 (radius * angle.cos(), radius * angle.sin())
             }
             DataKind::Blobs => {

@@ -1,0 +1,129 @@
+//! Backprop against finite differences, determinism, and the MNIST learning threshold.
+
+use brainprop::data::{mnist, DataKind};
+use brainprop::experiment::{DataStore, Experiment, FeedforwardConfig};
+use brainprop::nn::mlp::Targets;
+use brainprop::nn::{Activation, Init, Loss, Mlp, Trace};
+use brainprop::rng::{rng_for, Stream};
+use brainprop::rules::backprop::backprop_deltas;
+use ndarray::Array2;
+use rand::Rng;
+
+/// Mean loss of `net` on a batch.
+fn loss_of(net: &Mlp<f64>, x: &Array2<f64>, targets: Targets<'_, f64>) -> f64 {
+    let mut trace = Trace::new(&net.sizes, x.nrows());
+    net.forward(x.view(), &mut trace);
+    net.output_error(&mut trace, targets).0 / x.nrows() as f64
+}
+
+fn check_gradients(activation: Activation, loss: Loss, sizes: &[usize]) {
+    let mut rng = rng_for(3, Stream::Weights);
+    let mut net: Mlp<f64> = Mlp::new(sizes, activation, loss, Init::Xavier, 1.0, &mut rng);
+    for layer in &mut net.layers {
+        layer.b.mapv_inplace(|_| rng.random_range(-0.5..0.5));
+    }
+    let n = 5;
+    let x = Array2::from_shape_fn((n, sizes[0]), |_| rng.random_range(-1.0..1.0));
+    let classes = *sizes.last().unwrap();
+    let labels: Vec<u8> = (0..n).map(|i| (i % classes) as u8).collect();
+    let values = Array2::from_shape_fn((n, classes), |_| rng.random_range(-1.0..1.0));
+    let targets = |loss: Loss| match loss {
+        Loss::CrossEntropy => Targets::Labels(&labels),
+        Loss::Mse => Targets::Values(values.view()),
+    };
+
+    let mut trace = Trace::new(sizes, n);
+    net.forward(x.view(), &mut trace);
+    net.output_error(&mut trace, targets(loss));
+    backprop_deltas(&net, &mut trace);
+
+    let h = 1e-6;
+    for l in 0..net.depth() {
+        let analytic = net.weight_gradient(&trace, l);
+        for ((i, j), &g) in analytic.indexed_iter() {
+            let original = net.layers[l].w[[i, j]];
+            net.layers[l].w[[i, j]] = original + h;
+            let up = loss_of(&net, &x, targets(loss));
+            net.layers[l].w[[i, j]] = original - h;
+            let down = loss_of(&net, &x, targets(loss));
+            net.layers[l].w[[i, j]] = original;
+            let numeric = (up - down) / (2.0 * h);
+            let relative = (numeric - g).abs() / (numeric.abs() + g.abs()).max(1e-8);
+            assert!(
+                relative < 1e-4 || (numeric - g).abs() < 1e-9,
+                "{activation:?}/{loss:?} layer {l} w[{i},{j}]: backprop {g:e}, finite difference {numeric:e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn backprop_matches_finite_differences_for_every_activation_and_loss() {
+    for activation in Activation::ALL {
+        for loss in [Loss::CrossEntropy, Loss::Mse] {
+            check_gradients(activation, loss, &[4, 6, 5, 3]);
+        }
+    }
+    // no hidden layer
+    check_gradients(Activation::Sigmoid, Loss::CrossEntropy, &[4, 3]);
+}
+
+#[test]
+fn same_seed_gives_identical_curves_and_another_seed_does_not() {
+    let run = |seed| {
+        let config = FeedforwardConfig { data: DataKind::Spiral, epochs: 15, seed, ..FeedforwardConfig::default() };
+        let mut model = Experiment::Bp(config).build(&DataStore::default()).unwrap();
+        while !model.step(100).unwrap().finished {}
+        model.metrics().clone()
+    };
+    let (a, b, c) = (run(5), run(5), run(6));
+    assert_eq!(a.rows.len(), 16);
+    assert_eq!(a, b);
+    assert_ne!(a.rows.last(), c.rows.last());
+}
+
+#[test]
+fn toy_problems_are_learned() {
+    // Reference run (tanh 16-16, lr 0.1, batch 10, 200 epochs, seed 1) reached test accuracy
+    // circles 1.000, xor 0.985, blobs 1.000, spiral 0.958; chance is 0.5.
+    for (data, threshold) in [(DataKind::Circles, 0.95), (DataKind::Xor, 0.95), (DataKind::Blobs, 0.95), (DataKind::Spiral, 0.9)] {
+        let config = FeedforwardConfig { data, hidden: vec![16, 16], epochs: 200, ..FeedforwardConfig::default() };
+        let mut model = Experiment::Bp(config).build(&DataStore::default()).unwrap();
+        while !model.step(1000).unwrap().finished {}
+        let acc = model.metrics().last("test_acc").unwrap();
+        assert!(acc > threshold, "{data:?}: test accuracy {acc}");
+    }
+}
+
+#[test]
+fn a_diverging_run_stops_with_an_error_and_a_rebuild_recovers() {
+    let config = FeedforwardConfig { data: DataKind::Spiral, activation: Activation::Relu, hidden: vec![64, 64], loss: Loss::Mse, lr: 10.0, ..FeedforwardConfig::default() };
+    let experiment = Experiment::Bp(config);
+    let mut model = experiment.build(&DataStore::default()).unwrap();
+    let error = loop {
+        match model.step(100) {
+            Ok(o) if o.finished => panic!("lr 10 with MSE and ReLU should diverge"),
+            Ok(_) => {}
+            Err(e) => break e,
+        }
+    };
+    assert!(matches!(error, brainprop::Error::Diverged { .. }), "{error}");
+    assert_eq!(model.step(1).unwrap_err(), error, "a diverged model stays stopped");
+    let mut fresh = experiment.build(&DataStore::default()).unwrap();
+    assert!(fresh.step(1).is_ok());
+}
+
+/// The learning threshold: 784-500-10 sigmoid, softmax–cross-entropy, batch 32, 20 epochs
+/// on the 8k/2k split reaches ≥ 94.5 % test accuracy (a plain reference implementation of the same
+/// net reaches 94.5–95 %; ours reached 95.4 % with seed 1 when this test was written).
+#[test]
+fn mnist_784_500_10_reaches_94_5_percent_in_20_epochs() {
+    let split = mnist::load(std::path::Path::new(mnist::DEFAULT_PATH)).expect("run scripts/setup.sh to create data/mnist.bin");
+    let store = DataStore::with_mnist(split);
+    let config = FeedforwardConfig { seed: 1, ..FeedforwardConfig::preset(DataKind::Mnist) };
+    assert_eq!((config.hidden.as_slice(), config.activation, config.batch, config.epochs), (&[500][..], Activation::Sigmoid, 32, 20));
+    let mut model = Experiment::Bp(config).build(&store).unwrap();
+    while !model.step(1000).unwrap().finished {}
+    let acc = model.metrics().last("test_acc").unwrap();
+    assert!(acc >= 0.945, "test accuracy after 20 epochs: {acc}");
+}

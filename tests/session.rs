@@ -1,0 +1,153 @@
+//! The worker protocol, driven natively through the same `Session` the wasm worker wraps.
+
+use brainprop::data::DataKind;
+use brainprop::experiment::{Experiment, FeedforwardConfig};
+use brainprop::protocol::{Command, ErrorKind, Reply};
+use brainprop::session::Session;
+
+fn configure(data: DataKind) -> Command {
+    Command::Configure { experiment: Experiment::Bp(FeedforwardConfig { data, epochs: 3, ..FeedforwardConfig::default() }) }
+}
+
+/// A fake clock that advances 1 ms per reading.
+fn clock() -> impl FnMut() -> f64 {
+    let mut t = 0.0;
+    move || {
+        t += 1.0;
+        t
+    }
+}
+
+#[test]
+fn commands_and_replies_round_trip_through_json() {
+    let commands = vec![
+        configure(DataKind::Xor),
+        Command::Train,
+        Command::Pause,
+        Command::Step,
+        Command::Reset,
+        Command::Snapshot,
+        Command::LoadData { dataset: DataKind::Mnist },
+    ];
+    for command in commands {
+        let json = serde_json::to_string(&command).unwrap();
+        assert_eq!(serde_json::from_str::<Command>(&json).unwrap(), command, "{json}");
+    }
+    let partial: Command = serde_json::from_str(r#"{"type":"configure","experiment":{"rule":"bp","lr":0.3}}"#).unwrap();
+    let Command::Configure { experiment: Experiment::Bp(c) } = partial else { panic!("wrong variant") };
+    assert_eq!((c.lr, c.hidden.clone()), (0.3, FeedforwardConfig::default().hidden));
+}
+
+#[test]
+fn configure_train_and_finish() {
+    let mut session = Session::new();
+    let replies = session.handle(configure(DataKind::Circles), None);
+    assert!(matches!(&replies[0], Reply::Configured { rows, .. } if rows.len() == 1));
+    assert!(matches!(&replies[1], Reply::Snapshot { snapshot } if snapshot.get("boundary").is_some()));
+    session.handle(Command::Train, None);
+    let mut now = clock();
+    let mut rows = 0;
+    let mut finished = false;
+    for _ in 0..1000 {
+        for reply in session.tick(&mut now, 10.0) {
+            if let Reply::Progress { rows: new, finished: f, .. } = reply {
+                rows += new.len();
+                finished |= f;
+            }
+        }
+        if !session.is_busy() {
+            break;
+        }
+    }
+    assert_eq!(rows, 3, "one progress row per epoch");
+    assert!(finished && !session.is_busy());
+}
+
+#[test]
+fn step_trains_exactly_one_epoch_and_pause_stops() {
+    let mut session = Session::new();
+    session.handle(configure(DataKind::Xor), None);
+    session.handle(Command::Step, None);
+    let mut now = clock();
+    while session.is_busy() {
+        session.tick(&mut now, 5.0);
+    }
+    assert_eq!(session.model().unwrap().metrics().rows.len(), 2);
+    session.handle(Command::Train, None);
+    session.handle(Command::Pause, None);
+    assert!(!session.is_busy());
+}
+
+#[test]
+fn bad_input_gives_a_message_and_keeps_the_model() {
+    let mut session = Session::new();
+    session.handle(configure(DataKind::Xor), None);
+    let bad = Experiment::Bp(FeedforwardConfig { lr: -1.0, ..FeedforwardConfig::default() });
+    let replies = session.handle(Command::Configure { experiment: bad }, None);
+    assert!(matches!(&replies[..], [Reply::Error { kind: ErrorKind::Config, message }] if message.contains("lr")));
+    assert!(session.model().is_some(), "the previous model survives a bad configure");
+    let replies = session.handle(Command::LoadData { dataset: DataKind::Mnist }, Some(b"garbage"));
+    assert!(matches!(&replies[..], [Reply::Error { kind: ErrorKind::Data, .. }]));
+}
+
+#[test]
+fn mnist_waits_for_its_data() {
+    let mut session = Session::new();
+    let replies = session.handle(configure(DataKind::Mnist), None);
+    assert_eq!(replies, vec![Reply::NeedsData { dataset: DataKind::Mnist }]);
+    let bytes = std::fs::read(brainprop::data::mnist::DEFAULT_PATH).expect("run scripts/setup.sh");
+    let replies = session.handle(Command::LoadData { dataset: DataKind::Mnist }, Some(&bytes));
+    assert!(matches!(&replies[0], Reply::Configured { .. }), "{:?}", replies[0]);
+    let Reply::Snapshot { snapshot } = &replies[1] else { panic!("expected a snapshot") };
+    assert_eq!(snapshot.get("receptive_fields").unwrap().shape, vec![8, 784]);
+}
+
+#[test]
+fn a_diverging_run_reports_and_reset_recovers() {
+    let mut session = Session::new();
+    let experiment = Experiment::Bp(FeedforwardConfig {
+        data: DataKind::Spiral,
+        activation: brainprop::nn::Activation::Relu,
+        loss: brainprop::nn::Loss::Mse,
+        hidden: vec![64, 64],
+        lr: 10.0,
+        ..FeedforwardConfig::default()
+    });
+    session.handle(Command::Configure { experiment }, None);
+    session.handle(Command::Train, None);
+    let mut now = clock();
+    let mut diverged = false;
+    for _ in 0..10_000 {
+        diverged |= session.tick(&mut now, 10.0).iter().any(|r| matches!(r, Reply::Error { kind: ErrorKind::Diverged, .. }));
+        if !session.is_busy() {
+            break;
+        }
+    }
+    assert!(diverged && !session.is_busy());
+    let replies = session.handle(Command::Reset, None);
+    assert!(matches!(&replies[0], Reply::Configured { rows, .. } if rows.len() == 1));
+}
+
+#[test]
+fn the_engine_library_has_no_browser_code() {
+    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.ends_with("bin") {
+                continue;
+            }
+            if path.is_dir() {
+                visit(&path, found);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                for needle in ["wasm_bindgen", "web_sys", "js_sys"] {
+                    if text.contains(needle) {
+                        found.push(format!("{} names {needle}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(std::path::Path::new("src"), &mut found);
+    assert!(found.is_empty(), "{found:?}");
+}
