@@ -78,7 +78,10 @@ impl FeedforwardConfig {
     pub fn validate(&self) -> Result<()> {
         use limits::*;
         if self.hidden.len() > MAX_HIDDEN_LAYERS {
-            return Err(Error::invalid("hidden", format!("at most {MAX_HIDDEN_LAYERS} hidden layers, got {}", self.hidden.len())));
+            return Err(Error::invalid(
+                "hidden",
+                format!("at most {MAX_HIDDEN_LAYERS} hidden layers, got {}", self.hidden.len()),
+            ));
         }
         if let Some(w) = self.hidden.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
             return Err(Error::invalid("hidden", format!("layer widths must be 1–{MAX_WIDTH}, got {w}")));
@@ -181,7 +184,11 @@ impl Experiment {
         match self {
             Experiment::Bp(c) => {
                 c.validate()?;
-                Ok(Box::new(rules::feedforward::Feedforward::new(c.clone(), store.split_for(c)?, rules::backprop::Backprop)?))
+                Ok(Box::new(rules::feedforward::Feedforward::new(
+                    c.clone(),
+                    store.split_for(c)?,
+                    rules::backprop::Backprop,
+                )?))
             }
         }
     }
@@ -212,7 +219,13 @@ impl DataStore {
     pub fn split_for(&self, c: &FeedforwardConfig) -> Result<Arc<Split>> {
         match c.data {
             DataKind::Mnist => self.mnist.clone().ok_or_else(|| Error::Data("MNIST is not loaded yet".into())),
-            kind => Ok(Arc::new(toy::generate(kind, c.points, c.points, c.noise, &mut rng_for(c.seed, Stream::DataGeneration)))),
+            kind => Ok(Arc::new(toy::generate(
+                kind,
+                c.points,
+                c.points,
+                c.noise,
+                &mut rng_for(c.seed, Stream::DataGeneration),
+            ))),
         }
     }
 }

@@ -2,11 +2,11 @@
 //! and runs training in time slices. The wasm glue only moves messages and reads the clock; the
 //! native tests drive the very same code.
 
+use crate::data::DataKind;
 use crate::error::Error;
 use crate::experiment::{DataStore, Experiment};
 use crate::protocol::{Command, ErrorKind, Reply, PROTOCOL_VERSION};
 use crate::rule::Rule;
-use crate::data::DataKind;
 
 /// Snapshots are sent at most this often while training (30 Hz).
 pub const SNAPSHOT_INTERVAL_MS: f64 = 1000.0 / 30.0;
@@ -189,7 +189,14 @@ impl Session {
 
     fn progress_reply(&mut self) -> Reply {
         let Some(model) = self.model.as_ref() else {
-            return Reply::Progress { rows: vec![], samples: 0, epoch: 0.0, running: false, finished: false, samples_per_s: 0.0 };
+            return Reply::Progress {
+                rows: vec![],
+                samples: 0,
+                epoch: 0.0,
+                running: false,
+                finished: false,
+                samples_per_s: 0.0,
+            };
         };
         let rows = model.metrics().rows[self.rows_sent..].to_vec();
         self.rows_sent = model.metrics().rows.len();
@@ -203,7 +210,6 @@ impl Session {
             samples_per_s: self.samples_per_s,
         }
     }
-
 }
 
 fn error_reply(error: &Error) -> Reply {

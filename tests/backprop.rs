@@ -86,7 +86,9 @@ fn same_seed_gives_identical_curves_and_another_seed_does_not() {
 fn toy_problems_are_learned() {
     // Reference run (tanh 16-16, lr 0.1, batch 10, 200 epochs, seed 1) reached test accuracy
     // circles 1.000, xor 0.985, blobs 1.000, spiral 0.958; chance is 0.5.
-    for (data, threshold) in [(DataKind::Circles, 0.95), (DataKind::Xor, 0.95), (DataKind::Blobs, 0.95), (DataKind::Spiral, 0.9)] {
+    for (data, threshold) in
+        [(DataKind::Circles, 0.95), (DataKind::Xor, 0.95), (DataKind::Blobs, 0.95), (DataKind::Spiral, 0.9)]
+    {
         let config = FeedforwardConfig { data, hidden: vec![16, 16], epochs: 200, ..FeedforwardConfig::default() };
         let mut model = Experiment::Bp(config).build(&DataStore::default()).unwrap();
         while !model.step(1000).unwrap().finished {}
@@ -97,7 +99,14 @@ fn toy_problems_are_learned() {
 
 #[test]
 fn a_diverging_run_stops_with_an_error_and_a_rebuild_recovers() {
-    let config = FeedforwardConfig { data: DataKind::Spiral, activation: Activation::Relu, hidden: vec![64, 64], loss: Loss::Mse, lr: 10.0, ..FeedforwardConfig::default() };
+    let config = FeedforwardConfig {
+        data: DataKind::Spiral,
+        activation: Activation::Relu,
+        hidden: vec![64, 64],
+        loss: Loss::Mse,
+        lr: 10.0,
+        ..FeedforwardConfig::default()
+    };
     let experiment = Experiment::Bp(config);
     let mut model = experiment.build(&DataStore::default()).unwrap();
     let error = loop {
@@ -118,10 +127,14 @@ fn a_diverging_run_stops_with_an_error_and_a_rebuild_recovers() {
 /// net reaches 94.5–95 %; ours reached 95.4 % with seed 1 when this test was written).
 #[test]
 fn mnist_784_500_10_reaches_94_5_percent_in_20_epochs() {
-    let split = mnist::load(std::path::Path::new(mnist::DEFAULT_PATH)).expect("run scripts/setup.sh to create data/mnist.bin");
+    let split =
+        mnist::load(std::path::Path::new(mnist::DEFAULT_PATH)).expect("run scripts/setup.sh to create data/mnist.bin");
     let store = DataStore::with_mnist(split);
     let config = FeedforwardConfig { seed: 1, ..FeedforwardConfig::preset(DataKind::Mnist) };
-    assert_eq!((config.hidden.as_slice(), config.activation, config.batch, config.epochs), (&[500][..], Activation::Sigmoid, 32, 20));
+    assert_eq!(
+        (config.hidden.as_slice(), config.activation, config.batch, config.epochs),
+        (&[500][..], Activation::Sigmoid, 32, 20)
+    );
     let mut model = Experiment::Bp(config).build(&store).unwrap();
     while !model.step(1000).unwrap().finished {}
     let acc = model.metrics().last("test_acc").unwrap();

@@ -6,7 +6,9 @@ use brainprop::protocol::{Command, ErrorKind, Reply};
 use brainprop::session::Session;
 
 fn configure(data: DataKind) -> Command {
-    Command::Configure { experiment: Experiment::Bp(FeedforwardConfig { data, epochs: 3, ..FeedforwardConfig::default() }) }
+    Command::Configure {
+        experiment: Experiment::Bp(FeedforwardConfig { data, epochs: 3, ..FeedforwardConfig::default() }),
+    }
 }
 
 /// A fake clock that advances 1 ms per reading.
@@ -118,7 +120,8 @@ fn a_diverging_run_reports_and_reset_recovers() {
     let mut now = clock();
     let mut diverged = false;
     for _ in 0..10_000 {
-        diverged |= session.tick(&mut now, 10.0).iter().any(|r| matches!(r, Reply::Error { kind: ErrorKind::Diverged, .. }));
+        diverged |=
+            session.tick(&mut now, 10.0).iter().any(|r| matches!(r, Reply::Error { kind: ErrorKind::Diverged, .. }));
         if !session.is_busy() {
             break;
         }

@@ -25,13 +25,18 @@ mod cli {
     use std::time::Instant;
 
     #[derive(Parser)]
-    #[command(name = "brainprop", version, about = "Train biologically plausible learning rules headless and compare them with backprop")]
+    #[command(
+        name = "brainprop",
+        version,
+        about = "Train biologically plausible learning rules headless and compare them with backprop"
+    )]
     struct Cli {
         #[command(subcommand)]
         command: Command,
     }
 
     #[derive(Subcommand)]
+    #[allow(clippy::large_enum_variant, reason = "parsed once per process")]
     enum Command {
         /// Train one rule; CSV on stdout (one row per epoch), progress on stderr.
         Train(TrainArgs),
@@ -109,7 +114,8 @@ mod cli {
     }
 
     fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, value: &str) -> Result<T, String> {
-        serde_json::from_value(serde_json::Value::String(value.to_string())).map_err(|_| format!("unknown {what} '{value}'"))
+        serde_json::from_value(serde_json::Value::String(value.to_string()))
+            .map_err(|_| format!("unknown {what} '{value}'"))
     }
 
     /// The settings a run starts from: the JSON file if given, else the data set's preset.
@@ -176,7 +182,9 @@ mod cli {
         let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
         let epochs = experiment.feedforward().map_or(0, |c| c.epochs);
         let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(epochs as u64) };
-        bar.set_style(ProgressStyle::with_template("{prefix} [{bar:30}] epoch {pos}/{len} {msg} ({elapsed})").expect("template"));
+        bar.set_style(
+            ProgressStyle::with_template("{prefix} [{bar:30}] epoch {pos}/{len} {msg} ({elapsed})").expect("template"),
+        );
         bar.set_prefix(experiment.rule_id());
 
         let mut out = std::io::stdout().lock();
@@ -212,7 +220,8 @@ mod cli {
     }
 
     fn write_row(out: &mut impl Write, table: &MetricTable, row: usize, rate: f64) -> Result<(), String> {
-        let values: Vec<String> = table.columns
+        let values: Vec<String> = table
+            .columns
             .iter()
             .zip(&table.rows[row])
             .filter(|(c, _)| c.as_str() != "samples")
@@ -226,21 +235,32 @@ mod cli {
     fn write_curves_svg(table: &MetricTable, rule: &str, path: &Path) -> Result<(), String> {
         let series = |col: &str, name: String, color: usize| Series {
             name,
-            points: table.column("epoch").unwrap_or_default().into_iter().zip(table.column(col).unwrap_or_default()).collect(),
+            points: table
+                .column("epoch")
+                .unwrap_or_default()
+                .into_iter()
+                .zip(table.column(col).unwrap_or_default())
+                .collect(),
             color,
         };
         let loss = LineChart {
             title: "Loss".into(),
             x_label: "epoch".into(),
             y_label: "loss".into(),
-            series: vec![series("train_loss", format!("{rule} train"), 0), series("test_loss", format!("{rule} test"), 1)],
+            series: vec![
+                series("train_loss", format!("{rule} train"), 0),
+                series("test_loss", format!("{rule} test"), 1),
+            ],
             y_range: None,
             scale: 1.0,
         };
         let acc = LineChart {
             title: "Accuracy".into(),
             y_label: "accuracy".into(),
-            series: vec![series("train_acc", format!("{rule} train"), 0), series("test_acc", format!("{rule} test"), 1)],
+            series: vec![
+                series("train_acc", format!("{rule} train"), 0),
+                series("test_acc", format!("{rule} test"), 1),
+            ],
             ..loss.clone()
         };
         let svg = side_by_side(&[loss, acc], 480, 340)?;

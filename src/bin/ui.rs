@@ -13,7 +13,8 @@ mod glue {
     #[wasm_bindgen]
     pub fn draw_line_chart(canvas: web_sys::HtmlCanvasElement, chart: JsValue) -> Result<(), JsError> {
         let chart: LineChart = serde_wasm_bindgen::from_value(chart)?;
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2-D context"))?;
+        let backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2-D context"))?;
         charts::draw(&backend.into_drawing_area(), &chart).map_err(|e| JsError::new(&e))
     }
 }

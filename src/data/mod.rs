@@ -68,7 +68,8 @@ pub enum DataKind {
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 5] = [DataKind::Mnist, DataKind::Circles, DataKind::Xor, DataKind::Spiral, DataKind::Blobs];
+    pub const ALL: [DataKind; 5] =
+        [DataKind::Mnist, DataKind::Circles, DataKind::Xor, DataKind::Spiral, DataKind::Blobs];
 
     pub fn name(self) -> &'static str {
         match self {

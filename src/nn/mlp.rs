@@ -111,7 +111,14 @@ impl<F: Real> Trace<F> {
 
 impl<F: Real> Mlp<F> {
     /// A network of the given widths, weights drawn from `rng`.
-    pub fn new(sizes: &[usize], activation: Activation, loss: Loss, init: Init, init_scale: f64, rng: &mut SimRng) -> Self {
+    pub fn new(
+        sizes: &[usize],
+        activation: Activation,
+        loss: Loss,
+        init: Init,
+        init_scale: f64,
+        rng: &mut SimRng,
+    ) -> Self {
         assert!(sizes.len() >= 2, "a network needs an input and an output layer");
         let mut layers: Vec<Layer<F>> = sizes.windows(2).map(|p| Layer::new(p[0], p[1])).collect();
         if init == Init::Xavier {

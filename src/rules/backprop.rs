@@ -43,7 +43,11 @@ pub fn backprop_deltas<F: Real>(net: &Mlp<F>, trace: &mut Trace<F>) {
 }
 
 /// `δ ← δ ⊙ σ'(u)`, with σ' computed from the layer's output `h` (the first `δ.nrows()` rows).
-pub fn multiply_by_derivative<F: Real>(net: &Mlp<F>, h: &ndarray::Array2<F>, delta: &mut ndarray::ArrayViewMut2<'_, F>) {
+pub fn multiply_by_derivative<F: Real>(
+    net: &Mlp<F>,
+    h: &ndarray::Array2<F>,
+    delta: &mut ndarray::ArrayViewMut2<'_, F>,
+) {
     let act = net.activation;
     let n = delta.nrows();
     ndarray::Zip::from(delta).and(&h.slice(s![..n, ..])).for_each(|d, &h| *d = *d * act.derivative_from_output(h));

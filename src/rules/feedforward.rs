@@ -206,7 +206,8 @@ impl<C: Credit<f32>> Feedforward<C> {
         if self.cursor == self.order.len() {
             self.cursor = 0;
             self.epoch += 1;
-            let (loss, acc) = (self.epoch_loss / self.epoch_seen as f64, self.epoch_correct as f64 / self.epoch_seen as f64);
+            let (loss, acc) =
+                (self.epoch_loss / self.epoch_seen as f64, self.epoch_correct as f64 / self.epoch_seen as f64);
             (self.epoch_loss, self.epoch_correct, self.epoch_seen) = (0.0, 0, 0);
             self.record_epoch(loss, acc)?;
             if !self.net.is_finite() {
@@ -255,10 +256,7 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
     }
 
     fn progress(&self) -> Progress {
-        Progress {
-            samples: self.samples,
-            epoch: self.epoch as f64 + self.cursor as f64 / self.order.len() as f64,
-        }
+        Progress { samples: self.samples, epoch: self.epoch as f64 + self.cursor as f64 / self.order.len() as f64 }
     }
 
     fn snapshot(&mut self) -> Snapshot {
@@ -274,7 +272,11 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
             snap.push(format!("diagram.units{l}"), vec![rows.len()], rows.iter().map(|&i| i as f32).collect());
         }
         let last = sizes.len() - 1;
-        snap.push(format!("diagram.units{last}"), vec![shown[last].len()], shown[last].iter().map(|&i| i as f32).collect());
+        snap.push(
+            format!("diagram.units{last}"),
+            vec![shown[last].len()],
+            shown[last].iter().map(|&i| i as f32).collect(),
+        );
         if self.config.data.is_planar() {
             self.push_boundary(&mut snap);
         } else {
@@ -315,7 +317,8 @@ impl<C: Credit<f32>> Feedforward<C> {
         }
         snap.push("boundary", vec![size, size], values);
         let train = &self.data.train;
-        let points = (0..train.len()).flat_map(|i| [train.x[[i, 0]], train.x[[i, 1]], train.labels[i] as f32]).collect();
+        let points =
+            (0..train.len()).flat_map(|i| [train.x[[i, 0]], train.x[[i, 1]], train.labels[i] as f32]).collect();
         snap.push("points", vec![train.len(), 3], points);
     }
 }

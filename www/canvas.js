@@ -1,0 +1,51 @@
+// Canvas helpers shared by the views.
+
+/**
+ * Sizes a canvas's backing store to its CSS box times the device pixel ratio and returns the
+ * 2-D context with its transform set so that drawing happens in CSS pixels.
+ * Returns null while the canvas is not laid out (hidden).
+ */
+export function fit(canvas) {
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (width === 0 || height === 0) return null;
+  const dpr = globalThis.devicePixelRatio || 1;
+  const w = Math.round(width * dpr);
+  const h = Math.round(height * dpr);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return { ctx, width, height, dpr };
+}
+
+/** A small canvas holding an RGBA image, to be scaled onto a visible canvas with drawImage. */
+export function imageCanvas(width, height, fill) {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(width, height);
+  fill(image.data);
+  ctx.putImageData(image, 0, 0);
+  return canvas;
+}
+
+/** Frames of a snapshot by name. */
+export function framesByName(snapshot) {
+  const map = new Map();
+  for (const frame of (snapshot && snapshot.frames) || []) map.set(frame.name, frame);
+  return map;
+}
+
+/** Largest absolute finite value of an array (0 if none). */
+export function maxAbs(data) {
+  let m = 0;
+  for (let i = 0; i < data.length; i++) {
+    const a = Math.abs(data[i]);
+    if (a > m && Number.isFinite(a)) m = a;
+  }
+  return m;
+}

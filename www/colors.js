@@ -1,0 +1,40 @@
+// Colours shared by every view. Blue and orange stay distinguishable with the common colour-vision
+// deficiencies (they are from the Okabe–Ito set): blue = positive weight / class 1,
+// orange = negative weight / class 0, near-white = zero / undecided.
+
+export const BLUE = [0, 114, 178];
+export const ORANGE = [230, 159, 0];
+export const NEUTRAL = [246, 246, 242];
+/** Darker variants for small marks drawn over the light map (training points). */
+export const BLUE_DARK = [0, 84, 140];
+export const ORANGE_DARK = [176, 104, 0];
+export const INK = [34, 34, 34];
+
+export function css([r, g, b], alpha = 1) {
+  return alpha === 1 ? `rgb(${r},${g},${b})` : `rgba(${r},${g},${b},${alpha})`;
+}
+
+function mix(a, b, t) {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+}
+
+/** t in [-1, 1] → orange … neutral … blue (values outside are clamped, NaN is grey). */
+export function diverging(t) {
+  if (!Number.isFinite(t)) return [150, 150, 150];
+  const c = Math.max(-1, Math.min(1, t));
+  return c < 0 ? mix(NEUTRAL, ORANGE, -c) : mix(NEUTRAL, BLUE, c);
+}
+
+/** t in [0, 1] → near-white … blue, for counts. */
+export function sequential(t) {
+  if (!Number.isFinite(t)) return [150, 150, 150];
+  return mix([250, 250, 250], [8, 64, 120], Math.max(0, Math.min(1, t)));
+}
+
+/** Writes colour `rgb` at pixel `i` of an RGBA byte array. */
+export function setPixel(bytes, i, rgb) {
+  bytes[4 * i] = rgb[0];
+  bytes[4 * i + 1] = rgb[1];
+  bytes[4 * i + 2] = rgb[2];
+  bytes[4 * i + 3] = 255;
+}

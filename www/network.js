@@ -1,0 +1,94 @@
+// The network diagram: layers as columns of units, links coloured by the sign of their weight
+// (blue positive, orange negative) and as thick as its size. Wide layers show up to 12 evenly
+// spaced units (the engine picks them: `diagram.units{l}`) and say how many there are.
+import { fit, maxAbs } from './canvas.js';
+import { BLUE, ORANGE, INK, css } from './colors.js';
+
+const MAX_LINK_WIDTH = 6;
+
+function layerName(l, last) {
+  if (l === 0) return 'input';
+  if (l === last) return 'output';
+  return last > 2 ? `hidden ${l}` : 'hidden';
+}
+
+/** Draws the diagram from a snapshot's frames (a Map by name). Returns its text alternative. */
+export function drawNetwork(canvas, frames) {
+  const sizesFrame = frames.get('sizes');
+  if (!sizesFrame) return null;
+  const sizes = Array.from(sizesFrame.data, Math.round);
+  const last = sizes.length - 1;
+  const shown = sizes.map((n, l) => {
+    const f = frames.get(`diagram.units${l}`);
+    return f ? Array.from(f.data, Math.round) : Array.from({ length: Math.min(n, 12) }, (_, i) => i);
+  });
+  const weights = [];
+  let biggest = 0;
+  for (let l = 0; l < last; l++) {
+    const f = frames.get(`diagram.w${l}`);
+    weights.push(f || null);
+    if (f) biggest = Math.max(biggest, maxAbs(f.data));
+  }
+
+  const box = fit(canvas);
+  if (box) {
+    const { ctx, width, height } = box;
+    ctx.clearRect(0, 0, width, height);
+    const top = 34;
+    const bottom = height - 26;
+    const left = 34;
+    const right = width - 34;
+    const xs = sizes.map((_, l) => (last === 0 ? width / 2 : left + ((right - left) * l) / last));
+    const ys = shown.map((units) => {
+      const k = units.length;
+      const step = Math.min(30, (bottom - top) / Math.max(1, k));
+      const start = (top + bottom) / 2 - (step * (k - 1)) / 2;
+      return units.map((_, i) => start + step * i);
+    });
+    const radius = Math.max(3, Math.min(9, ...ys.map((y) => (y.length > 1 ? (y[1] - y[0]) / 2.6 : 9))));
+
+    // Links, thin and faint for small weights.
+    for (let l = 0; l < last; l++) {
+      const f = weights[l];
+      if (!f) continue;
+      const [kin, kout] = f.shape;
+      for (let i = 0; i < kin; i++) {
+        for (let j = 0; j < kout; j++) {
+          const w = f.data[i * kout + j];
+          const size = biggest > 0 && Number.isFinite(w) ? Math.abs(w) / biggest : 0;
+          ctx.strokeStyle = css(w >= 0 ? BLUE : ORANGE, 0.2 + 0.8 * size);
+          ctx.lineWidth = 0.4 + (MAX_LINK_WIDTH - 0.4) * size;
+          ctx.beginPath();
+          ctx.moveTo(xs[l], ys[l][i]);
+          ctx.lineTo(xs[l + 1], ys[l + 1][j]);
+          ctx.stroke();
+        }
+      }
+    }
+
+    // Units and labels.
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    for (let l = 0; l <= last; l++) {
+      ctx.fillStyle = css(INK);
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(layerName(l, last), xs[l], top - 12);
+      ctx.textBaseline = 'top';
+      const count = sizes[l] > shown[l].length ? `… ${sizes[l]} units` : `${sizes[l]} unit${sizes[l] === 1 ? '' : 's'}`;
+      ctx.fillText(count, xs[l], bottom + 8);
+      for (const y of ys[l]) {
+        ctx.beginPath();
+        ctx.arc(xs[l], y, radius, 0, 2 * Math.PI);
+        ctx.fillStyle = '#fff';
+        ctx.fill();
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = css(INK);
+        ctx.stroke();
+      }
+    }
+  }
+
+  const hidden = sizes.slice(1, -1);
+  const hiddenText = hidden.length === 0 ? 'no hidden layer' : `hidden layer${hidden.length > 1 ? 's' : ''} of ${hidden.join(', ')} units`;
+  return `Network diagram: ${sizes[0]} inputs, ${hiddenText}, ${sizes[last]} outputs. Links are coloured by the sign of the weight and sized by its magnitude; the largest shown weight is ${biggest.toPrecision(3)}.`;
+}
