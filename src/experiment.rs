@@ -38,8 +38,19 @@ pub struct FeedforwardConfig {
     pub init: Init,
     /// Multiplies the initial weight range.
     pub init_scale: f64,
-    /// Scale of the fixed random feedback matrices (FA/DFA), relative to the forward init.
+    /// Scale of the feedback matrices (FA, DFA, sign symmetry), relative to the forward init.
     pub feedback_scale: f64,
+    /// Distribution of the fixed random feedback matrices (FA, DFA).
+    pub feedback_dist: FeedbackDist,
+}
+
+/// How fixed random feedback weights are drawn. Both have the variance of the forward init.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedbackDist {
+    #[default]
+    Gaussian,
+    Uniform,
 }
 
 impl Default for FeedforwardConfig {
@@ -59,6 +70,7 @@ impl Default for FeedforwardConfig {
             init: Init::Xavier,
             init_scale: 1.0,
             feedback_scale: 1.0,
+            feedback_dist: FeedbackDist::Gaussian,
         }
     }
 }
@@ -145,6 +157,14 @@ impl FeedforwardConfig {
 pub enum Experiment {
     /// Backpropagation: the baseline every chapter compares with.
     Bp(FeedforwardConfig),
+    /// Feedback alignment: errors return through fixed random matrices.
+    Fa(FeedforwardConfig),
+    /// Direct feedback alignment: the output error goes straight to every hidden layer.
+    Dfa(FeedforwardConfig),
+    /// Sign symmetry: feedback shares only the signs of the forward weights.
+    Sign(FeedforwardConfig),
+    /// Only the output layer learns (the control).
+    Shallow(FeedforwardConfig),
 }
 
 impl Default for Experiment {
@@ -154,23 +174,55 @@ impl Default for Experiment {
 }
 
 impl Experiment {
+    /// Every rule identifier, as used in URLs and by `--rule`.
+    pub const RULES: [&'static str; 5] = ["bp", "fa", "dfa", "sign", "shallow"];
+
     /// The rule's identifier (the `rule` tag).
     pub fn rule_id(&self) -> &'static str {
         match self {
             Experiment::Bp(_) => "bp",
+            Experiment::Fa(_) => "fa",
+            Experiment::Dfa(_) => "dfa",
+            Experiment::Sign(_) => "sign",
+            Experiment::Shallow(_) => "shallow",
         }
+    }
+
+    /// An experiment of rule `id` with the feed-forward settings `config`.
+    pub fn feedforward_rule(id: &str, config: FeedforwardConfig) -> Result<Self> {
+        Ok(match id {
+            "bp" => Experiment::Bp(config),
+            "fa" => Experiment::Fa(config),
+            "dfa" => Experiment::Dfa(config),
+            "sign" => Experiment::Sign(config),
+            "shallow" => Experiment::Shallow(config),
+            other => {
+                return Err(Error::invalid(
+                    "rule",
+                    format!("unknown rule '{other}'; known: {}", Self::RULES.join(", ")),
+                ))
+            }
+        })
     }
 
     /// The feed-forward settings, for experiments that have them.
     pub fn feedforward(&self) -> Option<&FeedforwardConfig> {
         match self {
-            Experiment::Bp(c) => Some(c),
+            Experiment::Bp(c)
+            | Experiment::Fa(c)
+            | Experiment::Dfa(c)
+            | Experiment::Sign(c)
+            | Experiment::Shallow(c) => Some(c),
         }
     }
 
     pub fn feedforward_mut(&mut self) -> Option<&mut FeedforwardConfig> {
         match self {
-            Experiment::Bp(c) => Some(c),
+            Experiment::Bp(c)
+            | Experiment::Fa(c)
+            | Experiment::Dfa(c)
+            | Experiment::Sign(c)
+            | Experiment::Shallow(c) => Some(c),
         }
     }
 
@@ -181,16 +233,29 @@ impl Experiment {
 
     /// Validates the settings and builds the model. `store` supplies data sets loaded from files.
     pub fn build(&self, store: &DataStore) -> Result<Box<dyn Rule + Send>> {
-        match self {
-            Experiment::Bp(c) => {
-                c.validate()?;
-                Ok(Box::new(rules::feedforward::Feedforward::new(
-                    c.clone(),
-                    store.split_for(c)?,
-                    rules::backprop::Backprop,
-                )?))
+        use rules::feedforward::Feedforward;
+        let c = self.feedforward().expect("every experiment so far is feed-forward");
+        c.validate()?;
+        let data = store.split_for(c)?;
+        let sizes = c.sizes(data.train.dims(), data.train.classes);
+        let feedback_rng = &mut rng_for(c.seed, Stream::Feedback);
+        let c = c.clone();
+        Ok(match self {
+            Experiment::Bp(_) => Box::new(Feedforward::new(c, data, rules::backprop::Backprop)?),
+            Experiment::Fa(_) => {
+                let credit = rules::feedback_alignment::FeedbackAlignment::new(&sizes, &c, feedback_rng);
+                Box::new(Feedforward::new(c, data, credit)?)
             }
-        }
+            Experiment::Dfa(_) => {
+                let credit = rules::direct_feedback_alignment::DirectFeedbackAlignment::new(&sizes, &c, feedback_rng);
+                Box::new(Feedforward::new(c, data, credit)?)
+            }
+            Experiment::Sign(_) => {
+                let credit = rules::sign_symmetry::SignSymmetry::new(&sizes, c.feedback_scale);
+                Box::new(Feedforward::new(c, data, credit)?)
+            }
+            Experiment::Shallow(_) => Box::new(Feedforward::new(c, data, rules::shallow::Shallow)?),
+        })
     }
 }
 

@@ -46,7 +46,7 @@ mod cli {
 
     #[derive(Args)]
     struct TrainArgs {
-        /// Learning rule: bp
+        /// Learning rule: bp, fa, dfa, sign or shallow
         #[arg(long, default_value = "bp")]
         rule: String,
         /// Data set: mnist, circles, xor, spiral, blobs
@@ -72,6 +72,9 @@ mod cli {
         /// cross-entropy (softmax outputs) or mse (linear outputs)
         #[arg(long)]
         loss: Option<String>,
+        /// Initial forward weights: xavier or zero
+        #[arg(long)]
+        init: Option<String>,
         /// A JSON experiment (as in the page's "Copy settings"); flags override it
         #[arg(long)]
         config: Option<PathBuf>,
@@ -127,9 +130,7 @@ mod cli {
                 serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
             }
             None => {
-                let mut value = serde_json::to_value(FeedforwardConfig::preset(data)).expect("serialisable");
-                value["rule"] = serde_json::Value::String(args.rule.clone());
-                serde_json::from_value(value).map_err(|_| format!("unknown rule '{}'", args.rule))?
+                Experiment::feedforward_rule(&args.rule, FeedforwardConfig::preset(data)).map_err(|e| e.to_string())?
             }
         };
         let c = experiment.feedforward_mut().ok_or("this rule has no network settings")?;
@@ -151,6 +152,9 @@ mod cli {
         }
         if let Some(v) = args.momentum {
             c.momentum = v;
+        }
+        if let Some(v) = &args.init {
+            c.init = parse_enum("init", v)?;
         }
         if let Some(v) = &args.activation {
             c.activation = parse_enum::<Activation>("activation", v)?;

@@ -15,7 +15,7 @@
 use super::feedforward::Credit;
 use crate::nn::{Mlp, Real, Trace};
 use ndarray::linalg::general_mat_mul;
-use ndarray::s;
+use ndarray::{s, Array2, ArrayViewMut2, Zip};
 
 /// Exact gradients: errors sent back through `W_{l+1}ᵀ`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,22 +33,29 @@ impl<F: Real> Credit<F> for Backprop {
 
 /// Fills every hidden `δ_l` of `trace` from its output error, by backpropagation.
 pub fn backprop_deltas<F: Real>(net: &Mlp<F>, trace: &mut Trace<F>) {
+    send_back_layer_by_layer(net, trace, |l| &net.layers[l].w);
+}
+
+/// `δ_{l−1} = (δ_l M_lᵀ) ⊙ σ'(u_{l−1})` from the top hidden layer down, where `M_l` (shaped like
+/// `W_l`, `n_in × n_out`) is whatever the rule sends errors back through: `W_l` for backprop, a
+/// fixed random `B_l` for feedback alignment, `sign(W_l)` for sign symmetry.
+pub fn send_back_layer_by_layer<'a, F: Real>(
+    net: &Mlp<F>,
+    trace: &mut Trace<F>,
+    feedback: impl Fn(usize) -> &'a Array2<F>,
+) {
     let n = trace.rows;
     for l in (1..net.depth()).rev() {
         let (lower, upper) = trace.delta.split_at_mut(l);
         let mut delta = lower[l - 1].slice_mut(s![..n, ..]);
-        general_mat_mul(F::one(), &upper[0].slice(s![..n, ..]), &net.layers[l].w.t(), F::zero(), &mut delta);
+        general_mat_mul(F::one(), &upper[0].slice(s![..n, ..]), &feedback(l).t(), F::zero(), &mut delta);
         multiply_by_derivative(net, &trace.h[l], &mut delta);
     }
 }
 
 /// `δ ← δ ⊙ σ'(u)`, with σ' computed from the layer's output `h` (the first `δ.nrows()` rows).
-pub fn multiply_by_derivative<F: Real>(
-    net: &Mlp<F>,
-    h: &ndarray::Array2<F>,
-    delta: &mut ndarray::ArrayViewMut2<'_, F>,
-) {
+pub fn multiply_by_derivative<F: Real>(net: &Mlp<F>, h: &Array2<F>, delta: &mut ArrayViewMut2<'_, F>) {
     let act = net.activation;
     let n = delta.nrows();
-    ndarray::Zip::from(delta).and(&h.slice(s![..n, ..])).for_each(|d, &h| *d = *d * act.derivative_from_output(h));
+    Zip::from(delta).and(&h.slice(s![..n, ..])).for_each(|d, &h| *d = *d * act.derivative_from_output(h));
 }

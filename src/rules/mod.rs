@@ -3,4 +3,8 @@
 //! them shares is [`feedforward::Feedforward`].
 
 pub mod backprop;
+pub mod direct_feedback_alignment;
+pub mod feedback_alignment;
 pub mod feedforward;
+pub mod shallow;
+pub mod sign_symmetry;

@@ -1,0 +1,90 @@
+//! Feedback alignment (Lillicrap, Cownden, Tweed & Akerman 2016, "Random synaptic feedback weights
+//! support error backpropagation for deep learning", Nat. Commun. 7:13276).
+//!
+//! The error goes back through fixed random matrices `B_l` instead of the transposed forward
+//! weights, so no neuron needs to know another's synapses:
+//!
+//! ```text
+//! δ_L = e
+//! δ_{l−1} = (δ_l B_lᵀ) ⊙ σ'(u_{l−1})        (backprop has W_l where B_l stands)
+//! ΔW_l = −η h_{l−1}ᵀ δ_l / n
+//! ```
+//!
+//! Learning works because the forward weights come to align with the feedback: `W_l` turns
+//! toward `B_l` (stored in the same `n_in × n_out` shape), so `B e` falls within 90° of `Wᵀ e`.
+//! The per-epoch diagnostics record `∠(W_l, B_l)` and `∠(δ_FA, δ_BP)` for each hidden layer.
+
+use super::backprop::{backprop_deltas, send_back_layer_by_layer};
+use super::feedforward::Credit;
+use crate::experiment::{FeedbackDist, FeedforwardConfig};
+use crate::metrics::angle_degrees;
+use crate::nn::{Mlp, Trace};
+use crate::rng::SimRng;
+use ndarray::{s, Array2};
+use rand::Rng;
+use rand_distr::{Distribution, Normal};
+
+/// Errors sent back through fixed random matrices, one per layer above the first.
+#[derive(Debug, Clone)]
+pub struct FeedbackAlignment {
+    /// `b[l−1]` stands in for `W_l` (`l = 1..L−1`), same shape.
+    pub b: Vec<Array2<f32>>,
+}
+
+/// A fixed random `rows × cols` feedback matrix. Its spread matches the forward (Glorot) init of a
+/// `rows × cols` layer, times `config.feedback_scale`.
+pub fn random_feedback(rows: usize, cols: usize, config: &FeedforwardConfig, rng: &mut SimRng) -> Array2<f32> {
+    let glorot_limit = (6.0 / (rows + cols) as f64).sqrt() * config.feedback_scale;
+    match config.feedback_dist {
+        FeedbackDist::Uniform => {
+            Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-glorot_limit..=glorot_limit) as f32)
+        }
+        FeedbackDist::Gaussian => {
+            let normal = Normal::new(0.0, glorot_limit / 3f64.sqrt()).expect("finite spread");
+            Array2::from_shape_simple_fn((rows, cols), || normal.sample(rng) as f32)
+        }
+    }
+}
+
+impl FeedbackAlignment {
+    pub fn new(sizes: &[usize], config: &FeedforwardConfig, rng: &mut SimRng) -> Self {
+        let b = (1..sizes.len() - 1).map(|l| random_feedback(sizes[l], sizes[l + 1], config, rng)).collect();
+        Self { b }
+    }
+}
+
+impl Credit<f32> for FeedbackAlignment {
+    fn id(&self) -> &'static str {
+        "fa"
+    }
+
+    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>) {
+        send_back_layer_by_layer(net, trace, |l| &self.b[l - 1]);
+    }
+
+    fn diagnostic_columns(&self, depth: usize) -> Vec<String> {
+        (0..depth - 1).flat_map(|l| [format!("angle_w_b{l}"), format!("angle_delta{l}")]).collect()
+    }
+
+    fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>) -> Vec<f64> {
+        let mut trace = trace.clone();
+        self.assign(net, &mut trace);
+        let fa = trace.delta.clone();
+        backprop_deltas(net, &mut trace);
+        (0..net.depth() - 1)
+            .flat_map(|l| {
+                let weight_angle = angle_degrees(&net.layers[l + 1].w, &self.b[l]);
+                [weight_angle, delta_angle(&fa[l], &trace.delta[l], trace.rows)]
+            })
+            .map(|a| a.unwrap_or(f64::NAN))
+            .collect()
+    }
+}
+
+/// The mean over examples of `∠(δ_a, δ_b)` for the first `rows` rows (examples with a zero
+/// signal are skipped).
+pub fn delta_angle(a: &Array2<f32>, b: &Array2<f32>, rows: usize) -> Option<f64> {
+    let angles: Vec<f64> =
+        (0..rows).filter_map(|i| angle_degrees(a.slice(s![i, ..]).iter(), b.slice(s![i, ..]).iter())).collect();
+    (!angles.is_empty()).then(|| angles.iter().sum::<f64>() / angles.len() as f64)
+}
