@@ -40,7 +40,7 @@ mod cli {
     enum Command {
         /// Train one rule; CSV on stdout (one row per epoch), progress on stderr.
         Train(TrainArgs),
-        /// Measure training throughput (samples/s) of BP 784-500-10, batch 32, natively.
+        /// Measure training throughput (samples/s) of 784-500-10, batch 32, natively, for each rule.
         Bench(BenchArgs),
     }
 
@@ -91,6 +91,9 @@ mod cli {
 
     #[derive(Args)]
     struct BenchArgs {
+        /// Rules to measure, comma-separated
+        #[arg(long, default_value = "bp,fa,dfa,shallow")]
+        rules: String,
         /// Timed repetitions; the median is reported
         #[arg(long, default_value_t = 5)]
         repeats: usize,
@@ -286,29 +289,30 @@ mod cli {
     fn bench(args: BenchArgs) -> Result<(), String> {
         let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
         let config = FeedforwardConfig { batch: 32, epochs: 10_000, ..FeedforwardConfig::preset(DataKind::Mnist) };
-        println!("rule,network,batch,samples_per_s_median,samples_per_s_min,samples_per_s_max,repeats");
-        let experiment = Experiment::Bp(config.clone());
-        let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
-        model.step(20).map_err(|e| e.to_string())?; // warm-up
-        let mut rates = Vec::new();
-        for _ in 0..args.repeats {
-            let start = Instant::now();
-            let outcome = model.step(args.batches).map_err(|e| e.to_string())?;
-            rates.push(outcome.samples as f64 / start.elapsed().as_secs_f64());
-        }
-        rates.sort_by(f64::total_cmp);
-        let median = rates[rates.len() / 2];
         let shape: Vec<String> = config.sizes(784, 10).iter().map(|s| s.to_string()).collect();
-        println!(
-            "{},{},{},{:.0},{:.0},{:.0},{}",
-            experiment.rule_id(),
-            shape.join("-"),
-            config.batch,
-            median,
-            rates[0],
-            rates[rates.len() - 1],
-            args.repeats
-        );
+        println!("rule,network,batch,where,samples_per_s_median,samples_per_s_min,samples_per_s_max,repeats");
+        for rule in args.rules.split(',') {
+            let experiment = Experiment::feedforward_rule(rule.trim(), config.clone()).map_err(|e| e.to_string())?;
+            let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
+            model.step(20).map_err(|e| e.to_string())?; // warm-up
+            let mut rates = Vec::new();
+            for _ in 0..args.repeats {
+                let start = Instant::now();
+                let outcome = model.step(args.batches).map_err(|e| e.to_string())?;
+                rates.push(outcome.samples as f64 / start.elapsed().as_secs_f64());
+            }
+            rates.sort_by(f64::total_cmp);
+            println!(
+                "{},{},{},native,{:.0},{:.0},{:.0},{}",
+                experiment.rule_id(),
+                shape.join("-"),
+                config.batch,
+                rates[rates.len() / 2],
+                rates[0],
+                rates[rates.len() - 1],
+                args.repeats
+            );
+        }
         Ok(())
     }
 }
