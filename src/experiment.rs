@@ -116,6 +116,9 @@ impl FeedforwardConfig {
         if self.points < 10 || self.points > MAX_POINTS {
             return Err(Error::invalid("points", format!("must be 10–{MAX_POINTS}, got {}", self.points)));
         }
+        if self.data.is_regression() && self.loss != Loss::Mse {
+            return Err(Error::invalid("loss", "the linear-map task is a regression: use mse"));
+        }
         if !(self.init_scale >= 0.0 && self.init_scale <= 10.0) {
             return Err(Error::invalid("init_scale", format!("must be in [0, 10], got {}", self.init_scale)));
         }
@@ -125,8 +128,9 @@ impl FeedforwardConfig {
         Ok(())
     }
 
-    /// The starting settings for a data set: a small tanh net for the 2-D sets, and for MNIST the
-    /// 784-500-10 sigmoid network with softmax–cross-entropy, batch 32, 20 epochs.
+    /// The starting settings for a data set: a small tanh net for the 2-D sets; for MNIST the
+    /// 784-500-10 sigmoid network with softmax–cross-entropy, batch 32, 20 epochs; for the linear
+    /// map Lillicrap's linear 30-20-10 network trained online (batch 1) on MSE.
     pub fn preset(data: DataKind) -> Self {
         match data {
             DataKind::Mnist => Self {
@@ -136,6 +140,17 @@ impl FeedforwardConfig {
                 lr: 1.0,
                 batch: 32,
                 epochs: 20,
+                ..Self::default()
+            },
+            DataKind::Linear => Self {
+                data,
+                hidden: vec![20],
+                activation: Activation::Linear,
+                loss: Loss::Mse,
+                lr: 0.0005,
+                batch: 1,
+                epochs: 20,
+                points: 1000,
                 ..Self::default()
             },
             _ => Self { data, ..Self::default() },
@@ -284,6 +299,9 @@ impl DataStore {
     pub fn split_for(&self, c: &FeedforwardConfig) -> Result<Arc<Split>> {
         match c.data {
             DataKind::Mnist => self.mnist.clone().ok_or_else(|| Error::Data("MNIST is not loaded yet".into())),
+            DataKind::Linear => {
+                Ok(Arc::new(toy::linear_map(c.points, c.points, &mut rng_for(c.seed, Stream::DataGeneration))))
+            }
             kind => Ok(Arc::new(toy::generate(
                 kind,
                 c.points,

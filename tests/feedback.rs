@@ -112,3 +112,21 @@ fn deep_tanh_stack_from_zero_learns_with_dfa_and_not_with_bp() {
     assert!(dfa >= 0.85, "dfa from zero {dfa}");
     assert!(bp <= 0.15, "bp from zero {bp}");
 }
+
+/// Lillicrap's linear toy: a linear 30-20-10 network learns a random linear map T (online, MSE).
+/// Reference run (preset, seed 1): the FA–BP hidden-update angle is 79° after epoch 1 and stays
+/// between 50° and 70°; final test error BP 0.051, FA 0.061 (noise floor 0.05), shallow ≫ both.
+#[test]
+fn linear_toy_fa_updates_within_90_degrees_of_bp_and_error_within_2x() {
+    let config = FeedforwardConfig { seed: 1, ..FeedforwardConfig::preset(DataKind::Linear) };
+    let store = DataStore::default();
+    let bp = train(Experiment::Bp(config.clone()), &store);
+    let fa = train(Experiment::Fa(config.clone()), &store);
+    let shallow = train(Experiment::Shallow(config), &store);
+    let angles = fa.column("angle_update0").unwrap();
+    assert!(angles[1..].iter().all(|&a| a < 90.0), "update angles {angles:?}");
+    let (bp_err, fa_err, shallow_err) =
+        (bp.last("test_loss").unwrap(), fa.last("test_loss").unwrap(), shallow.last("test_loss").unwrap());
+    assert!(fa_err <= 2.0 * bp_err, "fa {fa_err} bp {bp_err}");
+    assert!(shallow_err > 4.0 * fa_err, "shallow {shallow_err} fa {fa_err}");
+}

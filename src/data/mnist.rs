@@ -37,6 +37,7 @@ pub fn parse(bytes: &[u8]) -> Result<Split> {
         x: Array2::from_shape_fn((range.len(), pixels), |(i, p)| images[(range.start + i) * pixels + p] as f32 / 255.0),
         labels: labels[range].to_vec(),
         classes: 10,
+        targets: None,
     };
     Ok(Split { train: take(0..n_train), test: take(n_train..n) })
 }

@@ -3,15 +3,20 @@
 pub mod mnist;
 pub mod toy;
 
+use crate::nn::mlp::Targets;
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-/// Examples as rows of `x`, with a class label each.
+/// Examples as rows of `x`, with a class label each, or real-valued targets for regression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     pub x: Array2<f32>,
+    /// Class of each example (all 0 for a regression set).
     pub labels: Vec<u8>,
+    /// Number of outputs: classes, or target dimensions for a regression set.
     pub classes: usize,
+    /// Real-valued targets (`n × classes`) of a regression set.
+    pub targets: Option<Array2<f32>>,
 }
 
 impl Dataset {
@@ -27,13 +32,24 @@ impl Dataset {
         self.x.ncols()
     }
 
-    /// The rows listed in `index`, gathered into `out` (which must have room for them), and
-    /// their labels into `labels`.
-    pub fn gather(&self, index: &[usize], out: &mut Array2<f32>, labels: &mut Vec<u8>) {
+    /// The rows listed in `index`, gathered into `out` (which must have room for them), their
+    /// labels into `labels`, and their real-valued targets (if any) into `targets`.
+    pub fn gather(&self, index: &[usize], out: &mut Array2<f32>, labels: &mut Vec<u8>, targets: &mut Array2<f32>) {
         labels.clear();
         for (row, &i) in index.iter().enumerate() {
             out.row_mut(row).assign(&self.x.row(i));
             labels.push(self.labels[i]);
+            if let Some(t) = &self.targets {
+                targets.row_mut(row).assign(&t.row(i));
+            }
+        }
+    }
+
+    /// What rows `start..end` are compared with.
+    pub fn targets(&self, start: usize, end: usize) -> Targets<'_, f32> {
+        match &self.targets {
+            Some(t) => Targets::Values(t.slice_axis(Axis(0), (start..end).into())),
+            None => Targets::Labels(&self.labels[start..end]),
         }
     }
 
@@ -65,6 +81,9 @@ pub enum DataKind {
     Spiral,
     /// Two Gaussian blobs.
     Blobs,
+    /// Regression: 30 Gaussian inputs mapped to 10 outputs by a fixed random linear map T
+    /// (Lillicrap et al. 2016, first experiment).
+    Linear,
 }
 
 impl DataKind {
@@ -78,11 +97,17 @@ impl DataKind {
             DataKind::Xor => "xor",
             DataKind::Spiral => "spiral",
             DataKind::Blobs => "blobs",
+            DataKind::Linear => "linear",
         }
     }
 
     /// True for the 2-D toy problems (which get a decision-boundary view).
     pub fn is_planar(self) -> bool {
-        self != DataKind::Mnist
+        !matches!(self, DataKind::Mnist | DataKind::Linear)
+    }
+
+    /// True for regression sets (real-valued targets, MSE loss).
+    pub fn is_regression(self) -> bool {
+        self == DataKind::Linear
     }
 }

@@ -51,14 +51,36 @@ fn sample(kind: DataKind, n: usize, noise: f64, rng: &mut SimRng) -> Dataset {
                 let spread = Normal::new(0.0, 0.2).expect("finite");
                 (centre.0 + spread.sample(rng), centre.1 + spread.sample(rng))
             }
-            DataKind::Mnist => unreachable!(),
+            DataKind::Mnist | DataKind::Linear => unreachable!("not a planar set"),
         };
         let (dx, dy) = if noise > 0.0 { (jitter.sample(rng), jitter.sample(rng)) } else { (0.0, 0.0) };
         x[[i, 0]] = (px + dx) as f32;
         x[[i, 1]] = (py + dy) as f32;
         labels.push(label);
     }
-    Dataset { x, labels, classes: 2 }
+    Dataset { x, labels, classes: 2, targets: None }
+}
+
+/// Inputs of the linear-map regression task.
+pub const LINEAR_INPUTS: usize = 30;
+/// Outputs of the linear-map regression task.
+pub const LINEAR_OUTPUTS: usize = 10;
+
+/// Lillicrap et al.'s first task: `x ~ N(0, I₃₀)`, targets `y* = T x + ξ` with one fixed random
+/// `T ∈ R^{10×30}`, entries `N(0, 1/30)` (so `T x` has unit variance per output), and observation
+/// noise `ξ ~ N(0, 0.1²)`. The noise sets a floor (`½·10·0.01 = 0.05` per example) that every
+/// rule which learns the map converges to, so final errors compare meaningfully.
+pub fn linear_map(n_train: usize, n_test: usize, rng: &mut SimRng) -> Split {
+    let normal = Normal::new(0.0, 1.0).expect("unit normal");
+    let t = Array2::from_shape_simple_fn((LINEAR_INPUTS, LINEAR_OUTPUTS), || {
+        (normal.sample(rng) / (LINEAR_INPUTS as f64).sqrt()) as f32
+    });
+    let mut set = |n: usize| {
+        let x = Array2::from_shape_simple_fn((n, LINEAR_INPUTS), || normal.sample(rng) as f32);
+        let targets = x.dot(&t) + Array2::from_shape_simple_fn((n, LINEAR_OUTPUTS), || 0.1 * normal.sample(rng) as f32);
+        Dataset { x, labels: vec![0; n], classes: LINEAR_OUTPUTS, targets: Some(targets) }
+    };
+    Split { train: set(n_train), test: set(n_test) }
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@
 //!
 //! Learning works because the forward weights come to align with the feedback: `W_l` turns
 //! toward `B_l` (stored in the same `n_in × n_out` shape), so `B e` falls within 90° of `Wᵀ e`.
-//! The per-epoch diagnostics record `∠(W_l, B_l)` and `∠(δ_FA, δ_BP)` for each hidden layer.
+//! The per-epoch diagnostics record, for each hidden layer, `∠(W_l, B_l)`, the mean per-example
+//! `∠(δ_FA, δ_BP)`, and the angle between the FA and BP updates of the layer's weights on one
+//! fixed batch.
 
 use super::backprop::{backprop_deltas, send_back_layer_by_layer};
 use super::feedforward::Credit;
@@ -63,18 +65,21 @@ impl Credit<f32> for FeedbackAlignment {
     }
 
     fn diagnostic_columns(&self, depth: usize) -> Vec<String> {
-        (0..depth - 1).flat_map(|l| [format!("angle_w_b{l}"), format!("angle_delta{l}")]).collect()
+        (0..depth - 1)
+            .flat_map(|l| [format!("angle_w_b{l}"), format!("angle_delta{l}"), format!("angle_update{l}")])
+            .collect()
     }
 
     fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>) -> Vec<f64> {
-        let mut trace = trace.clone();
-        self.assign(net, &mut trace);
-        let fa = trace.delta.clone();
-        backprop_deltas(net, &mut trace);
+        let mut fa = trace.clone();
+        self.assign(net, &mut fa);
+        let mut bp = trace.clone();
+        backprop_deltas(net, &mut bp);
         (0..net.depth() - 1)
             .flat_map(|l| {
                 let weight_angle = angle_degrees(&net.layers[l + 1].w, &self.b[l]);
-                [weight_angle, delta_angle(&fa[l], &trace.delta[l], trace.rows)]
+                let update_angle = angle_degrees(&net.weight_gradient(&fa, l), &net.weight_gradient(&bp, l));
+                [weight_angle, delta_angle(&fa.delta[l], &bp.delta[l], trace.rows), update_angle]
             })
             .map(|a| a.unwrap_or(f64::NAN))
             .collect()

@@ -63,6 +63,7 @@ pub struct Feedforward<C> {
     samples: u64,
     batch_x: Array2<f32>,
     batch_labels: Vec<u8>,
+    batch_targets: Array2<f32>,
     trace: Trace<f32>,
     eval_trace: Trace<f32>,
     epoch_loss: f64,
@@ -111,6 +112,7 @@ impl<C: Credit<f32>> Feedforward<C> {
             samples: 0,
             batch_x: Array2::zeros((batch, sizes[0])),
             batch_labels: Vec::with_capacity(batch),
+            batch_targets: Array2::zeros((batch, *sizes.last().expect("sizes"))),
             trace: Trace::new(&sizes, batch),
             eval_trace: Trace::new(&sizes, EVAL_CHUNK),
             epoch_loss: 0.0,
@@ -151,13 +153,15 @@ impl<C: Credit<f32>> Feedforward<C> {
         for start in (0..set.len()).step_by(EVAL_CHUNK) {
             let end = (start + EVAL_CHUNK).min(set.len());
             self.net.forward(set.rows(start, end), &mut self.eval_trace);
-            let (l, _) = self.net.output_error(&mut self.eval_trace, Targets::Labels(&set.labels[start..end]));
+            let (l, _) = self.net.output_error(&mut self.eval_trace, set.targets(start, end));
             loss += l;
             for (row, &truth) in self.eval_trace.output().rows().into_iter().zip(&set.labels[start..end]) {
                 confusion.record(truth as usize, argmax(row.iter().copied()));
             }
         }
-        Evaluation { loss: loss / set.len() as f64, accuracy: confusion.accuracy(), confusion }
+        // A regression set has no classes to be right about.
+        let accuracy = if set.targets.is_some() { f64::NAN } else { confusion.accuracy() };
+        Evaluation { loss: loss / set.len() as f64, accuracy, confusion }
     }
 
     /// Appends the metrics row for the epoch just finished.
@@ -170,7 +174,7 @@ impl<C: Credit<f32>> Feedforward<C> {
         // Diagnostics are measured on the first minibatch of the training set, fixed across epochs.
         let n = self.trace.capacity();
         self.net.forward(self.data.train.rows(0, n), &mut self.trace);
-        self.net.output_error(&mut self.trace, Targets::Labels(&self.data.train.labels[..n]));
+        self.net.output_error(&mut self.trace, self.data.train.targets(0, n));
         row.extend(self.credit.diagnostics(&self.net, &self.trace));
         self.metrics.push(row);
         self.last_test = Some(test);
@@ -190,9 +194,15 @@ impl<C: Credit<f32>> Feedforward<C> {
         }
         let end = (self.cursor + self.trace.capacity()).min(self.order.len());
         let n = end - self.cursor;
-        self.data.train.gather(&self.order[self.cursor..end], &mut self.batch_x, &mut self.batch_labels);
+        let train = &self.data.train;
+        train.gather(&self.order[self.cursor..end], &mut self.batch_x, &mut self.batch_labels, &mut self.batch_targets);
         self.net.forward(self.batch_x.slice(s![..n, ..]), &mut self.trace);
-        let (loss, correct) = self.net.output_error(&mut self.trace, Targets::Labels(&self.batch_labels));
+        let regression = train.targets.is_some();
+        let targets = match train.targets {
+            Some(_) => Targets::Values(self.batch_targets.slice(s![..n, ..])),
+            None => Targets::Labels(&self.batch_labels),
+        };
+        let (loss, correct) = self.net.output_error(&mut self.trace, targets);
         if !loss.is_finite() {
             return Err(self.diverge(loss));
         }
@@ -206,8 +216,9 @@ impl<C: Credit<f32>> Feedforward<C> {
         if self.cursor == self.order.len() {
             self.cursor = 0;
             self.epoch += 1;
-            let (loss, acc) =
-                (self.epoch_loss / self.epoch_seen as f64, self.epoch_correct as f64 / self.epoch_seen as f64);
+            let loss = self.epoch_loss / self.epoch_seen as f64;
+            // A regression set has no classes to be right about.
+            let acc = if regression { f64::NAN } else { self.epoch_correct as f64 / self.epoch_seen as f64 };
             (self.epoch_loss, self.epoch_correct, self.epoch_seen) = (0.0, 0, 0);
             self.record_epoch(loss, acc)?;
             if !self.net.is_finite() {
@@ -279,7 +290,7 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
         );
         if self.config.data.is_planar() {
             self.push_boundary(&mut snap);
-        } else {
+        } else if self.config.data == crate::data::DataKind::Mnist {
             // First-layer receptive fields: the weights into up to FIELDS units, as 28×28 images.
             let w = &self.net.layers[0].w;
             let k = w.ncols().min(FIELDS);
