@@ -174,8 +174,11 @@ export class BackpropChapter {
   }
 
   #configure(experiment, resume) {
+    const pending = this.flags.configuring || this.flags.loadingData;
     this.wanted = experiment;
-    this.resumeAfterConfigure = resume;
+    // A run that was training keeps training with the new settings, even when they change
+    // again before the previous ones took effect.
+    this.resumeAfterConfigure = resume || (pending && this.resumeAfterConfigure);
     this.flags.playing = false;
     this.flags.configuring = true;
     this.#cancelPump();

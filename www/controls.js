@@ -17,6 +17,12 @@ export class Controls {
       if (active && active.form === form) this.#read(active);
     });
     form.addEventListener('change', (event) => this.#read(event.target));
+    form.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && event.target.matches('input[type="text"]')) {
+        event.preventDefault();
+        this.#read(event.target);
+      }
+    });
     form.addEventListener('input', (event) => this.#echo(event.target));
     for (const button of form.querySelectorAll('[data-new-seed]')) {
       button.addEventListener('click', () => this.onChange('seed', randomSeed()));

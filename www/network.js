@@ -1,14 +1,16 @@
 // The network diagram: layers as columns of units, links coloured by the sign of their weight
-// (blue positive, orange negative) and as thick as its size. Wide layers show up to 12 evenly
+// (blue positive, orange negative) and as thick as its size relative to the largest weight shown
+// in the same layer (input weights of an MNIST net are far smaller than output weights). Wide layers show up to 12 evenly
 // spaced units (the engine picks them: `diagram.units{l}`) and say how many there are.
 import { fit, maxAbs } from './canvas.js';
 import { BLUE, ORANGE, INK, css } from './colors.js';
 
 const MAX_LINK_WIDTH = 6;
 
-function layerName(l, last) {
-  if (l === 0) return 'input';
-  if (l === last) return 'output';
+function layerName(l, last, short) {
+  if (l === 0) return short ? 'in' : 'input';
+  if (l === last) return short ? 'out' : 'output';
+  if (short) return `h${l}`;
   return last > 2 ? `hidden ${l}` : 'hidden';
 }
 
@@ -23,11 +25,11 @@ export function drawNetwork(canvas, frames) {
     return f ? Array.from(f.data, Math.round) : Array.from({ length: Math.min(n, 12) }, (_, i) => i);
   });
   const weights = [];
-  let biggest = 0;
+  const biggest = [];
   for (let l = 0; l < last; l++) {
     const f = frames.get(`diagram.w${l}`);
     weights.push(f || null);
-    if (f) biggest = Math.max(biggest, maxAbs(f.data));
+    biggest.push(f ? maxAbs(f.data) : 0);
   }
 
   const box = fit(canvas);
@@ -45,7 +47,8 @@ export function drawNetwork(canvas, frames) {
       const start = (top + bottom) / 2 - (step * (k - 1)) / 2;
       return units.map((_, i) => start + step * i);
     });
-    const radius = Math.max(3, Math.min(9, ...ys.map((y) => (y.length > 1 ? (y[1] - y[0]) / 2.6 : 9))));
+    const columnGap = last > 0 ? (right - left) / last : Infinity;
+    const radius = Math.max(3, Math.min(9, columnGap / 3, ...ys.map((y) => (y.length > 1 ? (y[1] - y[0]) / 2.6 : 9))));
 
     // Links, thin and faint for small weights.
     for (let l = 0; l < last; l++) {
@@ -55,7 +58,7 @@ export function drawNetwork(canvas, frames) {
       for (let i = 0; i < kin; i++) {
         for (let j = 0; j < kout; j++) {
           const w = f.data[i * kout + j];
-          const size = biggest > 0 && Number.isFinite(w) ? Math.abs(w) / biggest : 0;
+          const size = biggest[l] > 0 && Number.isFinite(w) ? Math.abs(w) / biggest[l] : 0;
           ctx.strokeStyle = css(w >= 0 ? BLUE : ORANGE, 0.2 + 0.8 * size);
           ctx.lineWidth = 0.4 + (MAX_LINK_WIDTH - 0.4) * size;
           ctx.beginPath();
@@ -66,15 +69,17 @@ export function drawNetwork(canvas, frames) {
       }
     }
 
-    // Units and labels.
+    // Units and labels (shortened when many layers crowd the canvas).
+    const short = last > 0 && (right - left) / last < 64;
     ctx.font = '12px system-ui, sans-serif';
     ctx.textAlign = 'center';
     for (let l = 0; l <= last; l++) {
       ctx.fillStyle = css(INK);
       ctx.textBaseline = 'bottom';
-      ctx.fillText(layerName(l, last), xs[l], top - 12);
+      ctx.fillText(layerName(l, last, short), xs[l], top - 12);
       ctx.textBaseline = 'top';
-      const count = sizes[l] > shown[l].length ? `… ${sizes[l]} units` : `${sizes[l]} unit${sizes[l] === 1 ? '' : 's'}`;
+      const more = sizes[l] > shown[l].length;
+      const count = short ? `${more ? '…' : ''}${sizes[l]}` : more ? `… ${sizes[l]} units` : `${sizes[l]} unit${sizes[l] === 1 ? '' : 's'}`;
       ctx.fillText(count, xs[l], bottom + 8);
       for (const y of ys[l]) {
         ctx.beginPath();
@@ -90,5 +95,6 @@ export function drawNetwork(canvas, frames) {
 
   const hidden = sizes.slice(1, -1);
   const hiddenText = hidden.length === 0 ? 'no hidden layer' : `hidden layer${hidden.length > 1 ? 's' : ''} of ${hidden.join(', ')} units`;
-  return `Network diagram: ${sizes[0]} inputs, ${hiddenText}, ${sizes[last]} outputs. Links are coloured by the sign of the weight and sized by its magnitude; the largest shown weight is ${biggest.toPrecision(3)}.`;
+  const largest = biggest.map((b) => b.toPrecision(2)).join(', ');
+  return `Network diagram: ${sizes[0]} inputs, ${hiddenText}, ${sizes[last]} outputs. Links are coloured by the sign of the weight and sized by its magnitude within each layer; the largest shown weight per layer is ${largest}.`;
 }

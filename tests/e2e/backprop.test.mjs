@@ -1,0 +1,338 @@
+// End-to-end test of the Backprop chapter in headless Chromium.
+//   PATH=$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH trunk build --release
+//   node --test tests/e2e/
+// Serves dist/ from a static server started here, drives the page with the keyboard and the
+// settings form, and checks what a reader would see. Screenshots go to artifacts/.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFile, mkdir, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const DIST = join(ROOT, 'dist');
+const ARTIFACTS = join(ROOT, 'artifacts');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.bin': 'application/octet-stream',
+};
+
+/** A static server over dist/ on 127.0.0.1 and a free port. */
+async function serve(root) {
+  const server = http.createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+      const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
+      if (file !== root && !file.startsWith(root + sep)) throw new Error('outside the root');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+const STATUS = '[data-el="status"]';
+const FIGURE = '[data-el="figure"]';
+
+/** The epoch number in the status line. */
+async function epochOf(page) {
+  const text = await page.textContent(STATUS);
+  const m = /Epoch ([\d.]+) of/.exec(text);
+  assert.ok(m, `no epoch in the status line: ${JSON.stringify(text)}`);
+  return Number(m[1]);
+}
+
+/** How many pixels of a canvas are not near-white, and a hash of all of them. */
+function canvasPixels(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const { width, height } = canvas;
+    if (width === 0 || height === 0) return { ink: 0, hash: 0, width, height };
+    const d = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    let ink = 0;
+    let hash = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) ink++;
+      hash = (Math.imul(hash, 31) + d[i] + 3 * d[i + 1] + 7 * d[i + 2]) >>> 0;
+    }
+    return { ink, hash, width, height };
+  });
+}
+
+const phaseIs = (page, phase, timeout = 15000) =>
+  page.waitForSelector(`${FIGURE}[data-engine="${phase}"]`, { timeout });
+
+/** Waits for the status line (which updates at most once a second) to match `pattern`. */
+const statusMatches = (page, pattern, timeout = 3000) =>
+  page.waitForFunction(([source, flags]) => new RegExp(source, flags).test(document.querySelector('[data-el="status"]').textContent),
+    [pattern.source, pattern.flags], { timeout });
+
+describe('the Backprop chapter', { timeout: 150000 }, () => {
+  let browser;
+  let context;
+  let server;
+  let origin;
+  const consoleErrors = [];
+  const foreignRequests = [];
+
+  async function open(hash) {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await page.goto(`${origin}/${hash}`);
+    return page;
+  }
+
+  before(async () => {
+    await stat(join(DIST, 'index.html')).catch(() => {
+      throw new Error('dist/ is missing: run `trunk build --release` first');
+    });
+    await mkdir(ARTIFACTS, { recursive: true });
+    ({ server, origin } = await serve(DIST));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    context.on('request', (r) => {
+      if (!r.url().startsWith(`${origin}/`)) foreignRequests.push(r.url());
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('opens paused on a meaningful default figure', async () => {
+    const page = await open('#v=1&chapter=backprop');
+    await phaseIs(page, 'paused');
+    await statusMatches(page, /^Epoch 0 of 200 · test accuracy [\d.]+% · paused$/);
+    assert.equal(await page.textContent('[data-el="train"]'), 'Train');
+    // Nothing trains by itself.
+    await page.waitForTimeout(600);
+    assert.equal(await epochOf(page), 0);
+    assert.equal(await page.getAttribute(FIGURE, 'data-engine'), 'paused');
+    // The default views are drawn, with text alternatives.
+    await page.waitForFunction(() => /^Network diagram: 2 inputs, hidden layers of 8, 8 units, 2 outputs/.test(
+      document.querySelector('[data-el="network"]').getAttribute('aria-label')));
+    await page.waitForFunction(() => document.querySelector('canvas[data-chart="loss"]')?.width > 0);
+    for (const selector of ['[data-el="network"]', '[data-el="boundary"]', 'canvas[data-chart="loss"]', 'canvas[data-chart="acc"]']) {
+      const px = await canvasPixels(page, selector);
+      assert.ok(px.ink > 500, `${selector} looks blank (${px.ink} inked pixels)`);
+      assert.equal(await page.getAttribute(selector, 'role'), 'img');
+    }
+    assert.match(await page.getAttribute('[data-el="boundary"]', 'aria-label'), /^Decision boundary: .* 400 training points/);
+    await page.close();
+  });
+
+  it('Space trains and pauses, the curves advance, → steps one epoch', async () => {
+    const page = await open('#v=1&chapter=backprop');
+    await phaseIs(page, 'paused');
+    await page.waitForFunction(() => document.querySelector('canvas[data-chart="loss"]')?.width > 0);
+    const lossBefore = await canvasPixels(page, 'canvas[data-chart="loss"]');
+    const boundaryBefore = await canvasPixels(page, '[data-el="boundary"]');
+
+    await page.keyboard.press('Space');
+    await phaseIs(page, 'training', 2000);
+    assert.equal(await page.textContent('[data-el="train"]'), 'Pause');
+    await statusMatches(page, /Epoch [1-9]/);
+    const e1 = await epochOf(page);
+    await page.waitForTimeout(1300);
+    const e2 = await epochOf(page);
+    assert.ok(e2 > e1, `the epoch did not advance while training (${e1} → ${e2})`);
+    assert.match(await page.textContent(STATUS), /test accuracy \d+\.\d%/);
+    assert.match(await page.textContent(STATUS), /[\d,]+ samples\/s · training/);
+    await page.screenshot({ path: join(ARTIFACTS, 'backprop.png'), fullPage: true });
+    const lossAfter = await canvasPixels(page, 'canvas[data-chart="loss"]');
+    const boundaryAfter = await canvasPixels(page, '[data-el="boundary"]');
+    assert.notEqual(lossAfter.hash, lossBefore.hash, 'the loss chart did not change');
+    assert.notEqual(boundaryAfter.hash, boundaryBefore.hash, 'the decision boundary did not change');
+    assert.match(await page.getAttribute('canvas[data-chart="loss"]', 'aria-label'), /^Loss curves: train [\d.]+, test [\d.]+ after epoch \d+/);
+
+    await page.keyboard.press('Space');
+    await phaseIs(page, 'paused', 2000);
+    assert.equal(await page.textContent('[data-el="train"]'), 'Train');
+    await page.waitForTimeout(1200); // the status line updates at most once a second
+    const e3 = await epochOf(page);
+    await page.waitForTimeout(1500);
+    assert.equal(await epochOf(page), e3, 'the epoch kept increasing after pausing');
+    assert.ok(e3 < 200, 'the run finished before it could be paused');
+
+    await page.keyboard.press('ArrowRight');
+    await statusMatches(page, new RegExp(`^Epoch ${e3 + 1} of 200`));
+    await phaseIs(page, 'paused', 2000);
+    await page.close();
+  });
+
+  it('settings go into the hash, and a reload restores them', async () => {
+    const page = await open('#v=1&chapter=backprop');
+    await phaseIs(page, 'paused');
+    for (const [selector, value] of [['#bp-lr', '0.03'], ['#bp-seed', '42'], ['#bp-hidden', '6,3']]) {
+      await page.fill(selector, value);
+      await page.press(selector, 'Enter');
+      await phaseIs(page, 'paused');
+    }
+    await page.selectOption('#bp-activation', 'relu');
+    await phaseIs(page, 'paused');
+    const url = page.url();
+    for (const part of ['chapter=backprop', 'lr=0.03', 'seed=42', 'hidden=6,3', 'activation=relu']) {
+      assert.ok(url.includes(part), `${part} is not in ${url}`);
+    }
+    const labelBefore = await page.getAttribute('[data-el="network"]', 'aria-label');
+    assert.match(labelBefore, /hidden layers of 6, 3 units/);
+
+    await page.reload();
+    await phaseIs(page, 'paused');
+    assert.equal(page.url(), url);
+    assert.equal(await page.inputValue('#bp-lr'), '0.03');
+    assert.equal(await page.inputValue('#bp-seed'), '42');
+    assert.equal(await page.inputValue('#bp-hidden'), '6,3');
+    assert.equal(await page.inputValue('#bp-activation'), 'relu');
+    await page.waitForFunction((l) => document.querySelector('[data-el="network"]').getAttribute('aria-label') === l, labelBefore);
+
+    // "Copy link" copies exactly this state; "Copy embed code" the embed layout of it.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await page.click('[data-el="copy-link"]');
+    await page.waitForFunction(() => /Link copied/.test(document.querySelector('[data-el="share-message"]').textContent));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
+    await page.click('[data-el="copy-embed"]');
+    await page.waitForFunction(() => /Embed code copied/.test(document.querySelector('[data-el="share-message"]').textContent));
+    const code = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;chapter=backprop&amp;.*lr=0\.03.*&amp;embed=1" title="brainprop: Backprop"/);
+
+    // A width the engine cannot take is refused in the field, visibly, and not applied.
+    await page.fill('#bp-hidden', '6,x');
+    await page.press('#bp-hidden', 'Enter');
+    assert.equal(await page.getAttribute('#bp-hidden', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#bp-hidden-msg'), /not a list of layer widths/);
+    assert.ok(page.url().includes('hidden=6,3'));
+    await page.close();
+  });
+
+  it('a hostile hash gives defaults, clamped values and a visible notice, never markup', async () => {
+    const page = await open('#v=1&chapter=backprop&lr=abc&hidden=9999999,<script>window.pwned=1</script>&batch=-5&data=%3Cimg%20src=x%20onerror=window.pwned=2%3E');
+    await phaseIs(page, 'paused');
+    const notices = page.locator('[data-el="notices"]');
+    assert.ok(await notices.isVisible(), 'no notice is shown');
+    const text = await notices.textContent();
+    assert.match(text, /learning rate: "abc" is not a number; using 0\.1/);
+    assert.match(text, /batch size: "-5" is below the minimum 1; using 1/);
+    assert.match(text, /hidden layers: "9999999,<script>/); // shown as text…
+    assert.equal(await page.locator('[data-el="notices"] script, [data-el="notices"] img').count(), 0); // …not as markup
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.equal(await page.inputValue('#bp-lr'), '0.1');
+    assert.equal(await page.inputValue('#bp-hidden'), '8,8');
+    assert.equal(await page.inputValue('#bp-batch'), '1');
+    assert.equal(await page.inputValue('#bp-data'), 'circles');
+    // The hash now holds the repaired state, and the figure works.
+    assert.match(page.url(), /&lr=0\.1&/);
+    await page.keyboard.press('ArrowRight');
+    await statusMatches(page, /Epoch 1 of/, 5000);
+    await page.click('[data-el="notices-dismiss"]');
+    assert.equal(await notices.isVisible(), false);
+    await page.close();
+  });
+
+  it('a diverging run stops with a visible message, and Reset recovers', async () => {
+    const page = await open('#v=1&chapter=backprop&data=circles&activation=relu&loss=mse&lr=10&speed=max');
+    await phaseIs(page, 'paused');
+    const alert = page.locator('[data-el="alert"]');
+    assert.equal(await alert.isVisible(), false);
+    await page.keyboard.press('Space');
+    await phaseIs(page, 'diverged', 10000);
+    assert.ok(await alert.isVisible(), 'the divergence is not shown');
+    assert.match(await alert.textContent(), /diverged at epoch [\d.]+/i);
+    assert.ok(await page.isDisabled('[data-el="train"]'), 'Train should be disabled after divergence');
+    await statusMatches(page, /stopped: diverged$/);
+
+    await page.keyboard.press('r');
+    await phaseIs(page, 'paused', 5000);
+    assert.equal(await alert.isVisible(), false);
+    assert.ok(await page.isEnabled('[data-el="train"]'));
+    await statusMatches(page, /^Epoch 0 of 200 · .* · paused$/);
+    const boundary = await canvasPixels(page, '[data-el="boundary"]');
+    assert.ok(boundary.ink > 500, 'the boundary is blank after Reset');
+    // Lowering the learning rate gives a run that trains.
+    await page.fill('#bp-lr', '0.01');
+    await page.press('#bp-lr', 'Enter');
+    await phaseIs(page, 'paused');
+    await page.click('[data-el="step"]');
+    await statusMatches(page, /Epoch 1 of/, 5000);
+    assert.equal(await alert.isVisible(), false);
+    await page.close();
+  });
+
+  it('MNIST loads the digits, and the receptive fields change with training', async () => {
+    const page = await open('#v=1&chapter=backprop&data=mnist&hidden=500');
+    await phaseIs(page, 'paused', 40000);
+    assert.ok(await page.isHidden('[data-el="boundary"]'));
+    await page.waitForFunction(() => /^Receptive fields of 36 of the 500/.test(document.querySelector('[data-el="fields"]').getAttribute('aria-label')));
+    const before = await canvasPixels(page, '[data-el="fields"]');
+    assert.ok(before.ink > 5000, `the receptive fields look blank (${before.ink})`);
+
+    await page.keyboard.press('Space');
+    await statusMatches(page, /Epoch [1-9]/, 20000);
+    await page.waitForFunction(() => /^Confusion matrix on 2000 test examples: \d/.test(document.querySelector('[data-el="confusion"]').getAttribute('aria-label')));
+    await page.screenshot({ path: join(ARTIFACTS, 'backprop-mnist.png'), fullPage: true });
+    const afterFields = await canvasPixels(page, '[data-el="fields"]');
+    assert.notEqual(afterFields.hash, before.hash, 'the receptive fields did not change');
+    const confusion = await canvasPixels(page, '[data-el="confusion"]');
+    assert.ok(confusion.ink > 1000, 'the confusion matrix looks blank');
+    const accuracy = Number(/test accuracy ([\d.]+)%/.exec(await page.textContent(STATUS))[1]);
+    assert.ok(accuracy > 50, `test accuracy after an epoch is only ${accuracy}%`);
+    await page.keyboard.press('Space');
+    await phaseIs(page, 'paused', 3000);
+    await page.close();
+  });
+
+  it('the landing page reads like the talk; embed=1 shows only the figure', async () => {
+    const page = await open('');
+    assert.equal(await page.textContent('h1:visible'), 'Can the brain do backprop?');
+    assert.equal(await page.locator('.chapter-card').count(), 6);
+    assert.equal(await page.locator('.chapter-card .badge:text-is("coming")').count(), 5);
+    assert.ok(await page.locator('.equation').isVisible());
+    await page.click('.chapter-card h2 a:text-is("Random feedback")');
+    assert.ok(await page.locator('[data-page="feedback"]').isVisible());
+    assert.match(await page.textContent('[data-page="feedback"]'), /not built yet/);
+    await page.close();
+
+    const embed = await open('#v=1&chapter=backprop&embed=1');
+    await phaseIs(embed, 'paused');
+    assert.ok(await embed.isHidden('.site-header'));
+    assert.ok(await embed.isHidden('[data-page="backprop"] > header.article'));
+    assert.ok(await embed.isVisible('[data-el="open-full"]'));
+    assert.doesNotMatch(await embed.getAttribute('[data-el="open-full"]', 'href'), /embed=1/);
+    await embed.close();
+  });
+
+  it('with reduced motion the figure still trains and draws, less often', async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${origin}/#v=1&chapter=backprop&data=xor`);
+    await phaseIs(page, 'paused');
+    await page.waitForTimeout(300);
+    const before = await canvasPixels(page, '[data-el="boundary"]');
+    await page.click('[data-el="train"]');
+    await statusMatches(page, /Epoch [1-9]\d* of 200 .* training/);
+    await page.waitForTimeout(800);
+    const after = await canvasPixels(page, '[data-el="boundary"]');
+    assert.notEqual(after.hash, before.hash, 'the boundary did not change under reduced motion');
+    await page.click('[data-el="train"]');
+    await phaseIs(page, 'paused', 2000);
+    await page.close();
+  });
+
+  it('logged no console error and sent no request off the origin', () => {
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(foreignRequests, []);
+  });
+});

@@ -1,0 +1,115 @@
+// Wiring: the URL hash → the state → the page that is shown, the settings form and the figure.
+// Every change goes back into the hash with history.replaceState, so a reload or a shared link
+// rebuilds the same figure.
+import { parse, serialize, withData } from './state.js';
+import { Controls } from './controls.js';
+import { BackpropChapter } from './backprop.js';
+import { bindShare, figureUrl } from './share.js';
+
+const TITLES = {
+  '': 'Can the brain do backprop?',
+  backprop: 'Backprop',
+  nudging: 'Nudging',
+  feedback: 'Random feedback',
+  spikes: 'Spikes',
+  dendrites: 'Dendrites & Bursts',
+  time: 'Through time',
+};
+
+function start() {
+  const $ = (name, root = document) => root.querySelector(`[data-el="${name}"]`);
+  const bpRoot = document.querySelector('[data-page="backprop"]');
+  const figure = $('figure', bpRoot);
+  let state;
+  let chapter = null; // the Backprop figure, made when first shown
+  let controls = null;
+
+  function showNotices(notices) {
+    const box = $('notices');
+    const list = $('notice-list');
+    list.replaceChildren(...notices.map((text) => {
+      const li = document.createElement('li');
+      li.textContent = text; // never markup: notices quote what the link said
+      return li;
+    }));
+    box.hidden = notices.length === 0;
+  }
+
+  function setState(next) {
+    state = next;
+    history.replaceState(null, '', serialize(state));
+    render(false);
+  }
+
+  function render(moveFocus) {
+    document.body.classList.toggle('embed', state.embed);
+    const page = state.chapter;
+    for (const section of document.querySelectorAll('[data-page]')) section.hidden = section.dataset.page !== page;
+    for (const link of document.querySelectorAll('[data-chapter-link]')) {
+      if (link.dataset.chapterLink === page) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    document.title = page ? `${TITLES[page]} · brainprop` : 'brainprop · Can the brain do backprop?';
+    $('open-full', bpRoot).href = figureUrl(location.href, false);
+
+    if (page === 'backprop') {
+      if (!chapter) {
+        chapter = new BackpropChapter(figure);
+        controls = new Controls($('controls', bpRoot), (key, value) => {
+          setState(key === 'data' ? withData(state, value) : { ...state, [key]: value });
+        });
+        bindShare(bpRoot.querySelector('.share'), () => `brainprop: ${TITLES.backprop}`);
+      }
+      controls.show(state);
+      chapter.apply(state);
+    } else if (chapter) {
+      chapter.leave();
+    }
+    if (moveFocus) {
+      const heading = document.querySelector(`[data-page="${page}"] h1`);
+      if (heading && !state.embed) heading.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+    }
+  }
+
+  function load(moveFocus) {
+    const parsed = parse(location.hash);
+    showNotices(parsed.notices);
+    state = parsed.state;
+    if (location.hash) history.replaceState(null, '', serialize(state));
+    render(moveFocus);
+  }
+
+  $('notices-dismiss').addEventListener('click', () => showNotices([]));
+  // The skip link must not touch the hash, which holds the state.
+  document.querySelector('[data-skip]').addEventListener('click', (event) => {
+    event.preventDefault();
+    const target = document.querySelector(`[data-page="${state.chapter}"] h1`) || document.getElementById('main');
+    target.focus();
+  });
+  window.addEventListener('hashchange', () => load(true));
+
+  // Keyboard: Space train/pause, → one epoch, R reset; never while typing or on a control
+  // that uses the key itself.
+  document.addEventListener('keydown', (event) => {
+    if (!chapter || state.chapter !== 'backprop' || event.defaultPrevented) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target instanceof Element ? event.target : document.body;
+    const typing = target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]');
+    if (event.key === ' ') {
+      if (typing || target.closest('button, a, summary')) return;
+      event.preventDefault();
+      chapter.toggle();
+    } else if (event.key === 'ArrowRight' && !typing) {
+      event.preventDefault();
+      chapter.step();
+    } else if ((event.key === 'r' || event.key === 'R') && !typing) {
+      event.preventDefault();
+      chapter.reset();
+    }
+  });
+
+  load(false);
+}
+
+start();

@@ -1,0 +1,37 @@
+// "Copy link" and "Copy embed code". A page inside an iframe cannot change its parent's URL, so
+// teachers copy the figure's state from here. The copied text is also shown, selected, in case
+// the clipboard is not available (an insecure origin, a sandboxed frame).
+
+/** The URL of the current figure, with or without the embed layout. */
+export function figureUrl(href, embed) {
+  const url = new URL(href);
+  const params = url.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('embed='));
+  if (embed) params.push('embed=1');
+  url.hash = params.join('&');
+  return url.href;
+}
+
+export function embedCode(href, title) {
+  const src = figureUrl(href, true).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  const t = title.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<iframe src="${src}" title="${t}" width="100%" height="760" style="border:0;max-width:1180px" loading="lazy"></iframe>`;
+}
+
+/** Wires the two buttons of a `.share` block. `title()` names the figure for the iframe. */
+export function bindShare(block, title) {
+  const field = block.querySelector('[data-el="share-text"]');
+  const message = block.querySelector('[data-el="share-message"]');
+  const copy = async (text, what) => {
+    field.hidden = false;
+    field.value = text;
+    field.select();
+    try {
+      await navigator.clipboard.writeText(text);
+      message.textContent = `${what} copied.`;
+    } catch {
+      message.textContent = `Copy the ${what.toLowerCase()} from the field above (Ctrl+C or ⌘C).`;
+    }
+  };
+  block.querySelector('[data-el="copy-link"]').addEventListener('click', () => copy(figureUrl(location.href, false), 'Link'));
+  block.querySelector('[data-el="copy-embed"]').addEventListener('click', () => copy(embedCode(location.href, title()), 'Embed code'));
+}
