@@ -5,41 +5,15 @@
 // settings form, and checks what a reader would see. Screenshots go to artifacts/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { readFile, mkdir, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve, CHROMIUM } from '../support/static-server.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DIST = join(ROOT, 'dist');
 const ARTIFACTS = join(ROOT, 'artifacts');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.bin': 'application/octet-stream',
-};
-
-/** A static server over dist/ on 127.0.0.1 and a free port. */
-async function serve(root) {
-  const server = http.createServer(async (req, res) => {
-    try {
-      const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-      const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
-      if (file !== root && !file.startsWith(root + sep)) throw new Error('outside the root');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
-}
-
 const STATUS = '[data-el="status"]';
 const FIGURE = '[data-el="figure"]';
 
@@ -78,7 +52,7 @@ const statusMatches = (page, pattern, timeout = 3000) =>
 describe('the Backprop chapter', { timeout: 150000 }, () => {
   let browser;
   let context;
-  let server;
+  let closeServer;
   let origin;
   const consoleErrors = [];
   const foreignRequests = [];
@@ -98,8 +72,8 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
       throw new Error('dist/ is missing: run `trunk build --release` first');
     });
     await mkdir(ARTIFACTS, { recursive: true });
-    ({ server, origin } = await serve(DIST));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    ({ close: closeServer, origin } = await serve(DIST));
+    browser = await chromium.launch(CHROMIUM);
     context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     context.on('request', (r) => {
       if (!r.url().startsWith(`${origin}/`)) foreignRequests.push(r.url());
@@ -108,7 +82,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
 
   after(async () => {
     await browser?.close();
-    server?.close();
+    await closeServer?.();
   });
 
   it('opens paused on a meaningful default figure', async () => {
