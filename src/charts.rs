@@ -59,6 +59,15 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     }
 }
 
+/// Axis tick text: whole numbers without a decimal point (epochs), others with up to 3 decimals.
+fn tick_label(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round())
+    } else {
+        format!("{x:.3}").trim_end_matches('0').to_string()
+    }
+}
+
 /// Draws `chart` onto `area`.
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
@@ -75,6 +84,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     ctx.configure_mesh()
+        .x_label_formatter(&tick_label)
         .x_desc(&chart.x_label)
         .y_desc(&chart.y_label)
         .label_style(font(12.0))
@@ -118,6 +128,13 @@ pub fn svg(chart: &LineChart, width: u32, height: u32) -> Result<String, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tick_labels_drop_needless_decimals() {
+        assert_eq!(tick_label(&5.0), "5");
+        assert_eq!(tick_label(&0.30000000000000004), "0.3");
+        assert_eq!(tick_label(&2.25), "2.25");
+    }
 
     #[test]
     fn svg_contains_every_series_name_and_axis_label() {
