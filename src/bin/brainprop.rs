@@ -199,7 +199,6 @@ mod cli {
         let shown: Vec<&String> = columns.iter().filter(|c| c.as_str() != "samples").collect();
         let header: Vec<&str> = shown.iter().map(|c| c.as_str()).chain(["samples_per_s"]).collect();
         writeln!(out, "{}", header.join(",")).map_err(|e| e.to_string())?;
-        let mut rates = vec![f64::NAN];
         write_row(&mut out, model.metrics(), 0, f64::NAN)?;
         let mut clock = Instant::now();
         loop {
@@ -209,7 +208,6 @@ mod cli {
                 let row = table.rows.len() - 1;
                 let samples = table.rows[row][1] - table.rows[row - outcome.new_rows][1];
                 let rate = samples / clock.elapsed().as_secs_f64();
-                rates.push(rate);
                 write_row(&mut out, table, row, rate)?;
                 bar.set_position(table.rows[row][0] as u64);
                 bar.set_message(format!("test acc {:.4}", table.last("test_acc").unwrap_or(f64::NAN)));

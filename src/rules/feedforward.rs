@@ -128,7 +128,8 @@ impl<C: Credit<f32>> Feedforward<C> {
             data,
         };
         // Row 0: the untrained network, so every curve starts at chance.
-        let train = model.evaluate(&model.data.train.clone());
+        let data = Arc::clone(&model.data);
+        let train = model.evaluate(&data.train);
         model.record_epoch(train.loss, train.accuracy)?;
         Ok(model)
     }
@@ -166,7 +167,8 @@ impl<C: Credit<f32>> Feedforward<C> {
 
     /// Appends the metrics row for the epoch just finished.
     fn record_epoch(&mut self, train_loss: f64, train_acc: f64) -> Result<()> {
-        let test = self.evaluate(&self.data.test.clone());
+        let data = Arc::clone(&self.data);
+        let test = self.evaluate(&data.test);
         if !test.loss.is_finite() || !train_loss.is_finite() {
             return Err(self.diverge(if train_loss.is_finite() { test.loss } else { train_loss }));
         }
