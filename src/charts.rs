@@ -68,7 +68,8 @@ fn tick_label(x: &f64) -> String {
     }
 }
 
-/// Draws `chart` onto `area`.
+/// Draws `chart` onto `area`. The caller presents the root area once everything is drawn
+/// (presenting a sub-area of an SVG document would close the document early).
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&WHITE).map_err(err)?;
@@ -111,7 +112,6 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart
             .draw()
             .map_err(err)?;
     }
-    area.present().map_err(err)?;
     Ok(())
 }
 
@@ -121,6 +121,20 @@ pub fn svg(chart: &LineChart, width: u32, height: u32) -> Result<String, String>
     {
         let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         draw(&area, chart)?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Renders several charts side by side in one SVG document, each `width × height` pixels.
+pub fn svg_row(charts: &[LineChart], width: u32, height: u32) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width * charts.len() as u32, height)).into_drawing_area();
+        for (area, chart) in root.split_evenly((1, charts.len().max(1))).iter().zip(charts) {
+            draw(area, chart)?;
+        }
+        root.present().map_err(|e| e.to_string())?;
     }
     Ok(out)
 }
@@ -153,5 +167,9 @@ mod tests {
         for text in ["Test accuracy", "epoch", "accuracy", "\nbp\n", "\nfa\n", "<polyline"] {
             assert!(svg.contains(text), "SVG lacks {text}");
         }
+        let row = svg_row(&[chart.clone(), chart], 400, 300).unwrap();
+        assert_eq!(row.matches("<svg").count(), 1, "one document");
+        assert!(row.trim_end().ends_with("</svg>") && row.matches("</svg>").count() == 1, "closed once, at the end");
+        assert_eq!(row.matches("Test accuracy").count(), 2);
     }
 }

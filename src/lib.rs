@@ -11,6 +11,8 @@ pub mod experiment;
 pub mod metrics;
 pub mod nn;
 pub mod protocol;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod reproduce;
 pub mod rng;
 pub mod rule;
 pub mod rules;

@@ -42,11 +42,37 @@ mod cli {
         Train(TrainArgs),
         /// Measure training throughput (samples/s) of 784-500-10, batch 32, natively, for each rule.
         Bench(BenchArgs),
+        /// Reproduce a chapter headless: run its figures over several seeds and write
+        /// reports/<chapter>.md with SVG figures and our numbers beside the published ones.
+        Reproduce(ReproduceArgs),
+    }
+
+    #[derive(Args)]
+    struct ReproduceArgs {
+        /// Chapter: feedback
+        chapter: String,
+        /// Seeds, comma-separated; every rule runs once per seed
+        #[arg(long, default_value = "1,2,3")]
+        seeds: String,
+        /// Cut every run to this many epochs (a quick smoke run; the report says so)
+        #[arg(long)]
+        epochs: Option<u32>,
+        /// Directory for the report and its figures
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// Worker threads (default: all cores)
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long, default_value = mnist::DEFAULT_PATH)]
+        mnist: PathBuf,
+        /// No progress bar
+        #[arg(long)]
+        quiet: bool,
     }
 
     #[derive(Args)]
     struct TrainArgs {
-        /// Learning rule: bp, fa, dfa, sign or shallow
+        /// Learning rule: bp, fa, dfa, sign, shallow or burstprop
         #[arg(long, default_value = "bp")]
         rule: String,
         /// Data set: mnist, circles, xor, spiral, blobs
@@ -92,7 +118,7 @@ mod cli {
     #[derive(Args)]
     struct BenchArgs {
         /// Rules to measure, comma-separated
-        #[arg(long, default_value = "bp,fa,dfa,shallow")]
+        #[arg(long, default_value = "bp,fa,dfa,shallow,burstprop")]
         rules: String,
         /// Timed repetitions; the median is reported
         #[arg(long, default_value_t = 5)]
@@ -109,6 +135,7 @@ mod cli {
         let result = match cli.command {
             Command::Train(args) => train(args),
             Command::Bench(args) => bench(args),
+            Command::Reproduce(args) => reproduce(args),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -132,9 +159,8 @@ mod cli {
                 let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
             }
-            None => {
-                Experiment::feedforward_rule(&args.rule, FeedforwardConfig::preset(data)).map_err(|e| e.to_string())?
-            }
+            None => Experiment::feedforward_rule(&args.rule, FeedforwardConfig::preset_for(&args.rule, data))
+                .map_err(|e| e.to_string())?,
         };
         let c = experiment.feedforward_mut().ok_or("this rule has no network settings")?;
         c.data = data;
@@ -268,29 +294,74 @@ mod cli {
             ],
             ..loss.clone()
         };
-        let svg = side_by_side(&[loss, acc], 480, 340)?;
+        let svg = charts::svg_row(&[loss, acc], 480, 340)?;
         std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
-    fn side_by_side(charts: &[LineChart], w: u32, h: u32) -> Result<String, String> {
-        use plotters::prelude::*;
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (w * charts.len() as u32, h)).into_drawing_area();
-            for (area, chart) in root.split_evenly((1, charts.len())).iter().zip(charts) {
-                charts::draw(area, chart)?;
-            }
+    fn reproduce(args: ReproduceArgs) -> Result<(), String> {
+        use brainprop::reproduce::{self, Options};
+        let seeds: Vec<u64> = args
+            .seeds
+            .split(',')
+            .map(|s| s.trim().parse().map_err(|_| format!("--seeds: '{s}' is not a whole number")))
+            .collect::<Result<_, _>>()?;
+        if seeds.is_empty() {
+            return Err("--seeds: give at least one seed".into());
         }
-        Ok(out)
+        if args.epochs == Some(0) {
+            return Err("--epochs must be at least 1".into());
+        }
+        let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos} runs done, last: {msg} ({elapsed})").expect("template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        let progress = |label: &str| {
+            bar.inc(1);
+            bar.set_message(label.to_string());
+        };
+        let options = Options { seeds, epochs: args.epochs, threads, progress: &progress };
+        let report = match args.chapter.as_str() {
+            "feedback" => {
+                let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
+                reproduce::feedback::reproduce(&store, &options).map_err(|e| e.to_string())?
+            }
+            other => return Err(format!("no reproduction for chapter '{other}' (try: feedback)")),
+        };
+        bar.finish_and_clear();
+        std::fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+        let write = |name: &str, text: &str| {
+            let path = args.out.join(name);
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
+        for figure in &report.figures {
+            write(&figure.file, &figure.svg)?;
+        }
+        write(&format!("{}.md", report.name), &report.markdown)?;
+        for check in &report.checks {
+            println!("{} {}: {}", if check.passed { "PASS" } else { "FAIL" }, check.claim, check.measured);
+        }
+        println!("wrote {}", args.out.join(format!("{}.md", report.name)).display());
+        if report.checks.iter().all(|c| c.passed) || args.epochs.is_some() {
+            Ok(()) // a cut-short smoke run is not expected to meet the claims
+        } else {
+            Err("some of the chapter's claims were not met (see above)".into())
+        }
     }
 
     fn bench(args: BenchArgs) -> Result<(), String> {
         let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
-        let config = FeedforwardConfig { batch: 32, epochs: 10_000, ..FeedforwardConfig::preset(DataKind::Mnist) };
-        let shape: Vec<String> = config.sizes(784, 10).iter().map(|s| s.to_string()).collect();
+        let config_for = |rule: &str| FeedforwardConfig {
+            batch: 32,
+            epochs: 10_000,
+            ..FeedforwardConfig::preset_for(rule, DataKind::Mnist)
+        };
         println!("rule,network,batch,where,samples_per_s_median,samples_per_s_min,samples_per_s_max,repeats");
-        for rule in args.rules.split(',') {
-            let experiment = Experiment::feedforward_rule(rule.trim(), config.clone()).map_err(|e| e.to_string())?;
+        for rule in args.rules.split(',').map(str::trim) {
+            let config = config_for(rule);
+            let shape: Vec<String> = config.sizes(784, 10).iter().map(|s| s.to_string()).collect();
+            let experiment = Experiment::feedforward_rule(rule, config.clone()).map_err(|e| e.to_string())?;
             let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
             model.step(20).map_err(|e| e.to_string())?; // warm-up
             let mut rates = Vec::new();

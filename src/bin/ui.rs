@@ -15,7 +15,9 @@ mod glue {
         let chart: LineChart = serde_wasm_bindgen::from_value(chart)?;
         let backend =
             CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2-D context"))?;
-        charts::draw(&backend.into_drawing_area(), &chart).map_err(|e| JsError::new(&e))
+        let area = backend.into_drawing_area();
+        charts::draw(&area, &chart).map_err(|e| JsError::new(&e))?;
+        area.present().map_err(|e| JsError::new(&e.to_string()))
     }
 }
 

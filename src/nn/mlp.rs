@@ -1,5 +1,6 @@
-//! A dense network `u_l = h_{l-1} W_l + b_l`, `h_l = σ(u_l)`, with a softmax–cross-entropy or a
-//! linear–MSE output, trained by minibatch SGD with optional momentum.
+//! A dense network `u_l = h_{l-1} W_l + b_l`, `h_l = σ(u_l)`, with a softmax–cross-entropy, a
+//! linear–MSE or a sigmoid–MSE output, trained by minibatch SGD with optional momentum and weight
+//! decay.
 //!
 //! Rows are examples: a batch is an `n × d` matrix. `W_l` is stored `n_in × n_out`, so the paper's
 //! `W_lᵀ` (the matrix backprop sends errors through) is exactly this array, and feedback matrices
@@ -25,6 +26,9 @@ pub enum Loss {
     CrossEntropy,
     /// Linear outputs, `L = ½‖y − t‖²`.
     Mse,
+    /// Sigmoid outputs `y = σ(u)`, `L = ½‖y − t‖²` (BurstProp's output layer).
+    #[serde(rename = "sigmoid-mse")]
+    SigmoidMse,
 }
 
 /// How the forward weights start.
@@ -155,6 +159,8 @@ impl<F: Real> Mlp<F> {
             if l < last {
                 let act = self.activation;
                 out.mapv_inplace(|u| act.apply(u));
+            } else if self.loss == Loss::SigmoidMse {
+                out.mapv_inplace(|u| Activation::Sigmoid.apply(u));
             } else if self.loss == Loss::CrossEntropy {
                 for mut row in out.rows_mut() {
                     let max = row.fold(F::neg_infinity(), |m, &v| m.max(v));
@@ -188,7 +194,7 @@ impl<F: Real> Mlp<F> {
                         Loss::CrossEntropy => {
                             loss -= row[t].max(F::of(1e-12)).ln().to_f64().unwrap_or(f64::NAN);
                         }
-                        Loss::Mse => {
+                        Loss::Mse | Loss::SigmoidMse => {
                             let mut sq = F::zero();
                             for (k, &v) in row.iter().enumerate() {
                                 let d = v - if k == t { F::one() } else { F::zero() };
@@ -201,10 +207,14 @@ impl<F: Real> Mlp<F> {
                 }
             }
             Targets::Values(t) => {
-                assert_eq!(self.loss, Loss::Mse, "real-valued targets need the MSE loss");
+                assert_ne!(self.loss, Loss::CrossEntropy, "real-valued targets need an MSE loss");
                 Zip::from(&mut e).and(&t).for_each(|e, &t| *e = *e - t);
                 loss = 0.5 * e.iter().map(|&v| (v * v).to_f64().unwrap_or(f64::NAN)).sum::<f64>();
             }
+        }
+        if self.loss == Loss::SigmoidMse {
+            // ∂L/∂u = (y − t) ⊙ σ'(u), with σ'(u) = y(1 − y).
+            Zip::from(&mut e).and(&y).for_each(|e, &y| *e = *e * y * (F::one() - y));
         }
         (loss, correct)
     }
@@ -223,22 +233,31 @@ impl<F: Real> Mlp<F> {
         g
     }
 
-    /// One SGD step on the layers marked in `learns` (all when `None`), using the deltas in
-    /// `trace`: `v ← μv − (η/n) h_{l−1}ᵀ δ_l`, `W ← W + v` (and likewise for `b`).
-    pub fn apply_update(&mut self, trace: &Trace<F>, lr: F, momentum: F, learns: Option<&[bool]>) {
+    /// One SGD step with the per-layer learning rates `rates` (a layer with rate 0 does not
+    /// learn), using the deltas in `trace`:
+    /// `v ← μv − η_l (h_{l−1}ᵀ δ_l / n + λW)`, `W ← W + v` (biases likewise, without decay).
+    pub fn apply_update(&mut self, trace: &Trace<F>, rates: &[F], momentum: F, weight_decay: F) {
+        assert_eq!(rates.len(), self.layers.len(), "one learning rate per layer");
         let n = trace.rows;
-        let scale = -lr / F::of(n as f64);
-        for (l, layer) in self.layers.iter_mut().enumerate() {
-            if learns.is_some_and(|m| !m[l]) {
+        for ((l, layer), &lr) in self.layers.iter_mut().enumerate().zip(rates) {
+            if lr == F::zero() {
                 continue;
             }
+            let scale = -lr / F::of(n as f64);
             let input = trace.h[l].slice(s![..n, ..]);
             let delta = trace.delta[l].slice(s![..n, ..]);
             let bias_step = delta.sum_axis(Axis(0));
+            let decay = -lr * weight_decay;
             if momentum == F::zero() {
+                if weight_decay != F::zero() {
+                    layer.w.mapv_inplace(|w| w + decay * w);
+                }
                 general_mat_mul(scale, &input.t(), &delta, F::one(), &mut layer.w);
                 Zip::from(&mut layer.b).and(&bias_step).for_each(|b, &g| *b = *b + scale * g);
             } else {
+                if weight_decay != F::zero() {
+                    Zip::from(&mut layer.velocity_w).and(&layer.w).for_each(|v, &w| *v = *v + decay * w / momentum);
+                }
                 general_mat_mul(scale, &input.t(), &delta, momentum, &mut layer.velocity_w);
                 Zip::from(&mut layer.w).and(&layer.velocity_w).for_each(|w, &v| *w = *w + v);
                 Zip::from(&mut layer.velocity_b).and(&bias_step).for_each(|v, &g| *v = momentum * *v + scale * g);

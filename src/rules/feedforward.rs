@@ -28,6 +28,10 @@ pub trait Credit<F: Real> {
         vec![true; depth]
     }
 
+    /// Called after every weight update with the batch's trace, for rules that also learn their
+    /// feedback pathway.
+    fn after_update(&mut self, _net: &Mlp<F>, _trace: &Trace<F>, _config: &FeedforwardConfig) {}
+
     /// Names of extra per-epoch measurements (e.g. alignment angles).
     fn diagnostic_columns(&self, _depth: usize) -> Vec<String> {
         Vec::new()
@@ -71,7 +75,8 @@ pub struct Feedforward<C> {
     epoch_seen: usize,
     metrics: MetricTable,
     last_test: Option<Evaluation>,
-    learns: Vec<bool>,
+    /// Per-layer learning rates (0 for layers that do not learn).
+    rates: Vec<f32>,
     diverged: Option<Error>,
 }
 
@@ -101,7 +106,10 @@ impl<C: Credit<f32>> Feedforward<C> {
             &mut rng_for(config.seed, Stream::Weights),
         );
         let batch = config.batch.min(data.train.len());
-        let learns = credit.learns(net.depth());
+        let depth = net.depth();
+        let rates = (credit.learns(depth).into_iter().enumerate())
+            .map(|(l, learns)| if learns { config.layer_lr(l, depth) as f32 } else { 0.0 })
+            .collect();
         let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
         columns.extend(credit.diagnostic_columns(net.depth()));
         let mut model = Self {
@@ -120,7 +128,7 @@ impl<C: Credit<f32>> Feedforward<C> {
             epoch_seen: 0,
             metrics: MetricTable { columns, rows: Vec::new() },
             last_test: None,
-            learns,
+            rates,
             diverged: None,
             config,
             credit,
@@ -209,7 +217,9 @@ impl<C: Credit<f32>> Feedforward<C> {
             return Err(self.diverge(loss));
         }
         self.credit.assign(&self.net, &mut self.trace);
-        self.net.apply_update(&self.trace, self.config.lr as f32, self.config.momentum as f32, Some(&self.learns));
+        let (momentum, decay) = (self.config.momentum as f32, self.config.weight_decay as f32);
+        self.net.apply_update(&self.trace, &self.rates, momentum, decay);
+        self.credit.after_update(&self.net, &self.trace, &self.config);
         self.epoch_loss += loss;
         self.epoch_correct += correct;
         self.epoch_seen += n;
@@ -325,7 +335,7 @@ impl<C: Credit<f32>> Feedforward<C> {
             let out = self.eval_trace.output();
             values.extend(out.rows().into_iter().map(|r| match self.net.loss {
                 crate::nn::Loss::CrossEntropy => r[1],
-                crate::nn::Loss::Mse => (r[1] - r[0] + 1.0) / 2.0,
+                crate::nn::Loss::Mse | crate::nn::Loss::SigmoidMse => (r[1] - r[0] + 1.0) / 2.0,
             }));
         }
         snap.push("boundary", vec![size, size], values);

@@ -3,6 +3,7 @@
 //! them shares is [`feedforward::Feedforward`].
 
 pub mod backprop;
+pub mod burstprop;
 pub mod direct_feedback_alignment;
 pub mod feedback_alignment;
 pub mod feedforward;

@@ -1,0 +1,169 @@
+//! Headless reproductions of each chapter: run its figures' experiments over several seeds and
+//! write a Markdown report with SVG figures and a table of our numbers beside the published ones.
+//!
+//! The CLI's `brainprop reproduce <chapter>` calls these; nothing here touches the browser. Runs
+//! are spread over threads (each run is single-threaded and deterministic for its seed, so the
+//! numbers do not depend on the thread count).
+
+pub mod feedback;
+
+use crate::charts::Series;
+use crate::experiment::{DataStore, Experiment};
+use crate::metrics::mean_sd;
+use crate::rule::MetricTable;
+use crate::Result;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// A finished report: Markdown that links its figures by file name.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// File stem, e.g. `"feedback"` for `feedback.md`.
+    pub name: String,
+    pub markdown: String,
+    pub figures: Vec<Figure>,
+    /// Every "must show" claim and whether this run met it.
+    pub checks: Vec<Check>,
+}
+
+/// One SVG file of a report.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub file: String,
+    pub svg: String,
+}
+
+/// A claim of the chapter, tested against the numbers of this run.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub claim: String,
+    pub measured: String,
+    pub passed: bool,
+}
+
+/// How much to run.
+pub struct Options<'a> {
+    /// One run per seed for every experiment.
+    pub seeds: Vec<u64>,
+    /// Overrides every run's epoch count (for quick smoke runs; the report says so).
+    pub epochs: Option<u32>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Told "<rule> <what> seed <n> done" after each run.
+    pub progress: &'a (dyn Fn(&str) + Sync),
+}
+
+/// Trains `experiment` to its last epoch and returns its metric table.
+pub fn run_to_end(experiment: &Experiment, store: &DataStore) -> Result<MetricTable> {
+    let mut model = experiment.build(store)?;
+    loop {
+        if model.step(256)?.finished {
+            return Ok(model.metrics().clone());
+        }
+    }
+}
+
+/// A run to do: what, and a label for progress messages.
+pub struct Job {
+    pub label: String,
+    pub experiment: Experiment,
+}
+
+/// Runs every job to its end on up to `threads` threads; results come back in job order.
+pub fn run_all(
+    jobs: &[Job],
+    store: &DataStore,
+    threads: usize,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<MetricTable>> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<MetricTable>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let result = run_to_end(&job.experiment, store);
+                progress(&job.label);
+                results.lock().expect("no thread panics while holding the lock")[i] = Some(result);
+            });
+        }
+    });
+    results.into_inner().expect("threads have finished").into_iter().map(|r| r.expect("every job ran")).collect()
+}
+
+/// The per-epoch mean over runs of one column, as chart points (epoch, mean).
+pub fn mean_curve(tables: &[&MetricTable], column: &str) -> Vec<(f64, f64)> {
+    let Some(first) = tables.first() else { return Vec::new() };
+    let epochs = first.column("epoch").unwrap_or_default();
+    let columns: Vec<Vec<f64>> = tables.iter().map(|t| t.column(column).unwrap_or_default()).collect();
+    epochs
+        .iter()
+        .enumerate()
+        .filter_map(|(row, &epoch)| {
+            let values: Vec<f64> = columns.iter().filter_map(|c| c.get(row).copied()).collect();
+            (values.len() == tables.len()).then(|| (epoch, mean_sd(&values).0))
+        })
+        .collect()
+}
+
+/// A chart series of the mean curve.
+pub fn mean_series(name: &str, color: usize, tables: &[&MetricTable], column: &str) -> Series {
+    Series { name: name.into(), points: mean_curve(tables, column), color }
+}
+
+/// The final value of `column` in each run.
+pub fn finals(tables: &[&MetricTable], column: &str) -> Vec<f64> {
+    tables.iter().map(|t| t.last(column).unwrap_or(f64::NAN)).collect()
+}
+
+/// `mean ± sd` of `values × scale` with `decimals` digits.
+pub fn mean_pm_sd(values: &[f64], scale: f64, decimals: usize) -> String {
+    let scaled: Vec<f64> = values.iter().map(|v| v * scale).collect();
+    let (mean, sd) = mean_sd(&scaled);
+    format!("{mean:.decimals$} ± {sd:.decimals$}")
+}
+
+/// A Markdown table.
+pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out
+}
+
+/// The checks as a Markdown list with ✅/❌.
+pub fn checks_markdown(checks: &[Check]) -> String {
+    checks
+        .iter()
+        .map(|c| format!("- {} {} — measured: {}\n", if c.passed { "✅" } else { "❌" }, c.claim, c.measured))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[[f64; 2]]) -> MetricTable {
+        let mut t = MetricTable::new(&["epoch", "acc"]);
+        for r in rows {
+            t.push(r.to_vec());
+        }
+        t
+    }
+
+    #[test]
+    fn mean_curve_averages_runs_epoch_by_epoch() {
+        let a = table(&[[0.0, 0.1], [1.0, 0.5]]);
+        let b = table(&[[0.0, 0.3], [1.0, 0.9]]);
+        let curve = mean_curve(&[&a, &b], "acc");
+        assert_eq!(curve.len(), 2);
+        assert!((curve[0].1 - 0.2).abs() < 1e-12 && (curve[1].1 - 0.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn mean_pm_sd_formats_scaled_values() {
+        assert_eq!(mean_pm_sd(&[0.9, 0.92], 100.0, 1), "91.0 ± 1.4");
+    }
+}
