@@ -5,7 +5,7 @@
 // over before the eye sees anything. At a finite speed the page asks for one epoch at a time
 // (`step`) at most `speed` times a second, as TF Playground does; at speed "max" it sends `train`
 // and the engine runs in its 10 ms slices.
-import { EngineClient } from './engine-client.js';
+import { EngineClient, sameExperiment } from './engine-client.js';
 import { experimentOf, isPlanar } from './state.js';
 import { MetricTable } from './metrics.js';
 import { CurveCharts, chartBindings } from './linechart.js';
@@ -15,18 +15,12 @@ import { drawFields } from './digits.js';
 import { drawConfusion } from './confusion.js';
 import { framesByName } from './canvas.js';
 import { throttle, reducedMotion } from './schedule.js';
+import { loadDigits, sendDigits } from './mnist-data.js';
 
-const DIGITS_URL = 'mnist.bin';
 const RATE_WINDOW_MS = 1500;
 
 function epochsPerSecond(speed) {
   return speed === 'max' ? Infinity : Number(speed) || 30;
-}
-
-/** True when the engine's echo of an experiment matches what the page asked for. */
-function sameExperiment(echo, wanted) {
-  if (!echo || !wanted) return false;
-  return Object.keys(wanted).every((k) => JSON.stringify(echo[k]) === JSON.stringify(wanted[k]));
 }
 
 /** Capitalised, and ending in exactly one full stop. */
@@ -215,30 +209,14 @@ export class BackpropChapter {
     this.el.loading.hidden = false;
     this.el.loadingText.textContent = 'Loading digits…';
     this.el.loadingBar.removeAttribute('value');
+    const client = this.client;
     try {
-      const response = await fetch(new URL(DIGITS_URL, document.baseURI));
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      const total = Number(response.headers.get('content-length')) || 0;
-      const reader = response.body.getReader();
-      const chunks = [];
-      let received = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        received += value.length;
-        const mb = (received / 1e6).toFixed(1);
-        this.el.loadingText.textContent = `Loading digits… ${mb} MB`;
+      const bytes = await loadDigits((received, total) => {
+        this.el.loadingText.textContent = `Loading digits… ${(received / 1e6).toFixed(1)} MB`;
         if (total >= received) this.el.loadingBar.value = received / total;
-      }
-      const bytes = new Uint8Array(received);
-      let offset = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset);
-        offset += chunk.length;
-      }
+      });
       this.el.loadingText.textContent = 'Preparing digits…';
-      this.client.send({ type: 'load_data', dataset: 'mnist', bytes }, [bytes.buffer]);
+      if (client === this.client) sendDigits(client, bytes);
     } catch (error) {
       this.flags.loadingData = false;
       this.flags.configuring = false;

@@ -38,3 +38,12 @@ export function setPixel(bytes, i, rgb) {
   bytes[4 * i + 2] = rgb[2];
   bytes[4 * i + 3] = 255;
 }
+
+/**
+ * The curve colours of the charts, by index: the Okabe–Ito set in the order of src/charts.rs
+ * PALETTE (blue, vermillion, bluish green, reddish purple, orange, sky blue, grey, yellow).
+ */
+export const PALETTE = [
+  [0, 114, 178], [213, 94, 0], [0, 158, 115], [204, 121, 167],
+  [230, 159, 0], [86, 180, 233], [120, 120, 120], [240, 228, 66],
+];

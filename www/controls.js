@@ -24,8 +24,9 @@ export class Controls {
       }
     });
     form.addEventListener('input', (event) => this.#echo(event.target));
+    // data-new-seed names the seed's key when it is not plain `seed`.
     for (const button of form.querySelectorAll('[data-new-seed]')) {
-      button.addEventListener('click', () => this.onChange('seed', randomSeed()));
+      button.addEventListener('click', () => this.onChange(button.dataset.newSeed || 'seed', randomSeed()));
     }
   }
 
@@ -34,6 +35,12 @@ export class Controls {
     for (const element of this.form.elements) {
       const p = element.name && prop(element.name);
       if (!p || !(p.key in state)) continue;
+      if (element.type === 'checkbox') {
+        // One box per value of a set: checked when the set holds it.
+        element.checked = p.kind === 'set' ? state[p.key].includes(element.value) : Boolean(state[p.key]);
+        this.#message(element, '');
+        continue;
+      }
       const text = formatValue(p, state[p.key]);
       if (element.value !== text) element.value = text;
       this.#message(element, '');
@@ -44,9 +51,15 @@ export class Controls {
   #read(element) {
     const p = element && element.name && prop(element.name);
     if (!p) return;
-    const result = coerce(p, element.value);
+    let raw = element.value;
+    if (element.type === 'checkbox') {
+      const boxes = [...this.form.elements].filter((e) => e.name === element.name && e.type === 'checkbox');
+      raw = p.kind === 'set' ? boxes.filter((b) => b.checked).map((b) => b.value).join(',') : (element.checked ? '1' : '0');
+    }
+    const result = coerce(p, raw);
     if (result.error) {
-      this.#message(element, `${capitalize(result.error)}.`, true);
+      if (element.type === 'checkbox') element.checked = !element.checked; // keep what was valid
+      this.#message(element, `${capitalize(result.error)}.`, element.type !== 'checkbox');
       return;
     }
     this.onChange(p.key, result.value);
@@ -62,7 +75,9 @@ export class Controls {
   }
 
   #message(element, text, invalid = false) {
-    const note = element.id ? this.form.querySelector(`[data-message-for="${element.id}"]`) : null;
+    // A field's message names its id; a group of boxes shares one message named after the key.
+    const key = element.type === 'checkbox' ? element.name : element.id;
+    const note = key ? this.form.querySelector(`[data-message-for="${CSS.escape(key)}"]`) : null;
     if (invalid) element.setAttribute('aria-invalid', 'true');
     else element.removeAttribute('aria-invalid');
     if (note) {

@@ -7,6 +7,12 @@
 
 export const PROTOCOL = 1;
 
+/** True when the engine's echo of an experiment matches what the page asked for. */
+export function sameExperiment(echo, wanted) {
+  if (!echo || !wanted) return false;
+  return Object.keys(wanted).every((k) => JSON.stringify(echo[k]) === JSON.stringify(wanted[k]));
+}
+
 export class EngineClient extends EventTarget {
   #worker;
   #queue = [];

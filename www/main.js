@@ -4,6 +4,7 @@
 import { parse, serialize, withData } from './state.js';
 import { Controls } from './controls.js';
 import { BackpropChapter } from './backprop.js';
+import { FeedbackChapter } from './feedback.js';
 import { bindShare, figureUrl } from './share.js';
 
 const TITLES = {
@@ -23,6 +24,7 @@ function start() {
   let state;
   let chapter = null; // the Backprop figure, made when first shown
   let controls = null;
+  let feedback = null; // the Random feedback chapter, made when first shown
 
   function showNotices(notices) {
     const box = $('notices');
@@ -65,6 +67,14 @@ function start() {
     } else if (chapter) {
       chapter.leave();
     }
+    if (page === 'feedback') {
+      if (!feedback) {
+        feedback = new FeedbackChapter(document.querySelector('[data-page="feedback"]'), (key, value) => setState({ ...state, [key]: value }));
+      }
+      feedback.apply(state);
+    } else if (feedback) {
+      feedback.leave();
+    }
     if (moveFocus) {
       const heading = document.querySelector(`[data-page="${page}"] h1`);
       if (heading && !state.embed) heading.focus({ preventScroll: true });
@@ -92,20 +102,21 @@ function start() {
   // Keyboard: Space train/pause, → one epoch, R reset; never while typing or on a control
   // that uses the key itself.
   document.addEventListener('keydown', (event) => {
-    if (!chapter || state.chapter !== 'backprop' || event.defaultPrevented) return;
+    const active = state.chapter === 'backprop' ? chapter : state.chapter === 'feedback' ? feedback : null;
+    if (!active || event.defaultPrevented) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target instanceof Element ? event.target : document.body;
     const typing = target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]');
     if (event.key === ' ') {
       if (typing || target.closest('button, a, summary')) return;
       event.preventDefault();
-      chapter.toggle();
+      active.toggle();
     } else if (event.key === 'ArrowRight' && !typing) {
       event.preventDefault();
-      chapter.step();
+      active.step();
     } else if ((event.key === 'r' || event.key === 'R') && !typing) {
       event.preventDefault();
-      chapter.reset();
+      active.reset();
     }
   });
 

@@ -17,8 +17,11 @@ export function embedCode(href, title) {
   return `<iframe src="${src}" title="${t}" width="100%" height="760" style="border:0;max-width:1180px" loading="lazy"></iframe>`;
 }
 
-/** Wires the two buttons of a `.share` block. `title()` names the figure for the iframe. */
-export function bindShare(block, title) {
+/**
+ * Wires the two buttons of a `.share` block. `title()` names the figure for the iframe; `href()`
+ * gives the page URL to share (by default the current one).
+ */
+export function bindShare(block, title, href = () => location.href) {
   const field = block.querySelector('[data-el="share-text"]');
   const message = block.querySelector('[data-el="share-message"]');
   const copy = async (text, what) => {
@@ -32,6 +35,6 @@ export function bindShare(block, title) {
       message.textContent = `Copy the ${what.toLowerCase()} from the field above (Ctrl+C or ⌘C).`;
     }
   };
-  block.querySelector('[data-el="copy-link"]').addEventListener('click', () => copy(figureUrl(location.href, false), 'Link'));
-  block.querySelector('[data-el="copy-embed"]').addEventListener('click', () => copy(embedCode(location.href, title()), 'Embed code'));
+  block.querySelector('[data-el="copy-link"]').addEventListener('click', () => copy(figureUrl(href(), false), 'Link'));
+  block.querySelector('[data-el="copy-embed"]').addEventListener('click', () => copy(embedCode(href(), title()), 'Embed code'));
 }

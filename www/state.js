@@ -4,6 +4,11 @@
 // they take and return strings and never touch `window`, so `node --test` covers them.
 // The experiment fields mirror the engine's `FeedforwardConfig` (src/experiment.rs), and
 // `experimentOf` turns a state into exactly the JSON the worker's `configure` expects.
+//
+// Each key belongs to one chapter (`chapter:`), and a chapter's link carries only its own keys.
+// The Random feedback chapter has several figures on one page, so its keys are named
+// `<figure>.<setting>` (`race.seed`, `linear.epochs`) and marked with `figure:`; a link to one
+// figure (`fig=race`, for sharing and embedding) carries only that figure's keys.
 
 export const VERSION = 1;
 
@@ -17,14 +22,31 @@ const MAX_HASH_LENGTH = 2000;
 /** Raw values quoted in notices are cut to this many characters. */
 const QUOTE_LENGTH = 40;
 
+/** The learning rules of the Random feedback chapter, in the order the page lists them. */
+export const FEEDBACK_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow'];
+/** The figures of the Random feedback chapter ('' is the whole chapter). */
+export const FEEDBACK_FIGURES = ['race', 'align', 'linear', 'deep'];
+
+const SEED = { kind: 'int', min: 0, max: 4294967295, default: 1, clamp: false };
+const FEEDBACK_SCALE = { kind: 'number', min: 0.01, max: 100, default: 1 };
+const FEEDBACK_DIST = { kind: 'enum', values: ['gaussian', 'uniform'], default: 'gaussian' };
+
+/** The settings of one figure of the Random feedback chapter, keyed `<figure>.<name>`. */
+function figureProps(figure, title, props) {
+  return props.map(([name, spec, label]) => ({ ...spec, key: `${figure}.${name}`, chapter: 'feedback', figure, label: `${title} ${label}` }));
+}
+
 /**
  * Every key the hash may carry. kind: 'enum' (values), 'int' / 'number' (min, max),
- * 'list' (positive integers min..max, at most maxLength of them), 'bool'.
- * `experiment: true` marks fields sent to the engine.
+ * 'list' (positive integers min..max, at most maxLength of them), 'set' (a non-empty subset of
+ * values, comma-separated), 'bool'. `experiment: true` marks fields sent to the engine by the
+ * Backprop chapter. Numbers out of range are clamped, except with `clamp: false` (seeds), where
+ * they are refused like unreadable values and the default is used.
  */
 export const PROPS = Object.freeze([
   { key: 'chapter', kind: 'enum', values: ['', ...CHAPTERS], default: '', label: 'chapter' },
   { key: 'embed', kind: 'bool', default: false, label: 'embed layout' },
+  ...[
   { key: 'speed', kind: 'enum', values: ['10', '30', '100', 'max'], default: '30', label: 'speed' },
   { key: 'data', kind: 'enum', values: DATASETS, default: 'circles', experiment: true, label: 'data set' },
   { key: 'hidden', kind: 'list', min: 1, max: 2048, maxLength: 12, default: [8, 8], experiment: true, label: 'hidden layers' },
@@ -39,6 +61,34 @@ export const PROPS = Object.freeze([
   { key: 'points', kind: 'int', min: 10, max: 5000, default: 400, experiment: true, label: 'points' },
   { key: 'init', kind: 'enum', values: ['xavier', 'zero'], default: 'xavier', experiment: true, label: 'initial weights' },
   { key: 'init_scale', kind: 'number', min: 0, max: 10, default: 1, experiment: true, label: 'initial scale' },
+  ].map((p) => ({ ...p, chapter: 'backprop' })),
+  { key: 'fig', kind: 'enum', values: ['', ...FEEDBACK_FIGURES], default: '', chapter: 'feedback', label: 'figure' },
+  ...figureProps('race', 'race', [
+    ['rules', { kind: 'set', values: FEEDBACK_RULES, default: ['bp', 'fa', 'dfa', 'shallow'] }, 'rules'],
+    ['seed', SEED, 'seed'],
+    ['epochs', { kind: 'int', min: 1, max: 100, default: 20 }, 'epochs'],
+    ['feedback_scale', FEEDBACK_SCALE, 'feedback scale'],
+    ['feedback_dist', FEEDBACK_DIST, 'feedback distribution'],
+  ]),
+  ...figureProps('align', 'alignment', [
+    ['seed', SEED, 'seed'],
+    ['epochs', { kind: 'int', min: 1, max: 100, default: 20 }, 'epochs'],
+    ['lr', { kind: 'number', min: 0.001, max: 10, default: 0.1 }, 'learning rate'],
+    ['feedback_scale', FEEDBACK_SCALE, 'feedback scale'],
+    ['feedback_dist', FEEDBACK_DIST, 'feedback distribution'],
+  ]),
+  ...figureProps('linear', 'linear toy', [
+    ['seed', SEED, 'seed'],
+    ['epochs', { kind: 'int', min: 1, max: 500, default: 20 }, 'epochs'],
+    ['feedback_scale', FEEDBACK_SCALE, 'feedback scale'],
+    ['feedback_dist', FEEDBACK_DIST, 'feedback distribution'],
+  ]),
+  ...figureProps('deep', 'deep network', [
+    ['seed', SEED, 'seed'],
+    ['epochs', { kind: 'int', min: 1, max: 50, default: 10 }, 'epochs'],
+    ['depth', { kind: 'int', min: 1, max: 12, default: 10 }, 'depth'],
+    ['init', { kind: 'enum', values: ['zero', 'xavier'], default: 'zero' }, 'initial weights'],
+  ]),
 ].map(Object.freeze));
 
 const BY_KEY = new Map(PROPS.map((p) => [p.key, p]));
@@ -82,7 +132,7 @@ function quote(raw) {
 }
 
 export function formatValue(p, value) {
-  if (p.kind === 'list') return value.join(',');
+  if (p.kind === 'list' || p.kind === 'set') return value.join(',');
   if (p.kind === 'bool') return value ? '1' : '0';
   return String(value);
 }
@@ -103,6 +153,9 @@ function parseNumber(p, raw) {
 }
 
 function clampNumber(p, value, raw, notes = []) {
+  if (p.clamp === false && (value < p.min || value > p.max)) {
+    return { error: `${p.label}: ${quote(raw)} is not between ${p.min} and ${p.max}` };
+  }
   if (value < p.min) {
     notes.push(`${p.label}: ${quote(raw)} is below the minimum ${p.min}; using ${p.min}`);
     value = p.min;
@@ -133,6 +186,14 @@ function parseList(p, raw) {
   return { value: clamped, notes };
 }
 
+function parseSet(p, raw) {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = items.filter((s) => !p.values.includes(s));
+  if (unknown.length) return { error: `${p.label}: ${quote(unknown[0])} is not one of ${p.values.join(', ')}` };
+  if (items.length === 0) return { error: `${p.label}: choose at least one` };
+  return { value: p.values.filter((v) => items.includes(v)), notes: [] };
+}
+
 /**
  * Reads one raw string as a value of `p`. Returns {value, notes} (notes: clamping or rounding
  * that happened) or {error} when the string cannot be read at all.
@@ -151,6 +212,8 @@ export function coerce(p, raw) {
       return parseNumber(p, raw);
     case 'list':
       return parseList(p, raw);
+    case 'set':
+      return parseSet(p, raw);
     default:
       return { error: `${p.label}: unknown kind` };
   }
@@ -217,12 +280,14 @@ export function parse(hash) {
 
 /**
  * Writes a state as a hash string starting with '#'. The landing page carries only the version;
- * a chapter carries every setting explicitly, so a shared link keeps its meaning even if
- * defaults change later.
+ * a chapter carries every setting of that chapter explicitly, so a shared link keeps its meaning
+ * even if defaults change later. With `figure`, the hash opens that one figure of the chapter
+ * (`fig=…`) and carries only its settings: the link that "Copy link" and "Copy embed code" give.
  */
-export function serialize(state) {
+export function serialize(state, { figure = '' } = {}) {
   const parts = [`v=${VERSION}`];
   const s = { ...defaults(state && state.data), ...state };
+  if (figure) s.fig = figure;
   if (s.chapter) parts.push(`chapter=${encodeURIComponent(s.chapter)}`);
   for (const p of PROPS) {
     if (p.key === 'chapter') continue;
@@ -230,7 +295,12 @@ export function serialize(state) {
       if (s.embed) parts.push('embed=1');
       continue;
     }
-    if (!s.chapter) continue;
+    if (!s.chapter || p.chapter !== s.chapter) continue;
+    if (p.key === 'fig') {
+      if (s.fig) parts.push(`fig=${encodeURIComponent(s.fig)}`);
+      continue;
+    }
+    if (figure && p.figure !== figure) continue;
     parts.push(`${p.key}=${encodeURIComponent(formatValue(p, s[p.key])).replace(/%2C/g, ',')}`);
   }
   return `#${parts.join('&')}`;

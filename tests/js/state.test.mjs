@@ -34,10 +34,12 @@ test('serialize then parse gives back the same state', () => {
   }
 });
 
-test('a chapter link names every setting; the landing page only the version', () => {
+test('a chapter link names every setting of that chapter; the landing page only the version', () => {
   const hash = serialize({ ...defaults(), chapter: 'backprop' });
   for (const p of PROPS) {
-    if (p.key !== 'embed') assert.match(hash, new RegExp(`[#&]${p.key}=`), p.key);
+    if (p.key === 'embed') continue;
+    if (p.key === 'chapter' || p.chapter === 'backprop') assert.match(hash, new RegExp(`[#&]${p.key}=`), p.key);
+    else assert.doesNotMatch(hash, new RegExp(`[#&]${p.key.replace('.', '\\.')}=`), p.key);
   }
   assert.doesNotMatch(hash, /embed=/);
   assert.equal(serialize(defaults()), '#v=1');

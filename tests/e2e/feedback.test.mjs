@@ -1,0 +1,314 @@
+// End-to-end test of the Random feedback chapter in headless Chromium.
+//   source scripts/env.sh && wasm_env trunk build --release
+//   node --test --test-concurrency=1 tests/e2e/feedback.test.mjs
+// Serves dist/ from a static server started here, trains each figure as a reader would, and
+// checks what the reader sees: the readout tables, the charts' text alternatives, and the
+// inked pixels of the charts. Screenshots go to artifacts/; the race is copied to docs/.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM } from '../support/static-server.mjs';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const DIST = join(ROOT, 'dist');
+const ARTIFACTS = join(ROOT, 'artifacts');
+const fig = (id) => `[data-figure="${id}"]`;
+
+/** The readout table of a figure: {rule: {epoch, metric, rate, state}}. */
+function readouts(page, id) {
+  return page.$$eval(`${fig(id)} tbody tr`, (rows) => Object.fromEntries(rows.map((row) => {
+    const cell = (col) => row.querySelector(`td[data-col="${col}"]`).textContent;
+    const number = (text) => Number(text.replace(/[^\d.]/g, ''));
+    return [row.dataset.rule, {
+      epoch: Number(cell('epoch')), metricText: cell('metric'), metric: number(cell('metric')),
+      rate: number(cell('rate')), state: cell('state'),
+    }];
+  })));
+}
+
+/** Waits for a figure's engine phase (its data-engine attribute), shown or not. */
+const phaseIs = (page, id, phase, timeout = 30000) =>
+  page.waitForSelector(`${fig(id)}[data-engine="${phase}"]`, { timeout, state: 'attached' });
+
+/** Waits until every listed rule of a figure's table has reached `epochs`. */
+const epochsReached = (page, id, rules, epochs, timeout) => page.waitForFunction(([selector, rules, epochs]) => rules.every((rule) => {
+  const cell = document.querySelector(`${selector} tbody tr[data-rule="${rule}"] td[data-col="epoch"]`);
+  return cell && Number(cell.textContent) >= epochs;
+}), [fig(id), rules, epochs], { timeout, polling: 200 });
+
+/** Pixels of a canvas close to an RGB colour. */
+function inkOf(page, selector, rgb) {
+  return page.$eval(selector, (canvas, [r, g, b]) => {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30) n++;
+    }
+    return n;
+  }, rgb);
+}
+
+const COLORS = { bp: [0, 114, 178], fa: [213, 94, 0], dfa: [0, 158, 115], shallow: [230, 159, 0] };
+
+describe('the Random feedback chapter', { timeout: 240000 }, () => {
+  let browser;
+  let context;
+  let closeServer;
+  let origin;
+  const consoleErrors = [];
+  const foreignRequests = [];
+  const measured = {};
+
+  async function open(hash) {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await page.goto(`${origin}/${hash}`);
+    return page;
+  }
+
+  before(async () => {
+    await stat(join(DIST, 'index.html')).catch(() => {
+      throw new Error('dist/ is missing: run `trunk build --release` first');
+    });
+    await mkdir(ARTIFACTS, { recursive: true });
+    ({ close: closeServer, origin } = await serve(DIST));
+    browser = await chromium.launch(CHROMIUM);
+    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    context.on('request', (r) => {
+      if (!r.url().startsWith(`${origin}/`)) foreignRequests.push(r.url());
+    });
+  });
+
+  after(async () => {
+    if (Object.keys(measured).length) console.log(`measured: ${JSON.stringify(measured, null, 1)}`);
+    await browser?.close();
+    await closeServer?.();
+  });
+
+  it('the landing card is live and the chapter shows its prose, papers and four figures', async () => {
+    const page = await open('');
+    const card = page.locator('.chapter-card', { hasText: 'Random feedback' });
+    assert.equal(await card.locator('.badge').textContent(), 'live');
+    await card.locator('a.cta').click();
+    await page.waitForURL(/chapter=feedback/);
+    assert.equal(await page.textContent('h1:visible'), 'Random feedback');
+    const text = await page.textContent('[data-page="feedback"]');
+    for (const needle of ['weight transport', 'Lillicrap', 'Nature Communications', 'Nøkland (2016)', 'Liao', 'sign symmetry']) {
+      assert.ok(text.toLowerCase().includes(needle.toLowerCase()), `the chapter does not mention ${needle}`);
+    }
+    assert.doesNotMatch(text, /not built yet/);
+    assert.equal(await page.locator('.fb-figure').count(), 4);
+    // Every Train button says which figure it trains; nothing trains by itself.
+    const labels = await page.$$eval('.fb-figure [data-el="train"]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
+    assert.deepEqual(labels, [1, 2, 3, 4].map((n) => `Train (figure ${n})`));
+    // Workers start when a figure comes into view; then the keyboard order inside it is:
+    // the buttons, then its settings.
+    assert.equal(await page.getAttribute(fig('race'), 'data-engine'), 'idle');
+    await page.locator(fig('race')).scrollIntoViewIfNeeded();
+    await phaseIs(page, 'race', 'paused', 40000);
+    await page.focus(`${fig('race')} [data-el="train"]`);
+    const order = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => document.activeElement.dataset.el || document.activeElement.name));
+    }
+    assert.deepEqual(order, ['step', 'reset', 'race.rules']);
+    assert.equal(await page.getAttribute(fig('linear'), 'data-engine'), 'idle', 'a figure out of view started');
+    await page.close();
+  });
+
+  it('the linear toy trains to the end: FA follows BP, shallow stalls, the update angle is below 90°', async () => {
+    const page = await open('#v=1&chapter=feedback&fig=linear');
+    await phaseIs(page, 'linear', 'paused');
+    const t0 = Date.now();
+    await page.keyboard.press('Space'); // the figure in view
+    await phaseIs(page, 'linear', 'training', 3000);
+    await phaseIs(page, 'linear', 'finished', 30000);
+    measured.linearSeconds = (Date.now() - t0) / 1000;
+    await page.waitForTimeout(600); // the readouts follow within 400 ms
+    const r = await readouts(page, 'linear');
+    assert.deepEqual(Object.keys(r), ['bp', 'fa', 'shallow']);
+    for (const lane of Object.values(r)) {
+      assert.equal(lane.epoch, 20);
+      assert.equal(lane.state, 'finished');
+    }
+    measured.linear = { bp: r.bp.metric, fa: r.fa.metric, shallow: r.shallow.metric };
+    assert.ok(r.fa.metric < 2 * r.bp.metric, `FA's test error ${r.fa.metric} is not within 2× BP's ${r.bp.metric}`);
+    assert.ok(r.shallow.metric > 5 * r.bp.metric, `shallow (${r.shallow.metric}) should stall well above BP (${r.bp.metric})`);
+    const update = await page.getAttribute(`${fig('linear')} canvas[data-chart="update"]`, 'aria-label');
+    const angle = Number(/∠\(ΔW_FA, ΔW_BP\) (\d+)° after 20 epochs/.exec(update)?.[1]);
+    measured.linearUpdateAngle = angle;
+    assert.ok(angle < 90, `the update angle is ${angle}° (${update})`);
+    const error = await page.getAttribute(`${fig('linear')} canvas[data-chart="error"]`, 'aria-label');
+    assert.match(error, /^Test error \(mean squared error per example\): BP [\d.]+ after 20 epochs; FA [\d.]+ after 20 epochs; Shallow [\d.]+ after 20 epochs\.$/);
+    for (const rule of ['bp', 'fa', 'shallow']) {
+      assert.ok(await inkOf(page, `${fig('linear')} canvas[data-chart="error"]`, COLORS[rule]) > 100, `no ${rule} curve`);
+    }
+    assert.ok(await page.isDisabled(`${fig('linear')} [data-el="train"]`), 'Train stays enabled after the end');
+    await page.locator(fig('linear')).screenshot({ path: join(ARTIFACTS, 'feedback-linear.png') });
+
+    // Reset rebuilds the same run: same seed, same start.
+    await page.keyboard.press('r');
+    await phaseIs(page, 'linear', 'paused', 5000);
+    await page.waitForTimeout(600);
+    assert.deepEqual(Object.values(await readouts(page, 'linear')).map((l) => l.epoch), [0, 0, 0]);
+    await page.close();
+  });
+
+  it('the MNIST race: four workers, four curves, BP, FA and DFA above 80 % within two epochs', async () => {
+    const page = await open('#v=1&chapter=feedback&fig=race');
+    await phaseIs(page, 'race', 'paused', 40000); // loads the digits once, builds four networks
+    const t0 = Date.now();
+    await page.click(`${fig('race')} [data-el="train"]`);
+    await phaseIs(page, 'race', 'training', 3000);
+    assert.equal(await page.textContent(`${fig('race')} [data-el="train"]`), 'Pause');
+    await epochsReached(page, 'race', ['bp', 'fa', 'dfa'], 2, 90000);
+    measured.raceTwoEpochsSeconds = (Date.now() - t0) / 1000;
+    const r = await readouts(page, 'race');
+    measured.raceAfterTwoEpochs = r;
+    await page.locator(fig('race')).screenshot({ path: join(ARTIFACTS, 'feedback-race-live.png') });
+    assert.deepEqual(Object.keys(r), ['bp', 'fa', 'dfa', 'shallow']);
+    for (const rule of ['bp', 'fa', 'dfa']) {
+      assert.ok(r[rule].metric > 80, `${rule} test accuracy after two epochs is ${r[rule].metricText}`);
+    }
+    for (const rule of Object.keys(r)) {
+      assert.ok(r[rule].rate > 0, `no samples/s for ${rule}`);
+      assert.equal(r[rule].state, 'training');
+    }
+
+    // Let it run to its end (20 epochs, about a minute here), then look at the chart.
+    await phaseIs(page, 'race', 'finished', 150000);
+    measured.raceTwentyEpochsSeconds = (Date.now() - t0) / 1000;
+    await page.waitForTimeout(600);
+    const end = await readouts(page, 'race');
+    measured.raceAfterTwentyEpochs = end;
+    for (const rule of ['fa', 'dfa']) {
+      assert.ok(end[rule].metric > end.shallow.metric + 5, `${rule} (${end[rule].metricText}) is not clearly above shallow (${end.shallow.metricText})`);
+      assert.ok(end[rule].metric > end.bp.metric - 5, `${rule} (${end[rule].metricText}) is far below BP (${end.bp.metricText})`);
+    }
+    await page.locator(fig('race')).screenshot({ path: join(ARTIFACTS, 'feedback.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'feedback-page.png') });
+    // Four curves: each rule has its colour on the chart (FA and DFA coincide, so they alternate).
+    const chart = `${fig('race')} canvas[data-chart="acc"]`;
+    for (const rule of ['bp', 'fa', 'dfa', 'shallow']) {
+      const ink = await inkOf(page, chart, COLORS[rule]);
+      assert.ok(ink > 50, `the ${rule} curve is not visible (${ink} pixels)`);
+    }
+    const summary = await page.getAttribute(chart, 'aria-label');
+    assert.match(summary, /^Test accuracy: BP [\d.]+ % after 20 epochs; FA [\d.]+ % after 20 epochs; DFA [\d.]+ % after 20 epochs; Shallow [\d.]+ % after 20 epochs\.$/);
+    assert.equal(await page.locator(`${fig('race')} .direct-label`).count(), 4);
+    assert.match(await page.textContent(`${fig('race')} .legend`), /FA and DFA coincide/);
+    await copyFile(join(ARTIFACTS, 'feedback.png'), join(ROOT, 'docs', 'feedback.png'));
+
+    // Without shallow and with another seed, the race rebuilds three lanes, and the URL says so.
+    await page.uncheck(`${fig('race')} input[name="race.rules"][value="shallow"]`);
+    await page.fill('#fb-race-seed', '7');
+    await page.press('#fb-race-seed', 'Enter');
+    await phaseIs(page, 'race', 'paused', 20000);
+    assert.match(page.url(), /race\.rules=bp,fa,dfa&race\.seed=7&/);
+    await page.waitForTimeout(600);
+    assert.deepEqual(Object.keys(await readouts(page, 'race')), ['bp', 'fa', 'dfa']);
+    // Leaving the chapter stops a training figure.
+    await page.click(`${fig('race')} [data-el="train"]`);
+    await phaseIs(page, 'race', 'training', 3000);
+    await page.click('.chapter-nav a[data-chapter-link="backprop"]');
+    await phaseIs(page, 'race', 'paused', 3000);
+    await page.close();
+  });
+
+  it('the alignment figure: the angles start near 90° and fall below 60°', async () => {
+    const page = await open('#v=1&chapter=feedback&fig=align&align.epochs=3');
+    await phaseIs(page, 'align', 'paused', 40000);
+    const start = await page.getAttribute(`${fig('align')} canvas[data-chart="angles"]`, 'aria-label');
+    const angles = (text) => [...text.matchAll(/(\d+)° after (\d+) epoch/g)].map((m) => Number(m[1]));
+    measured.alignStart = angles(start);
+    for (const a of angles(start)) assert.ok(a > 80 && a < 100, `starting angle ${a}° (${start})`);
+    await page.click(`${fig('align')} [data-el="train"]`);
+    await phaseIs(page, 'align', 'finished', 60000);
+    await page.waitForTimeout(400);
+    const end = await page.getAttribute(`${fig('align')} canvas[data-chart="angles"]`, 'aria-label');
+    measured.alignEnd = end;
+    assert.match(end, /after 3 epochs/);
+    for (const a of angles(end)) assert.ok(a < 60, `angle after 3 epochs is ${a}° (${end})`);
+    assert.ok(await inkOf(page, `${fig('align')} canvas[data-chart="angles"]`, [120, 120, 120]) > 100, 'no 90° line');
+    await page.locator(fig('align')).screenshot({ path: join(ARTIFACTS, 'feedback-align.png') });
+    await page.close();
+  });
+
+  it('a bad hash gives a notice and the defaults; an engine error shows in its figure', async () => {
+    const page = await open('#v=1&chapter=feedback&race.seed=-1&race.feedback_scale=abc&linear.epochs=5000&race.rules=<b>x</b>&linear.feedback_scale=100&fig=linear');
+    const notices = page.locator('[data-el="notices"]');
+    await notices.waitFor();
+    const text = await notices.textContent();
+    assert.match(text, /race seed: "-1" is not between 0 and 4294967295; using 1/);
+    assert.match(text, /race feedback scale: "abc" is not a number; using 1/);
+    assert.match(text, /linear toy epochs: "5000" is above the maximum 500; using 500/);
+    assert.match(text, /race rules: "<b>x<\/b>" is not one of/);
+    assert.equal(await page.locator('[data-el="notices"] b').count(), 0);
+    assert.equal(await page.inputValue('#fb-race-seed'), '1');
+    assert.equal(await page.inputValue('#fb-race-scale'), '1');
+    assert.equal(await page.inputValue('#fb-linear-epochs'), '500');
+    assert.ok(await page.isChecked(`${fig('race')} input[name="race.rules"][value="dfa"]`));
+    assert.match(page.url(), /race\.seed=1&race\.epochs=20&race\.feedback_scale=1&/);
+
+    // Feedback 100 times too strong: FA diverges, says so in the figure, the others go on.
+    await phaseIs(page, 'linear', 'paused');
+    await page.click(`${fig('linear')} [data-el="train"]`);
+    const alert = page.locator(`${fig('linear')} [data-el="alert"]`);
+    await alert.waitFor({ timeout: 20000 });
+    assert.match(await alert.textContent(), /^FA: Training diverged at epoch [\d.]+/);
+    await page.waitForFunction(() => /diverged/.test(document.querySelector('[data-figure="linear"] tr[data-rule="fa"] td[data-col="state"]')?.textContent));
+    await page.fill('#fb-linear-epochs', '20');
+    await page.press('#fb-linear-epochs', 'Enter');
+    await page.fill('#fb-linear-scale', '1');
+    await page.press('#fb-linear-scale', 'Enter');
+    await page.waitForFunction(() => document.querySelector('[data-figure="linear"] [data-el="alert"]').hidden);
+    // A value typed into a field is checked the same way, and refused visibly.
+    await page.fill('#fb-linear-scale', 'lots');
+    await page.press('#fb-linear-scale', 'Enter');
+    assert.equal(await page.getAttribute('#fb-linear-scale', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#fb-linear-scale-msg'), /not a number/);
+    await page.close();
+  });
+
+  it('one figure embeds alone, and trains: DFA learns a deep net from zero, BP does not', async () => {
+    const page = await open('#v=1&chapter=feedback&embed=1&fig=deep&deep.epochs=1');
+    await phaseIs(page, 'deep', 'paused', 40000);
+    assert.ok(await page.isHidden('.site-header'));
+    assert.ok(await page.isHidden('[data-page="feedback"] > header.article'));
+    for (const id of ['race', 'align', 'linear']) assert.ok(await page.isHidden(fig(id)), `${id} is shown in the embed`);
+    assert.ok(await page.isVisible(`${fig('deep')} h2`));
+    const full = await page.getAttribute(`${fig('deep')} [data-el="open-full"]`, 'href');
+    assert.ok(await page.isVisible(`${fig('deep')} [data-el="open-full"]`));
+    assert.match(full, /#v=1&chapter=feedback&fig=deep&deep\.seed=1&deep\.epochs=1&deep\.depth=10&deep\.init=zero$/);
+    const t0 = Date.now();
+    await page.click(`${fig('deep')} [data-el="train"]`);
+    await phaseIs(page, 'deep', 'finished', 60000);
+    measured.deepOneEpochSeconds = (Date.now() - t0) / 1000;
+    await page.waitForTimeout(600);
+    const r = await readouts(page, 'deep');
+    measured.deep = r;
+    assert.ok(r.dfa.metric > 70, `DFA after one epoch: ${r.dfa.metricText}`);
+    assert.ok(r.bp.metric < 20, `BP from zero should not learn: ${r.bp.metricText}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'feedback-deep-embed.png') });
+
+    // "Copy embed code" gives an iframe of exactly this figure.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await page.click(`${fig('deep')} [data-el="copy-embed"]`);
+    await page.waitForFunction(() => /Embed code copied/.test(document.querySelector('[data-figure="deep"] [data-el="share-message"]').textContent));
+    const code = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;chapter=feedback&amp;fig=deep&amp;deep\.seed=1&amp;deep\.epochs=1&amp;deep\.depth=10&amp;deep\.init=zero&amp;embed=1" title="brainprop: Random feedback, figure 4: Deep, from zero"/);
+    await page.close();
+  });
+
+  it('logged no console error and sent no request off the origin', () => {
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(foreignRequests, []);
+  });
+});

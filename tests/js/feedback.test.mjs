@@ -1,0 +1,178 @@
+// node --test tests/js/
+// The Random feedback chapter's URL keys (www/state.js) and its figures as data
+// (www/feedback-figures.js): lanes, experiments, charts and direct labels.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES } from '../../www/state.js';
+import { FIGURES, RULES, experimentsOf, chartsOf, paceOf, spread, LABEL_HEIGHT } from '../../www/feedback-figures.js';
+import { MetricTable } from '../../www/metrics.js';
+
+const FEEDBACK = { ...defaults(), chapter: 'feedback' };
+
+test('a feedback link with no settings gives every figure its defaults, without notices', () => {
+  const { state, notices } = parse('#v=1&chapter=feedback');
+  assert.deepEqual(notices, []);
+  assert.equal(state.fig, '');
+  assert.deepEqual(state['race.rules'], ['bp', 'fa', 'dfa', 'shallow']);
+  assert.equal(state['race.seed'], 1);
+  assert.equal(state['race.epochs'], 20);
+  assert.equal(state['race.feedback_scale'], 1);
+  assert.equal(state['race.feedback_dist'], 'gaussian');
+  assert.equal(state['align.lr'], 0.1);
+  assert.equal(state['linear.epochs'], 20);
+  assert.equal(state['deep.depth'], 10);
+  assert.equal(state['deep.init'], 'zero');
+  assert.equal(state['deep.epochs'], 10);
+});
+
+test('the chapter link carries every feedback setting and no Backprop setting, and round-trips', () => {
+  const state = {
+    ...FEEDBACK, 'race.rules': ['fa', 'sign'], 'race.seed': 4294967295, 'race.feedback_scale': 0.25,
+    'race.feedback_dist': 'uniform', 'align.lr': 1, 'linear.epochs': 500, 'deep.depth': 3, 'deep.init': 'xavier',
+  };
+  const hash = serialize(state);
+  for (const p of PROPS) {
+    if (p.key === 'embed' || p.key === 'fig') continue;
+    const present = new RegExp(`[#&]${p.key.replace('.', '\\.')}=`).test(hash);
+    assert.equal(present, p.key === 'chapter' || p.chapter === 'feedback', `${p.key} in ${hash}`);
+  }
+  assert.match(hash, /&race\.rules=fa,sign&/);
+  const back = parse(hash);
+  assert.deepEqual(back.notices, []);
+  assert.deepEqual(back.state, state);
+  assert.equal(serialize(back.state), hash);
+  // …and a Backprop link carries none of the feedback keys.
+  assert.doesNotMatch(serialize({ ...defaults(), chapter: 'backprop' }), /race\.|align\.|linear\.|deep\.|fig=/);
+});
+
+test('a link to one figure carries only that figure\'s settings, and opens it', () => {
+  for (const id of FEEDBACK_FIGURES) {
+    const hash = serialize({ ...FEEDBACK, embed: true }, { figure: id });
+    assert.ok(hash.startsWith(`#v=1&chapter=feedback&embed=1&fig=${id}&`), hash);
+    const keys = hash.slice(1).split('&').map((part) => part.split('=')[0]);
+    for (const key of keys.slice(4)) assert.ok(key.startsWith(`${id}.`), `${key} in the ${id} link`);
+    assert.equal(keys.length - 4, PROPS.filter((p) => p.figure === id).length);
+    const { state, notices } = parse(hash);
+    assert.deepEqual(notices, []);
+    assert.equal(state.fig, id);
+    assert.equal(state.embed, true);
+  }
+});
+
+test('bad feedback values fall back to the defaults, with a notice naming the figure', () => {
+  const { state, notices } = parse('#v=1&chapter=feedback&race.seed=-1&race.feedback_scale=abc&race.feedback_dist=cauchy&race.rules=bp,nope&align.lr=0&deep.depth=40&fig=nine');
+  assert.equal(state['race.seed'], 1);
+  assert.equal(state['race.feedback_scale'], 1);
+  assert.equal(state['race.feedback_dist'], 'gaussian');
+  assert.deepEqual(state['race.rules'], ['bp', 'fa', 'dfa', 'shallow']);
+  assert.equal(state['align.lr'], 0.001); // clamped, like every other number
+  assert.equal(state['deep.depth'], 12);
+  assert.equal(state.fig, '');
+  assert.equal(notices.length, 7, notices.join('\n'));
+  assert.ok(notices.includes('race seed: "-1" is not between 0 and 4294967295; using 1.'), notices.join('\n'));
+  assert.ok(notices.includes('race feedback scale: "abc" is not a number; using 1.'), notices.join('\n'));
+  assert.ok(notices.some((n) => n.startsWith('race rules: "nope" is not one of bp, fa, dfa, sign, shallow; using bp,fa,dfa,shallow')), notices.join('\n'));
+  assert.ok(notices.some((n) => n.startsWith('deep network depth: "40" is above the maximum 12')), notices.join('\n'));
+  assert.deepEqual(parse(serialize(state)).notices, []);
+});
+
+test('a rule set is read in the page\'s order, without repeats, and never empty', () => {
+  const rules = prop('race.rules');
+  assert.deepEqual(coerce(rules, 'shallow, fa,fa ,bp'), { value: ['bp', 'fa', 'shallow'], notes: [] });
+  assert.match(coerce(rules, '').error, /choose at least one/);
+  assert.match(coerce(rules, ',,').error, /choose at least one/);
+  assert.match(coerce(rules, 'BP').error, /"BP" is not one of/);
+  // A seed out of range is refused rather than clamped (another seed is another experiment).
+  assert.ok(coerce(prop('linear.seed'), '4294967296').error);
+  assert.equal(coerce(prop('linear.seed'), '42').value, 42);
+});
+
+test('every lane of a figure gets the same experiment but its rule', () => {
+  const state = { ...FEEDBACK, 'race.rules': ['bp', 'fa', 'dfa', 'sign', 'shallow'], 'race.seed': 7, 'race.feedback_scale': 2, 'race.feedback_dist': 'uniform' };
+  const race = experimentsOf('race', state);
+  assert.deepEqual(race.map((e) => e.rule), ['bp', 'fa', 'dfa', 'sign', 'shallow']);
+  for (const e of race) {
+    const { rule, ...rest } = e;
+    const { rule: _, ...first } = race[0];
+    assert.deepEqual(rest, first, rule);
+  }
+  assert.deepEqual(race[0], {
+    rule: 'bp', data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1, momentum: 0, batch: 32,
+    init: 'xavier', init_scale: 1, epochs: 20, seed: 7, feedback_scale: 2, feedback_dist: 'uniform',
+  });
+  race[0].hidden.push(3); // a copy: the next call is not changed through it
+  assert.deepEqual(experimentsOf('race', state)[0].hidden, [500]);
+
+  const align = experimentsOf('align', FEEDBACK);
+  assert.deepEqual(align.map((e) => [e.rule, e.lr, e.data]), [['fa', 0.1, 'mnist']]);
+  const linear = experimentsOf('linear', FEEDBACK);
+  assert.deepEqual(linear.map((e) => e.rule), ['bp', 'fa', 'shallow']);
+  assert.deepEqual([linear[0].data, linear[0].hidden, linear[0].activation, linear[0].loss, linear[0].batch, linear[0].lr],
+    ['linear', [20], 'linear', 'mse', 1, 0.0005]);
+  const deep = experimentsOf('deep', { ...FEEDBACK, 'deep.depth': 4 });
+  assert.deepEqual(deep.map((e) => e.rule), ['dfa', 'bp']);
+  assert.deepEqual(deep[0].hidden, [100, 100, 100, 100]);
+  assert.deepEqual([deep[0].activation, deep[0].init, deep[0].lr, deep[0].epochs], ['tanh', 'zero', 0.1, 10]);
+});
+
+test('MNIST figures train flat out; the millisecond-epoch linear toy is paced', () => {
+  assert.equal(paceOf('race', FEEDBACK), Infinity);
+  assert.equal(paceOf('deep', FEEDBACK), Infinity);
+  assert.ok(paceOf('linear', FEEDBACK) >= 6 && paceOf('linear', FEEDBACK) < 20);
+});
+
+const COLUMNS = ['epoch', 'samples', 'train_loss', 'train_acc', 'test_loss', 'test_acc'];
+
+test('the race chart: one curve per rule in its own colour, labelled with its last accuracy', () => {
+  const lanes = [
+    { rule: 'bp', table: new MetricTable(COLUMNS, [[0, 0, 2.4, 0.1, 2.4, 0.108], [1, 8000, 0.9, 0.9, 0.3, 0.899]]) },
+    { rule: 'shallow', table: new MetricTable(COLUMNS, [[0, 0, 2.4, 0.1, 2.4, 0.108]]) },
+    { rule: 'fa', table: new MetricTable() }, // not built yet
+  ];
+  const [chart] = chartsOf('race', FEEDBACK, lanes);
+  assert.deepEqual(chart.yRange, [0, 1]);
+  assert.equal(chart.xMax, 20);
+  assert.deepEqual(chart.series.map((s) => [s.name, s.color]), [['BP', RULES.bp.color], ['Shallow', RULES.shallow.color], ['FA', RULES.fa.color]]);
+  assert.deepEqual(chart.series.map((s) => s.label), ['BP 89.9 %', 'Shallow 10.8 %', 'FA']);
+  assert.equal(chart.summary, 'Test accuracy: BP 89.9 % after 1 epoch; Shallow 10.8 % after 0 epochs.');
+  assert.equal(new Set(Object.values(RULES).map((r) => r.color)).size, Object.keys(RULES).length);
+});
+
+test('the alignment chart: both FA angles per hidden layer and the 90° line', () => {
+  const columns = [...COLUMNS, 'angle_w_b0', 'angle_delta0', 'angle_update0'];
+  const table = new MetricTable(columns, [[0, 0, 2, 0.1, 2, 0.1, 89.7, 90.0, 90.8], [1, 8000, 1, 0.8, 1, 0.8, 62.4, 64.9, 68.6]]);
+  const [chart] = chartsOf('align', FEEDBACK, [{ rule: 'fa', table }]);
+  assert.deepEqual(chart.series.map((s) => s.name), ['∠(W₁ᵀ, B)', '∠(δ_FA, δ_BP)', '90°']);
+  assert.deepEqual(chart.series.map((s) => s.label), ['W–B 62°', 'δ 65°', '90°']);
+  assert.deepEqual(chart.series[2].points, [[0, 90], [20, 90]]);
+  assert.deepEqual(chart.yRange, [0, 100]);
+  assert.match(chart.summary, /∠\(W₁ᵀ, B\) 62° after 1 epoch; ∠\(δ_FA, δ_BP\) 65° after 1 epoch/);
+});
+
+test('the linear toy: test error relative to the start, and FA\'s update angle', () => {
+  const columns = [...COLUMNS, 'angle_w_b0', 'angle_delta0', 'angle_update0'];
+  const table = (losses) => new MetricTable(columns, losses.map((l, i) => [i, i * 1000, l, NaN, l, NaN, 80, 80, 90 - 10 * i]));
+  const [error, update] = chartsOf('linear', FEEDBACK, [{ rule: 'bp', table: table([14, 2, 0.05]) }, { rule: 'fa', table: table([14, 4, 0.07]) }]);
+  assert.deepEqual(error.series[0].points, [[0, 1], [1, 2 / 14], [2, 0.05 / 14]]);
+  assert.deepEqual(error.yRange, [0, 1.02]);
+  assert.equal(error.summary, 'Test error (mean squared error per example): BP 0.050 after 2 epochs; FA 0.070 after 2 epochs.');
+  assert.equal(update.series[0].label, 'FA 70°');
+  assert.equal(update.series.at(-1).value, 90);
+});
+
+test('labels beside the curves are pushed apart just enough, and stay in the chart', () => {
+  assert.deepEqual(spread([50, 100], 0, 200), [50, 100]);
+  assert.deepEqual(spread([50, 55, 56], 0, 200), [50, 50 + LABEL_HEIGHT, 50 + 2 * LABEL_HEIGHT]);
+  const low = spread([195, 198], 0, 200);
+  assert.deepEqual(low, [200 - LABEL_HEIGHT, 200]);
+  assert.deepEqual(spread([], 0, 10), []);
+  const crowded = spread([5, 5, 5, 5], 0, 30);
+  for (let i = 1; i < crowded.length; i++) assert.equal(crowded[i] - crowded[i - 1], LABEL_HEIGHT);
+  assert.equal(crowded[0], 0);
+});
+
+test('every figure is described: number, title and its rules', () => {
+  assert.deepEqual(Object.keys(FIGURES), FEEDBACK_FIGURES);
+  assert.deepEqual(FEEDBACK_FIGURES.map((id) => FIGURES[id].number), [1, 2, 3, 4]);
+  assert.deepEqual(FIGURES.race.rules({ ...FEEDBACK, 'race.rules': ['dfa'] }), ['dfa']);
+});

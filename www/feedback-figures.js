@@ -1,0 +1,211 @@
+// The four figures of the Random feedback chapter, as data: which rules each one races, the
+// experiment JSON each lane's worker gets, and the charts drawn from the lanes' metric tables.
+// Pure (no DOM), so node --test covers it; www/feedback.js turns it into views.
+
+/** One fixed name and Okabe–Ito colour (index into src/charts.rs PALETTE) per rule, on every figure. */
+export const RULES = Object.freeze({
+  bp: { name: 'BP', long: 'backprop', color: 0 },
+  fa: { name: 'FA', long: 'feedback alignment', color: 1 },
+  dfa: { name: 'DFA', long: 'direct feedback alignment', color: 2 },
+  sign: { name: 'Sign', long: 'sign symmetry', color: 3 },
+  shallow: { name: 'Shallow', long: 'shallow: output layer only', color: 4 },
+});
+/** Grey, for reference lines (90°). */
+export const REFERENCE_COLOR = 6;
+/** Sky blue: the second FA measure (∠ between error signals) on the angle charts. */
+const DELTA_COLOR = 5;
+
+/** The engine's MNIST preset (FeedforwardConfig::preset): 784-500-10 sigmoid, SGD lr 1, batch 32. */
+const MNIST = { data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1, momentum: 0, batch: 32, init: 'xavier', init_scale: 1 };
+/** Lillicrap's linear toy (the engine's `linear` preset): 30-20-10 linear, MSE, online SGD. */
+const LINEAR = { data: 'linear', hidden: [20], activation: 'linear', loss: 'mse', lr: 0.0005, momentum: 0, batch: 1, points: 1000, init: 'xavier', init_scale: 1 };
+/** Nøkland's deep stack: 100-unit tanh layers. */
+const DEEP = { data: 'mnist', activation: 'tanh', loss: 'crossentropy', lr: 0.1, momentum: 0, batch: 32, init_scale: 1 };
+const DEEP_WIDTH = 100;
+
+export const FIGURES = Object.freeze({
+  race: { number: 1, title: 'The race', rules: (s) => s['race.rules'] },
+  align: { number: 2, title: 'Alignment', rules: () => ['fa'] },
+  linear: { number: 3, title: 'The linear toy', rules: () => ['bp', 'fa', 'shallow'] },
+  deep: { number: 4, title: 'Deep, from zero', rules: () => ['dfa', 'bp'] },
+});
+
+/** Epochs per second a figure's race is paced at (Infinity: as fast as the engine goes). */
+export function paceOf(figure, state) {
+  // The linear toy trains an epoch in about a millisecond: pace it so the run takes ~3 s.
+  return figure === 'linear' ? Math.max(6, state['linear.epochs'] / 3) : Infinity;
+}
+
+/** The experiment JSON for one lane of a figure. */
+export function experimentFor(figure, rule, state) {
+  const feedback = (prefix) => ({ feedback_scale: state[`${prefix}.feedback_scale`], feedback_dist: state[`${prefix}.feedback_dist`] });
+  switch (figure) {
+    case 'race':
+      return { rule, ...MNIST, hidden: [...MNIST.hidden], epochs: state['race.epochs'], seed: state['race.seed'], ...feedback('race') };
+    case 'align':
+      return { rule, ...MNIST, hidden: [...MNIST.hidden], lr: state['align.lr'], epochs: state['align.epochs'], seed: state['align.seed'], ...feedback('align') };
+    case 'linear':
+      return { rule, ...LINEAR, hidden: [...LINEAR.hidden], epochs: state['linear.epochs'], seed: state['linear.seed'], ...feedback('linear') };
+    case 'deep':
+      return {
+        rule, ...DEEP, hidden: Array(state['deep.depth']).fill(DEEP_WIDTH), init: state['deep.init'],
+        epochs: state['deep.epochs'], seed: state['deep.seed'],
+      };
+    default:
+      throw new Error(`unknown figure ${figure}`);
+  }
+}
+
+/** The experiments of every lane of a figure, in display order. */
+export function experimentsOf(figure, state) {
+  return FIGURES[figure].rules(state).map((rule) => experimentFor(figure, rule, state));
+}
+
+export function percent(value) {
+  return Number.isFinite(value) ? `${(100 * value).toFixed(1)} %` : '–';
+}
+
+export function degrees(value) {
+  return Number.isFinite(value) ? `${Math.round(value)}°` : '–';
+}
+
+const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
+function sub(n) {
+  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
+}
+
+/** The last finite value of a column, and the epoch it belongs to. */
+export function lastFinite(table, column) {
+  const points = table.points(column);
+  for (let i = points.length - 1; i >= 0; i--) {
+    if (Number.isFinite(points[i][1])) return { epoch: points[i][0], value: points[i][1] };
+  }
+  return null;
+}
+
+function epochs(n) {
+  return `${n} epoch${n === 1 ? '' : 's'}`;
+}
+
+function summary(title, series) {
+  const parts = series.filter((s) => s.text).map((s) => s.text);
+  return `${title}: ${parts.length ? parts.join('; ') : 'no data yet'}.`;
+}
+
+/** A horizontal reference line across the figure's epochs. */
+function reference(value, epochsTotal, label) {
+  return { name: label, color: REFERENCE_COLOR, points: [[0, value], [epochsTotal, value]], label, value, note: 'perpendicular: no alignment at all', reference: true };
+}
+
+/** Curves of one column from several lanes, one per rule, in the rule's colour. */
+function ruleSeries(lanes, column, format, transform = (v) => v) {
+  return lanes.map(({ rule, table }) => {
+    const points = table.points(column).map(([x, y]) => [x, transform(y, table)]);
+    const last = lastFinite(table, column);
+    const name = RULES[rule].name;
+    return {
+      name, color: RULES[rule].color, points, note: RULES[rule].long,
+      label: last ? `${name} ${format(transform(last.value, table), last.value)}` : name,
+      value: last ? transform(last.value, table) : NaN,
+      text: last ? `${name} ${format(transform(last.value, table), last.value)} after ${epochs(last.epoch)}` : '',
+    };
+  });
+}
+
+/** The hidden-layer indices of an angle column family (`angle_w_b0`, `angle_w_b1` …). */
+function layersOf(table, prefix) {
+  return table.columns.filter((c) => c.startsWith(prefix) && /^\d+$/.test(c.slice(prefix.length))).map((c) => Number(c.slice(prefix.length)));
+}
+
+/** Angle curves of an FA table, with the 90° line; yRange fits them and 90° with room. */
+function angleChart({ id, title, table, columns, epochsTotal }) {
+  const series = [];
+  for (const { column, name, short, color, note } of columns) {
+    const last = lastFinite(table, column);
+    series.push({
+      name, color, note, points: table.points(column),
+      label: last ? `${short} ${degrees(last.value)}` : short,
+      value: last ? last.value : NaN,
+      text: last ? `${name} ${degrees(last.value)} after ${epochs(last.epoch)}` : '',
+    });
+  }
+  const top = Math.max(100, ...series.flatMap((s) => s.points.map((p) => p[1]).filter(Number.isFinite)));
+  series.push(reference(90, epochsTotal, '90°'));
+  return { id, title, yLabel: 'angle (degrees)', yRange: [0, Math.ceil(top / 10) * 10], xMax: epochsTotal, series, summary: summary(title, series) };
+}
+
+/**
+ * The charts of a figure: [{id, title, yLabel, yRange, xMax, series, summary}], where each series
+ * is {name, color, points, label (its direct label), value (y of its last point), text}.
+ * `lanes` are [{rule, table}] (table: a MetricTable) in display order.
+ */
+export function chartsOf(figure, state, lanes) {
+  switch (figure) {
+    case 'race': {
+      const series = ruleSeries(lanes, 'test_acc', percent);
+      const title = 'Test accuracy';
+      return [{ id: 'acc', title, yLabel: 'fraction correct', yRange: [0, 1], xMax: state['race.epochs'], series, summary: summary(title, series) }];
+    }
+    case 'align': {
+      const lane = lanes.find((l) => l.rule === 'fa');
+      if (!lane) return [];
+      const layers = layersOf(lane.table, 'angle_w_b');
+      const many = layers.length > 1;
+      const columns = layers.flatMap((l) => [
+        {
+          column: `angle_w_b${l}`, name: `∠(W${sub(l + 1)}ᵀ, B${many ? sub(l + 1) : ''})`, short: `W–B${many ? sub(l + 1) : ''}`,
+          color: [RULES.fa.color, 3, 2, 0][l % 4], note: 'between the forward weights and the fixed feedback',
+        },
+        {
+          column: `angle_delta${l}`, name: `∠(δ_FA, δ_BP)${many ? ` ${sub(l + 1)}` : ''}`, short: `δ${many ? sub(l + 1) : ''}`,
+          color: [DELTA_COLOR, 4, 7, 0][l % 4], note: 'between the hidden-layer errors of FA and of backprop',
+        },
+      ]);
+      return [angleChart({ id: 'angles', title: 'Alignment of FA with backprop', table: lane.table, columns, epochsTotal: state['align.epochs'] })];
+    }
+    case 'linear': {
+      // Test error relative to the untrained network (Lillicrap's normalised squared error).
+      const relative = (value, table) => value / table.rows[0]?.[table.index('test_loss')];
+      const series = ruleSeries(lanes, 'test_loss', (rel, raw) => raw.toPrecision(2), relative);
+      for (const s of series) s.label = s.name; // the axis is relative: the raw error goes in the text only
+      const top = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1]).filter(Number.isFinite)));
+      const error = { id: 'error', title: 'Test error', yLabel: 'error / error at the start', yRange: [0, Math.min(10, top * 1.02)], xMax: state['linear.epochs'], series, summary: summary('Test error (mean squared error per example)', series) };
+      const fa = lanes.find((l) => l.rule === 'fa');
+      const charts = [error];
+      if (fa) {
+        const columns = layersOf(fa.table, 'angle_update').map((l) => ({
+          column: `angle_update${l}`, name: '∠(ΔW_FA, ΔW_BP)', short: 'FA', color: RULES.fa.color,
+          note: 'between the hidden-layer updates of FA and of backprop',
+        }));
+        charts.push(angleChart({ id: 'update', title: 'FA update vs BP update', table: fa.table, columns, epochsTotal: state['linear.epochs'] }));
+      }
+      return charts;
+    }
+    case 'deep': {
+      const series = ruleSeries(lanes, 'test_acc', percent);
+      const title = 'Test accuracy';
+      return [{ id: 'acc', title, yLabel: 'fraction correct', yRange: [0, 1], xMax: state['deep.epochs'], series, summary: summary(title, series) }];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Vertical room one label beside a curve needs (CSS pixels). */
+export const LABEL_HEIGHT = 17;
+
+/**
+ * Moves label positions (ys, sorted ascending) apart so that neighbours are at least
+ * LABEL_HEIGHT apart, as little as possible, staying within [top, bottom] when they fit.
+ */
+export function spread(ys, top, bottom) {
+  const out = ys.slice();
+  for (let i = 1; i < out.length; i++) out[i] = Math.max(out[i], out[i - 1] + LABEL_HEIGHT);
+  for (let i = out.length - 1; i >= 0; i--) {
+    const limit = i === out.length - 1 ? bottom : out[i + 1] - LABEL_HEIGHT;
+    out[i] = Math.min(out[i], limit);
+  }
+  // Too many to fit: stack them from the top.
+  if (out.length && out[0] < top) return out.map((_, i) => top + i * LABEL_HEIGHT);
+  return out;
+}

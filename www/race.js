@@ -1,0 +1,319 @@
+// A race: the same experiment trained with several learning rules side by side, one engine
+// worker per rule ("lane"), same seed, so the same initial weights and the same data order.
+// Used by every figure of the Random feedback chapter, including those with a single lane.
+//
+// Pacing: `pace` is in epochs per second. At Infinity every lane gets `train` and runs in its
+// own 10 ms slices as fast as it can (MNIST). At a finite pace the race asks every lane for one
+// epoch (`step`) at most `pace` times a second and waits until all lanes have answered, so the
+// curves advance together (the linear toy, whose epochs take a millisecond).
+//
+// The race owns no DOM: it dispatches 'change' after anything a view may show changed, and
+// 'loading' ({received, total}) while the digits download.
+import { EngineClient, sameExperiment } from './engine-client.js';
+import { MetricTable } from './metrics.js';
+import { loadDigits, sendDigits } from './mnist-data.js';
+
+/** Capitalised, and ending in exactly one full stop. */
+export function sentence(text) {
+  const s = String(text || '').trim().replace(/[.\s]+$/, '');
+  return s ? `${s.charAt(0).toUpperCase()}${s.slice(1)}.` : '';
+}
+
+class Lane {
+  constructor(rule) {
+    this.rule = rule;
+    this.client = null;
+    this.wanted = null; // the experiment last sent with `configure`
+    this.table = new MetricTable();
+    this.clear();
+  }
+
+  clear() {
+    this.ready = false; // a model is built
+    this.configuring = false;
+    this.loadingData = false;
+    this.running = false; // the worker says it is training or stepping
+    this.stepping = false; // a `step` is in flight
+    this.finished = false;
+    this.diverged = false;
+    this.broken = false; // the worker died; only a new one helps
+    this.error = ''; // what the engine last complained about, for the reader
+    this.epoch = 0;
+    this.samples = 0;
+    this.rate = 0; // samples per second, measured by the worker
+  }
+
+  get canTrain() {
+    return this.client !== null && this.ready && !this.configuring && !this.loadingData && !this.finished && !this.diverged && !this.broken;
+  }
+
+  /** Stopped for a reason Train cannot undo (Reset can). */
+  get done() {
+    return this.finished || this.diverged || this.broken || (!this.ready && this.error !== '' && !this.configuring && !this.loadingData);
+  }
+}
+
+export class Race extends EventTarget {
+  /** @param {{pace?: number}} options epochs per second (Infinity: as fast as possible) */
+  constructor({ pace = Infinity } = {}) {
+    super();
+    this.pace = pace;
+    this.lanes = new Map(); // rule → Lane, in display order
+    this.playing = false;
+    this.pumpTimer = null;
+    this.lastStepAt = -Infinity;
+  }
+
+  /** Lanes in display order. */
+  get list() {
+    return [...this.lanes.values()];
+  }
+
+  /**
+   * Sets the experiments to race, one per rule ({rule, …} as the worker's `configure` takes
+   * it). Lanes of rules no longer raced stop; lanes whose experiment changed are rebuilt, and
+   * a race that was training goes on training with the new settings.
+   */
+  configure(experiments) {
+    const rules = experiments.map((e) => e.rule);
+    for (const [rule, lane] of this.lanes) {
+      if (!rules.includes(rule)) {
+        lane.client?.terminate();
+        this.lanes.delete(rule);
+      }
+    }
+    const lanes = new Map();
+    for (const experiment of experiments) {
+      const lane = this.lanes.get(experiment.rule) || new Lane(experiment.rule);
+      lanes.set(experiment.rule, lane);
+      if (!lane.client) this.#start(lane);
+      if (!sameExperiment(lane.wanted, experiment)) this.#configureLane(lane, experiment);
+    }
+    this.lanes = lanes;
+    this.#cancelPump();
+    if (this.playing) this.#go();
+    this.#changed();
+  }
+
+  get canTrain() {
+    return this.list.some((l) => l.canTrain);
+  }
+
+  get canReset() {
+    return this.list.some((l) => l.broken || (l.client !== null && !l.configuring && !l.loadingData && (l.ready || l.error)));
+  }
+
+  /**
+   * What the race is doing, for the figure's status and its `data-engine` attribute:
+   * idle (no lanes yet), loading-data, starting, configuring, training, stepping, paused,
+   * finished, or error (no lane has a model).
+   */
+  get phase() {
+    const lanes = this.list;
+    if (lanes.length === 0) return 'idle';
+    if (lanes.some((l) => l.loadingData)) return 'loading-data';
+    if (lanes.some((l) => l.configuring && !l.ready)) return 'starting';
+    if (lanes.some((l) => l.configuring)) return 'configuring';
+    if (lanes.every((l) => !l.ready)) return 'error';
+    if (this.playing) return 'training';
+    if (lanes.some((l) => l.stepping || l.running)) return 'stepping';
+    if (lanes.every((l) => l.done) && lanes.some((l) => l.finished)) return 'finished';
+    return 'paused';
+  }
+
+  toggle() {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  play() {
+    if (this.playing || !this.canTrain) return;
+    this.playing = true;
+    this.#go();
+    this.#changed();
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    this.#cancelPump();
+    for (const lane of this.list) if (lane.client && lane.ready) lane.client.send({ type: 'pause' });
+    this.#changed();
+  }
+
+  /** Every lane trains exactly one more epoch. */
+  step() {
+    if (!this.canTrain) return;
+    if (this.playing) this.pause();
+    for (const lane of this.list) {
+      if (!lane.canTrain || lane.stepping) continue;
+      lane.stepping = true;
+      lane.client.send({ type: 'step' });
+    }
+    this.#changed();
+  }
+
+  /** Rebuilds every model from the same settings and seed; restarts crashed workers. */
+  reset() {
+    this.playing = false;
+    this.#cancelPump();
+    for (const lane of this.list) {
+      if (lane.broken) {
+        lane.client.terminate();
+        lane.client = null;
+        this.#start(lane);
+      }
+      if (lane.wanted) this.#configureLane(lane, lane.wanted);
+    }
+    this.#changed();
+  }
+
+  /** Stops every worker for good. */
+  terminate() {
+    this.playing = false;
+    this.#cancelPump();
+    for (const lane of this.list) lane.client?.terminate();
+    this.lanes.clear();
+  }
+
+  // ---- the engines -------------------------------------------------------------------------
+
+  #start(lane) {
+    const client = new EngineClient();
+    const on = (type, handler) => client.addEventListener(type, (event) => {
+      if (client === lane.client && this.lanes.get(lane.rule) === lane) handler(event.detail);
+    });
+    on('configured', (m) => this.#onConfigured(lane, m));
+    on('needs_data', () => this.#onNeedsData(lane));
+    on('progress', (m) => this.#onProgress(lane, m));
+    on('error', (m) => this.#onError(lane, m));
+    lane.client = client;
+    lane.clear();
+    lane.wanted = null;
+  }
+
+  #configureLane(lane, experiment) {
+    lane.wanted = experiment;
+    lane.configuring = true;
+    lane.stepping = false;
+    lane.running = false;
+    lane.error = '';
+    lane.client.send({ type: 'configure', experiment });
+  }
+
+  #onConfigured(lane, message) {
+    if (!sameExperiment(message.experiment, lane.wanted)) {
+      // A model the page no longer wants (the settings changed while it was being built).
+      lane.client.send({ type: 'configure', experiment: lane.wanted });
+      return;
+    }
+    lane.clear();
+    lane.ready = true;
+    lane.table = new MetricTable(message.columns, message.rows);
+    if (this.playing) this.#go();
+    this.#changed(true);
+  }
+
+  async #onNeedsData(lane) {
+    lane.loadingData = true;
+    this.#changed();
+    const client = lane.client;
+    try {
+      const bytes = await loadDigits((received, total) => {
+        this.dispatchEvent(new CustomEvent('loading', { detail: { received, total } }));
+      });
+      if (client === lane.client) sendDigits(client, bytes);
+    } catch (error) {
+      if (client !== lane.client) return;
+      lane.loadingData = false;
+      lane.configuring = false;
+      lane.error = `The digits could not be loaded (${error.message}). Reload the page to try again.`;
+      this.#changed();
+    }
+  }
+
+  #onProgress(lane, p) {
+    if (lane.configuring || lane.loadingData) return; // from the model being replaced
+    lane.table.append(p.rows);
+    lane.epoch = p.epoch;
+    lane.samples = p.samples;
+    if (p.samples_per_s > 0) lane.rate = p.samples_per_s;
+    lane.running = p.running;
+    if (!p.running) lane.stepping = false;
+    if (p.finished) lane.finished = true;
+    if (this.playing && this.list.every((l) => l.done)) {
+      this.playing = false;
+      this.#cancelPump();
+    } else if (this.playing && this.pace !== Infinity) {
+      this.#pump();
+    }
+    this.#changed(p.rows.length > 0);
+  }
+
+  #onError(lane, e) {
+    const message = sentence(e.message);
+    if (e.fatal) {
+      lane.broken = true;
+      lane.error = `${message} Press Reset to start it again.`;
+    } else if (e.kind === 'diverged') {
+      lane.diverged = true;
+      lane.error = message;
+    } else {
+      // config, data or protocol: the engine kept its previous model, if it had one.
+      lane.configuring = false;
+      lane.loadingData = false;
+      lane.error = message;
+    }
+    lane.stepping = false;
+    lane.running = false;
+    if (this.playing && this.list.every((l) => l.done)) {
+      this.playing = false;
+      this.#cancelPump();
+    }
+    this.#changed();
+  }
+
+  // ---- pacing ------------------------------------------------------------------------------
+
+  /** Sets every trainable lane going, as the pace says. */
+  #go() {
+    if (this.pace === Infinity) {
+      for (const lane of this.list) {
+        if (lane.canTrain && !lane.running) {
+          lane.running = true;
+          lane.client.send({ type: 'train' });
+        }
+      }
+    } else {
+      this.#pump();
+    }
+  }
+
+  #pump() {
+    if (!this.playing || this.pumpTimer !== null) return;
+    const lanes = this.list.filter((l) => l.canTrain);
+    if (lanes.length === 0 || this.list.some((l) => l.stepping || l.configuring || l.loadingData)) return;
+    const wait = this.lastStepAt + 1000 / this.pace - performance.now();
+    if (wait > 1) {
+      this.pumpTimer = setTimeout(() => {
+        this.pumpTimer = null;
+        this.#pump();
+      }, wait);
+      return;
+    }
+    this.lastStepAt = performance.now();
+    for (const lane of lanes) {
+      lane.stepping = true;
+      lane.client.send({ type: 'step' });
+    }
+  }
+
+  #cancelPump() {
+    if (this.pumpTimer !== null) clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
+  }
+
+  #changed(rows = false) {
+    this.dispatchEvent(new CustomEvent('change', { detail: { rows } }));
+  }
+}
