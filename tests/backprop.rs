@@ -29,7 +29,7 @@ fn check_gradients(activation: Activation, loss: Loss, sizes: &[usize]) {
     let values = Array2::from_shape_fn((n, classes), |_| rng.random_range(-1.0..1.0));
     let targets = |loss: Loss| match loss {
         Loss::CrossEntropy => Targets::Labels(&labels),
-        Loss::Mse => Targets::Values(values.view()),
+        Loss::Mse | Loss::SigmoidMse => Targets::Values(values.view()),
     };
 
     let mut trace = Trace::new(sizes, n);
@@ -57,10 +57,38 @@ fn check_gradients(activation: Activation, loss: Loss, sizes: &[usize]) {
     }
 }
 
+/// Mostly-zero inputs (like MNIST) take the first layer's sparse path; it must compute the same
+/// forward pass and the same momentum SGD step as the dense matrix products.
+#[test]
+fn sparse_inputs_give_the_dense_forward_pass_and_update() {
+    let sizes = [40, 7, 3];
+    let mut rng = rng_for(5, Stream::Weights);
+    let mut net: Mlp<f64> = Mlp::new(&sizes, Activation::Sigmoid, Loss::CrossEntropy, Init::Xavier, 1.0, &mut rng);
+    let x = Array2::from_shape_fn((6, 40), |_| if rng.random_bool(0.15) { rng.random_range(0.1..1.0) } else { 0.0 });
+    let labels: Vec<u8> = (0..6).map(|i| (i % 3) as u8).collect();
+    let (lr, momentum) = (0.3, 0.5);
+    let mut velocity = Array2::<f64>::zeros((40, 7));
+    let mut w0 = net.layers[0].w.clone();
+    let mut trace = Trace::new(&sizes, 6);
+    for _ in 0..3 {
+        net.forward(x.view(), &mut trace);
+        let dense_hidden = (x.dot(&net.layers[0].w) + &net.layers[0].b).mapv(|u| 1.0 / (1.0 + (-u).exp()));
+        let gap = (&dense_hidden - &trace.h[1]).iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        assert!(gap < 1e-12, "forward differs by {gap}");
+        net.output_error(&mut trace, Targets::Labels(&labels));
+        backprop_deltas(&net, &mut trace);
+        velocity = momentum * &velocity - (lr / 6.0) * x.t().dot(&trace.delta[0]);
+        w0 = &w0 + &velocity;
+        net.apply_update(&trace, &[lr, lr], momentum, 0.0);
+        let gap = (&w0 - &net.layers[0].w).iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        assert!(gap < 1e-12, "update differs by {gap}");
+    }
+}
+
 #[test]
 fn backprop_matches_finite_differences_for_every_activation_and_loss() {
     for activation in Activation::ALL {
-        for loss in [Loss::CrossEntropy, Loss::Mse] {
+        for loss in [Loss::CrossEntropy, Loss::Mse, Loss::SigmoidMse] {
             check_gradients(activation, loss, &[4, 6, 5, 3]);
         }
     }

@@ -36,6 +36,13 @@ pub fn deep_from_zero_config() -> FeedforwardConfig {
     }
 }
 
+/// A figure's runs: which rules, from which settings.
+struct Plan {
+    figure: &'static str,
+    rules: &'static [(&'static str, usize)],
+    config: FeedforwardConfig,
+}
+
 struct Runs {
     figure: &'static str,
     rule: &'static str,
@@ -44,14 +51,14 @@ struct Runs {
 
 /// Runs everything and writes the report. `store` must hold MNIST.
 pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
-    let figures: [(&str, &[(&str, usize)], FeedforwardConfig); 3] = [
-        ("race", &RACE, FeedforwardConfig::preset(DataKind::Mnist)),
-        ("deep", &DEEP, deep_from_zero_config()),
-        ("linear", &LINEAR, FeedforwardConfig::preset(DataKind::Linear)),
+    let plans = [
+        Plan { figure: "race", rules: &RACE, config: FeedforwardConfig::preset(DataKind::Mnist) },
+        Plan { figure: "deep", rules: &DEEP, config: deep_from_zero_config() },
+        Plan { figure: "linear", rules: &LINEAR, config: FeedforwardConfig::preset(DataKind::Linear) },
     ];
     let mut jobs = Vec::new();
     let mut keys = Vec::new();
-    for (figure, rules, config) in &figures {
+    for Plan { figure, rules, config } in &plans {
         for (rule, _) in rules.iter() {
             for &seed in &options.seeds {
                 let mut c = FeedforwardConfig { seed, ..config.clone() };
@@ -77,17 +84,17 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
     let get = |figure: &str, rule: &str| -> Vec<&MetricTable> {
         runs.iter().filter(|r| r.figure == figure && r.rule == rule).flat_map(|r| r.tables.iter()).collect()
     };
-    Ok(write(&get, options, &figures))
+    Ok(write(&get, options, &plans))
 }
 
 type Get<'a> = dyn Fn(&str, &str) -> Vec<&'a MetricTable> + 'a;
 
-fn write<'a>(get: &Get<'a>, options: &Options, figures: &[(&str, &[(&str, usize)], FeedforwardConfig); 3]) -> Report {
+fn write<'a>(get: &Get<'a>, options: &Options, plans: &[Plan; 3]) -> Report {
     let n = options.seeds.len();
     let seeds = options.seeds.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
-    let race_epochs = options.epochs.unwrap_or(figures[0].2.epochs);
-    let deep_epochs = options.epochs.unwrap_or(figures[1].2.epochs);
-    let linear_epochs = options.epochs.unwrap_or(figures[2].2.epochs);
+    let race_epochs = options.epochs.unwrap_or(plans[0].config.epochs);
+    let deep_epochs = options.epochs.unwrap_or(plans[1].config.epochs);
+    let linear_epochs = options.epochs.unwrap_or(plans[2].config.epochs);
     let acc = |rule: &str| finals(&get("race", rule), "test_acc");
     let mean = |v: &[f64]| mean_sd(v).0;
 
