@@ -15,7 +15,10 @@ export const REFERENCE_COLOR = 6;
 /** Sky blue: the second FA measure (∠ between error signals) on the angle charts. */
 const DELTA_COLOR = 5;
 
-/** The engine's MNIST preset (FeedforwardConfig::preset): 784-500-10 sigmoid, SGD lr 1, batch 32. */
+/**
+ * The engine's MNIST preset (FeedforwardConfig::preset): 784-500-10 sigmoid, SGD lr 1, batch 32.
+ * Its feedback scale (5) is a figure setting here: `race.feedback_scale`, `align.feedback_scale`.
+ */
 const MNIST = { data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1, momentum: 0, batch: 32, init: 'xavier', init_scale: 1 };
 /** Lillicrap's linear toy (the engine's `linear` preset): 30-20-10 linear, MSE, online SGD. */
 const LINEAR = { data: 'linear', hidden: [20], activation: 'linear', loss: 'mse', lr: 0.0005, momentum: 0, batch: 1, points: 1000, init: 'xavier', init_scale: 1 };

@@ -54,10 +54,14 @@ class Lane {
 }
 
 export class Race extends EventTarget {
-  /** @param {{pace?: number}} options epochs per second (Infinity: as fast as possible) */
-  constructor({ pace = Infinity } = {}) {
+  /**
+   * @param {{pace?: number, makeClient?: () => EngineClient}} options pace: epochs per second
+   *   (Infinity: as fast as possible); makeClient: starts one engine (tests pass a fake)
+   */
+  constructor({ pace = Infinity, makeClient = () => new EngineClient() } = {}) {
     super();
     this.pace = pace;
+    this.makeClient = makeClient;
     this.lanes = new Map(); // rule → Lane, in display order
     this.playing = false;
     this.pumpTimer = null;
@@ -179,7 +183,7 @@ export class Race extends EventTarget {
   // ---- the engines -------------------------------------------------------------------------
 
   #start(lane) {
-    const client = new EngineClient();
+    const client = this.makeClient();
     const on = (type, handler) => client.addEventListener(type, (event) => {
       if (client === lane.client && this.lanes.get(lane.rule) === lane) handler(event.detail);
     });
@@ -275,11 +279,15 @@ export class Race extends EventTarget {
 
   // ---- pacing ------------------------------------------------------------------------------
 
-  /** Sets every trainable lane going, as the pace says. */
+  /**
+   * Sets every trainable lane going, as the pace says. `train` goes to every lane, even one that
+   * seems to be running: its last progress may predate a `pause` still on its way, and a second
+   * `train` costs nothing (messages to a worker arrive in order).
+   */
   #go() {
     if (this.pace === Infinity) {
       for (const lane of this.list) {
-        if (lane.canTrain && !lane.running) {
+        if (lane.canTrain) {
           lane.running = true;
           lane.client.send({ type: 'train' });
         }

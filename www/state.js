@@ -28,7 +28,8 @@ export const FEEDBACK_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow'];
 export const FEEDBACK_FIGURES = ['race', 'align', 'linear', 'deep'];
 
 const SEED = { kind: 'int', min: 0, max: 4294967295, default: 1, clamp: false };
-const FEEDBACK_SCALE = { kind: 'number', min: 0.01, max: 100, default: 1 };
+/** The scale of B relative to the forward init: the engine's MNIST preset uses 5 (src/experiment.rs). */
+const feedbackScale = (value) => ({ kind: 'number', min: 0.01, max: 100, default: value });
 const FEEDBACK_DIST = { kind: 'enum', values: ['gaussian', 'uniform'], default: 'gaussian' };
 
 /** The settings of one figure of the Random feedback chapter, keyed `<figure>.<name>`. */
@@ -67,20 +68,20 @@ export const PROPS = Object.freeze([
     ['rules', { kind: 'set', values: FEEDBACK_RULES, default: ['bp', 'fa', 'dfa', 'shallow'] }, 'rules'],
     ['seed', SEED, 'seed'],
     ['epochs', { kind: 'int', min: 1, max: 100, default: 20 }, 'epochs'],
-    ['feedback_scale', FEEDBACK_SCALE, 'feedback scale'],
+    ['feedback_scale', feedbackScale(5), 'feedback scale'],
     ['feedback_dist', FEEDBACK_DIST, 'feedback distribution'],
   ]),
   ...figureProps('align', 'alignment', [
     ['seed', SEED, 'seed'],
     ['epochs', { kind: 'int', min: 1, max: 100, default: 20 }, 'epochs'],
     ['lr', { kind: 'number', min: 0.001, max: 10, default: 0.1 }, 'learning rate'],
-    ['feedback_scale', FEEDBACK_SCALE, 'feedback scale'],
+    ['feedback_scale', feedbackScale(5), 'feedback scale'],
     ['feedback_dist', FEEDBACK_DIST, 'feedback distribution'],
   ]),
   ...figureProps('linear', 'linear toy', [
     ['seed', SEED, 'seed'],
     ['epochs', { kind: 'int', min: 1, max: 500, default: 20 }, 'epochs'],
-    ['feedback_scale', FEEDBACK_SCALE, 'feedback scale'],
+    ['feedback_scale', feedbackScale(1), 'feedback scale'],
     ['feedback_dist', FEEDBACK_DIST, 'feedback distribution'],
   ]),
   ...figureProps('deep', 'deep network', [

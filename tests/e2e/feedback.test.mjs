@@ -182,7 +182,19 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
       assert.equal(r[rule].state, 'training');
     }
 
-    // Let it run to its end (20 epochs, about a minute here), then look at the chart.
+    // Out of view, the race holds (its workers idle); back in view, it goes on.
+    await page.locator(fig('deep')).scrollIntoViewIfNeeded();
+    await phaseIs(page, 'race', 'paused', 3000);
+    await page.waitForTimeout(400);
+    const held = (await readouts(page, 'race')).bp.epoch;
+    await page.waitForTimeout(1200);
+    assert.equal((await readouts(page, 'race')).bp.epoch, held, 'the race trained while out of view');
+    assert.match(await page.textContent(`${fig('race')} [data-el="status"]`), /paused while out of view$/);
+    assert.equal(await page.getAttribute(fig('deep'), 'data-engine'), 'paused', 'the figure in view did not start');
+    await page.locator(fig('race')).scrollIntoViewIfNeeded();
+    await phaseIs(page, 'race', 'training', 3000);
+
+    // Let it run to its end (20 epochs, under a minute here), then look at the chart.
     await phaseIs(page, 'race', 'finished', 150000);
     measured.raceTwentyEpochsSeconds = (Date.now() - t0) / 1000;
     await page.waitForTimeout(600);
@@ -231,7 +243,8 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     for (const a of angles(start)) assert.ok(a > 80 && a < 100, `starting angle ${a}° (${start})`);
     await page.click(`${fig('align')} [data-el="train"]`);
     await phaseIs(page, 'align', 'finished', 60000);
-    await page.waitForTimeout(400);
+    // The status line speaks at most once a second.
+    await page.waitForFunction(() => /^Epoch 3 of 3 · test accuracy [\d.]+ % · finished$/.test(document.querySelector('[data-figure="align"] [data-el="status"]').textContent), null, { timeout: 3000 });
     const end = await page.getAttribute(`${fig('align')} canvas[data-chart="angles"]`, 'aria-label');
     measured.alignEnd = end;
     assert.match(end, /after 3 epochs/);
@@ -247,15 +260,15 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await notices.waitFor();
     const text = await notices.textContent();
     assert.match(text, /race seed: "-1" is not between 0 and 4294967295; using 1/);
-    assert.match(text, /race feedback scale: "abc" is not a number; using 1/);
+    assert.match(text, /race feedback scale: "abc" is not a number; using 5/);
     assert.match(text, /linear toy epochs: "5000" is above the maximum 500; using 500/);
     assert.match(text, /race rules: "<b>x<\/b>" is not one of/);
     assert.equal(await page.locator('[data-el="notices"] b').count(), 0);
     assert.equal(await page.inputValue('#fb-race-seed'), '1');
-    assert.equal(await page.inputValue('#fb-race-scale'), '1');
+    assert.equal(await page.inputValue('#fb-race-scale'), '5');
     assert.equal(await page.inputValue('#fb-linear-epochs'), '500');
     assert.ok(await page.isChecked(`${fig('race')} input[name="race.rules"][value="dfa"]`));
-    assert.match(page.url(), /race\.seed=1&race\.epochs=20&race\.feedback_scale=1&/);
+    assert.match(page.url(), /race\.seed=1&race\.epochs=20&race\.feedback_scale=5&/);
 
     // Feedback 100 times too strong: FA diverges, says so in the figure, the others go on.
     await phaseIs(page, 'linear', 'paused');
@@ -304,6 +317,19 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.waitForFunction(() => /Embed code copied/.test(document.querySelector('[data-figure="deep"] [data-el="share-message"]').textContent));
     const code = await page.evaluate(() => navigator.clipboard.readText());
     assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;chapter=feedback&amp;fig=deep&amp;deep\.seed=1&amp;deep\.epochs=1&amp;deep\.depth=10&amp;deep\.init=zero&amp;embed=1" title="brainprop: Random feedback, figure 4: Deep, from zero"/);
+    await page.close();
+  });
+
+  it('with reduced motion the linear toy still trains and draws, less often', async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${origin}/#v=1&chapter=feedback&fig=linear&linear.epochs=5`);
+    await phaseIs(page, 'linear', 'paused');
+    await page.click(`${fig('linear')} [data-el="train"]`);
+    await phaseIs(page, 'linear', 'finished', 20000);
+    await page.waitForFunction(() => /FA [\d.]+ after 5 epochs/.test(document.querySelector('[data-figure="linear"] canvas[data-chart="error"]').getAttribute('aria-label')), null, { timeout: 3000 });
+    assert.ok(await inkOf(page, `${fig('linear')} canvas[data-chart="error"]`, COLORS.fa) > 50);
     await page.close();
   });
 

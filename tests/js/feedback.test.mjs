@@ -16,9 +16,11 @@ test('a feedback link with no settings gives every figure its defaults, without 
   assert.deepEqual(state['race.rules'], ['bp', 'fa', 'dfa', 'shallow']);
   assert.equal(state['race.seed'], 1);
   assert.equal(state['race.epochs'], 20);
-  assert.equal(state['race.feedback_scale'], 1);
+  assert.equal(state['race.feedback_scale'], 5); // the engine's MNIST preset
   assert.equal(state['race.feedback_dist'], 'gaussian');
   assert.equal(state['align.lr'], 0.1);
+  assert.equal(state['align.feedback_scale'], 5);
+  assert.equal(state['linear.feedback_scale'], 1);
   assert.equal(state['linear.epochs'], 20);
   assert.equal(state['deep.depth'], 10);
   assert.equal(state['deep.init'], 'zero');
@@ -62,7 +64,7 @@ test('a link to one figure carries only that figure\'s settings, and opens it', 
 test('bad feedback values fall back to the defaults, with a notice naming the figure', () => {
   const { state, notices } = parse('#v=1&chapter=feedback&race.seed=-1&race.feedback_scale=abc&race.feedback_dist=cauchy&race.rules=bp,nope&align.lr=0&deep.depth=40&fig=nine');
   assert.equal(state['race.seed'], 1);
-  assert.equal(state['race.feedback_scale'], 1);
+  assert.equal(state['race.feedback_scale'], 5);
   assert.equal(state['race.feedback_dist'], 'gaussian');
   assert.deepEqual(state['race.rules'], ['bp', 'fa', 'dfa', 'shallow']);
   assert.equal(state['align.lr'], 0.001); // clamped, like every other number
@@ -70,7 +72,7 @@ test('bad feedback values fall back to the defaults, with a notice naming the fi
   assert.equal(state.fig, '');
   assert.equal(notices.length, 7, notices.join('\n'));
   assert.ok(notices.includes('race seed: "-1" is not between 0 and 4294967295; using 1.'), notices.join('\n'));
-  assert.ok(notices.includes('race feedback scale: "abc" is not a number; using 1.'), notices.join('\n'));
+  assert.ok(notices.includes('race feedback scale: "abc" is not a number; using 5.'), notices.join('\n'));
   assert.ok(notices.some((n) => n.startsWith('race rules: "nope" is not one of bp, fa, dfa, sign, shallow; using bp,fa,dfa,shallow')), notices.join('\n'));
   assert.ok(notices.some((n) => n.startsWith('deep network depth: "40" is above the maximum 12')), notices.join('\n'));
   assert.deepEqual(parse(serialize(state)).notices, []);

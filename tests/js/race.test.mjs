@@ -1,0 +1,119 @@
+// node --test tests/js/
+// www/race.js with fake engines: what each worker is told, and when.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Race } from '../../www/race.js';
+
+/** Stands in for an EngineClient: records what it is sent, replies when the test says. */
+class FakeEngine extends EventTarget {
+  constructor() {
+    super();
+    this.sent = [];
+  }
+
+  send(message) {
+    this.sent.push(message.type === 'configure' ? { type: 'configure', rule: message.experiment.rule, experiment: message.experiment } : message);
+  }
+
+  terminate() {
+    this.terminated = true;
+  }
+
+  reply(message) {
+    this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
+  }
+
+  types() {
+    return this.sent.map((m) => m.type);
+  }
+}
+
+const COLUMNS = ['epoch', 'samples', 'train_loss', 'train_acc', 'test_loss', 'test_acc'];
+const ROW0 = [0, 0, 2.3, 0.1, 2.3, 0.1];
+
+function setup(rules = ['bp', 'fa'], options = {}) {
+  const engines = [];
+  const race = new Race({ ...options, makeClient: () => { const e = new FakeEngine(); engines.push(e); return e; } });
+  const experiments = rules.map((rule) => ({ rule, data: 'linear', seed: 1, epochs: 3 }));
+  race.configure(experiments);
+  const built = () => engines.forEach((e) => {
+    const { experiment } = e.sent.filter((m) => m.type === 'configure').at(-1);
+    e.reply({ type: 'configured', rule: experiment.rule, experiment, columns: COLUMNS, rows: [ROW0] });
+  });
+  return { race, engines, experiments, built };
+}
+
+const progress = (over) => ({ type: 'progress', rows: [], samples: 0, epoch: 0, running: false, finished: false, samples_per_s: 0, ...over });
+
+test('one engine per rule, each told to build the same experiment but its rule', () => {
+  const { race, engines, built } = setup(['bp', 'fa', 'dfa']);
+  assert.equal(engines.length, 3);
+  assert.deepEqual(engines.map((e) => e.sent[0].rule), ['bp', 'fa', 'dfa']);
+  assert.equal(race.phase, 'starting');
+  assert.equal(race.canTrain, false);
+  built();
+  assert.equal(race.phase, 'paused');
+  assert.deepEqual(race.list.map((l) => l.table.rows.length), [1, 1, 1]);
+});
+
+test('Train after a quick Pause still trains, even before the pause is answered', () => {
+  const { race, engines, built } = setup();
+  built();
+  race.play();
+  for (const e of engines) e.reply(progress({ running: true, epoch: 0.2 }));
+  race.pause();
+  race.play(); // before the engines answered the pause
+  for (const e of engines) e.reply(progress({ running: false, epoch: 0.3 })); // the pause's answer
+  for (const e of engines) assert.deepEqual(e.types().slice(1), ['train', 'pause', 'train']);
+  assert.equal(race.playing, true);
+});
+
+test('the race stops playing when every lane has finished or failed', () => {
+  const { race, engines, built } = setup();
+  built();
+  race.play();
+  engines[0].reply(progress({ rows: [[3, 30, 0.1, NaN, 0.1, NaN]], epoch: 3, finished: true }));
+  assert.equal(race.playing, true);
+  engines[1].reply({ type: 'error', kind: 'diverged', message: 'training diverged at epoch 1.2 (loss is inf)' });
+  assert.equal(race.playing, false);
+  assert.equal(race.phase, 'finished');
+  assert.equal(race.list[1].error, 'Training diverged at epoch 1.2 (loss is inf).');
+  assert.equal(race.canTrain, false);
+  race.reset();
+  assert.equal(engines[1].sent.at(-1).type, 'configure');
+});
+
+test('a paced race steps every lane together, waiting for the slowest', async () => {
+  const { race, engines, built } = setup(['bp', 'fa'], { pace: 1000 });
+  built();
+  race.play();
+  assert.deepEqual(engines.map((e) => e.types().at(-1)), ['step', 'step']);
+  engines[0].reply(progress({ epoch: 1, rows: [[1, 10, 1, NaN, 1, NaN]] }));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(engines[0].types().filter((t) => t === 'step').length, 1, 'stepped ahead of the slow lane');
+  engines[1].reply(progress({ epoch: 1, rows: [[1, 10, 1, NaN, 1, NaN]] }));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(engines.map((e) => e.types().filter((t) => t === 'step').length), [2, 2]);
+  race.pause();
+});
+
+test('changing the rules stops dropped lanes and starts new ones; changed settings rebuild', () => {
+  const { race, engines, built, experiments } = setup(['bp', 'fa']);
+  built();
+  race.configure([experiments[1], { ...experiments[1], rule: 'shallow' }]);
+  assert.equal(engines[0].terminated, true);
+  assert.equal(engines.length, 3);
+  assert.deepEqual(race.list.map((l) => l.rule), ['fa', 'shallow']);
+  assert.equal(engines[1].sent.filter((m) => m.type === 'configure').length, 1, 'an unchanged lane was rebuilt');
+  race.configure([{ ...experiments[1], seed: 2 }]);
+  assert.equal(engines[1].sent.filter((m) => m.type === 'configure').length, 2);
+  assert.equal(race.phase, 'configuring');
+});
+
+test('a model the page no longer wants is replaced by the one it wants', () => {
+  const { race, engines, experiments } = setup(['bp']);
+  race.configure([{ ...experiments[0], seed: 9 }]);
+  engines[0].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [ROW0] });
+  assert.equal(engines[0].sent.at(-1).experiment.seed, 9);
+  assert.equal(race.list[0].ready, false);
+});
