@@ -218,7 +218,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
   it('a diverging run stops with a visible message, and Reset recovers', async () => {
     const page = await open('#v=1&chapter=backprop&data=circles&activation=relu&loss=mse&lr=10&speed=max');
     await phaseIs(page, 'paused');
-    const alert = page.locator('[data-el="alert"]');
+    const alert = page.locator('[data-page="backprop"] [data-el="alert"]');
     assert.equal(await alert.isVisible(), false);
     await page.keyboard.press('Space');
     await phaseIs(page, 'diverged', 10000);
