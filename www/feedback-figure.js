@@ -1,14 +1,13 @@
 // One figure of the Random feedback chapter on the page: a Race of engine workers (www/race.js),
-// its buttons and status line, its charts (plotters through linechart.js, with a label beside
+// its buttons and status line, its charts (www/labelled-chart.js: plotters, with a label beside
 // the end of each curve), and a table of per-rule readouts. What the figure races and draws is
 // data in www/feedback-figures.js.
 import { Race } from './race.js';
 import { MetricTable } from './metrics.js';
-import { FIGURES, RULES, experimentsOf, paceOf, chartsOf, percent, spread, LABEL_HEIGHT } from './feedback-figures.js';
-import { drawChart, plotArea, chartBindings } from './linechart.js';
-import { PALETTE, css } from './colors.js';
+import { FIGURES, RULES, experimentsOf, paceOf, chartsOf, percent } from './feedback-figures.js';
+import { chartBindings } from './linechart.js';
+import { LabelledChart, swatch } from './labelled-chart.js';
 import { throttle, reducedMotion } from './schedule.js';
-
 
 const PHASE_WORDS = {
   idle: 'press Train to start', starting: 'starting the engines…', 'loading-data': 'loading digits…',
@@ -29,17 +28,6 @@ function element(tag, className, text) {
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
   return e;
-}
-
-function swatch(color) {
-  const s = element('span', 'swatch line');
-  s.style.background = css(PALETTE[color % PALETTE.length]);
-  s.setAttribute('aria-hidden', 'true');
-  return s;
-}
-
-function samePoints(a, b) {
-  return a.length > 1 && a.length === b.length && a.every((p, i) => p[0] === b[i][0] && p[1] === b[i][1]);
 }
 
 export class FeedbackFigure {
@@ -64,7 +52,7 @@ export class FeedbackFigure {
     this.playWhenReady = false;
     this.alertText = '';
     this.holds = new Set(); // why training is held: 'offscreen', 'hidden'
-    this.views = new Map(); // chart id → {canvas, labels, legend, areaKey, area}
+    this.views = new Map(); // chart id → LabelledChart
     this.motion = reducedMotion();
     this.requestDraw = throttle(() => this.#draw(), () => (this.motion.reduce ? 1000 : 150), { frame: true });
     this.requestSync = throttle(() => this.#sync(), () => 0, { frame: true });
@@ -237,93 +225,18 @@ export class FeedbackFigure {
   #draw() {
     if (!this.state) return;
     const charts = chartsOf(this.id, this.state, this.#lanes());
-    this.#ensureViews(charts);
-    for (const chart of charts) {
-      const view = this.views.get(chart.id);
-      view.canvas.setAttribute('aria-label', chart.summary);
-      this.#legend(view, chart);
-      // No names: the legend and the labels beside the curves are HTML, so they can be read.
-      const series = [];
-      chart.series.forEach((s, i) => {
-        // A curve identical to an earlier one (FA and DFA with one hidden layer) is drawn on
-        // every other epoch only, so both colours show along the shared line.
-        const twin = chart.series.slice(0, i).some((t) => samePoints(t.points, s.points));
-        if (!twin) series.push({ name: '', points: s.points, color: s.color });
-        else for (let k = 1; k + 1 < s.points.length; k += 2) series.push({ name: '', points: s.points.slice(k, k + 2), color: s.color });
-      });
-      // Invisible points fix the x axis to the whole run, so the curves grow into it.
-      series.push({ name: '', points: [[0, NaN], [chart.xMax, NaN]], color: 6 });
-      const drawn = drawChart(view.canvas, { title: chart.title, x_label: 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange });
-      if (drawn) this.#labels(view, chart);
-    }
-    this.#readouts();
-  }
-
-  #ensureViews(charts) {
     const ids = charts.map((c) => c.id);
     for (const [id, view] of this.views) {
       if (!ids.includes(id)) {
-        view.figure.remove();
+        view.remove();
         this.views.delete(id);
       }
     }
     for (const chart of charts) {
-      if (this.views.has(chart.id)) continue;
-      const figure = element('figure', 'panel fb-chart');
-      const frame = element('div', 'chart-frame');
-      const canvas = element('canvas');
-      canvas.setAttribute('role', 'img');
-      canvas.dataset.chart = chart.id;
-      const labels = element('div', 'direct-labels');
-      labels.setAttribute('aria-hidden', 'true');
-      frame.append(canvas, labels);
-      const legend = element('figcaption', 'legend');
-      figure.append(frame, legend);
-      this.el.charts.append(figure);
-      this.views.set(chart.id, { figure, canvas, labels, legend, legendKey: '', areaKey: '', area: null });
+      if (!this.views.has(chart.id)) this.views.set(chart.id, new LabelledChart(this.el.charts, chart.id));
+      this.views.get(chart.id).draw(chart);
     }
-  }
-
-  #legend(view, chart) {
-    const twins = [];
-    chart.series.forEach((s, i) => {
-      const first = chart.series.slice(0, i).find((t) => samePoints(t.points, s.points));
-      if (first) twins.push(`${first.name} and ${s.name} coincide: their shared curve alternates colours each epoch.`);
-    });
-    const key = `${chart.series.map((s) => `${s.color}:${s.name}:${s.note}`).join('|')}|${twins.join(' ')}`;
-    if (key === view.legendKey) return;
-    view.legendKey = key;
-    const items = chart.series.map((s) => {
-      const item = element('span', 'legend-item');
-      item.append(swatch(s.color), element('strong', '', s.name));
-      if (s.note) item.append(` ${s.note}`);
-      return item;
-    });
-    if (twins.length) items.push(element('span', 'legend-item legend-note', twins.join(' ')));
-    view.legend.replaceChildren(...items);
-  }
-
-  /** Labels at the height where each curve ends, in the strip right of the chart. */
-  #labels(view, chart) {
-    const { canvas } = view;
-    const key = `${canvas.width}x${canvas.height}:${chart.title}`;
-    if (key !== view.areaKey) {
-      view.area = plotArea(canvas, chart.title);
-      view.areaKey = key;
-    }
-    const { top, bottom } = view.area;
-    const [y0, y1] = chart.yRange;
-    const shown = chart.series
-      .filter((s) => Number.isFinite(s.value))
-      .map((s) => ({ s, y: top + (1 - (Math.min(y1, Math.max(y0, s.value)) - y0) / (y1 - y0)) * (bottom - top) }))
-      .sort((a, b) => a.y - b.y);
-    const ys = spread(shown.map((x) => x.y), top - LABEL_HEIGHT / 2, bottom + LABEL_HEIGHT / 2);
-    view.labels.replaceChildren(...shown.map(({ s }, i) => {
-      const label = element('span', 'direct-label');
-      label.style.top = `${ys[i]}px`;
-      label.append(swatch(s.color), s.label);
-      return label;
-    }));
+    this.#readouts();
   }
 
   #readouts() {

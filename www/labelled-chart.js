@@ -1,0 +1,111 @@
+// A line chart for comparing rules: plotters draws the axes and curves (linechart.js drawChart,
+// the painter every chapter uses), while the legend and a label at the end of each curve are
+// HTML beside the canvas, so they stay sharp, readable by screen readers and free to wrap.
+// Charts are described as data (www/feedback-figures.js chartsOf):
+//   {id, title, yLabel, yRange, xMax, summary, series: [{name, note, color, points, label, value}]}
+import { drawChart, plotArea } from './linechart.js';
+import { spread, LABEL_HEIGHT } from './feedback-figures.js';
+import { PALETTE, css } from './colors.js';
+
+function element(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** A short line in a curve's colour (hidden from screen readers: the text names the curve). */
+export function swatch(color) {
+  const s = element('span', 'swatch line');
+  s.style.background = css(PALETTE[color % PALETTE.length]);
+  s.setAttribute('aria-hidden', 'true');
+  return s;
+}
+
+function samePoints(a, b) {
+  return a.length > 1 && a.length === b.length && a.every((p, i) => p[0] === b[i][0] && p[1] === b[i][1]);
+}
+
+export class LabelledChart {
+  /** Appends the chart's <figure> to `container`. */
+  constructor(container, id) {
+    this.figure = element('figure', 'panel fb-chart');
+    const frame = element('div', 'chart-frame');
+    this.canvas = element('canvas');
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.dataset.chart = id;
+    this.labels = element('div', 'direct-labels');
+    this.labels.setAttribute('aria-hidden', 'true'); // the canvas's text alternative says the same
+    frame.append(this.canvas, this.labels);
+    this.legend = element('figcaption', 'legend');
+    this.figure.append(frame, this.legend);
+    container.append(this.figure);
+    this.legendKey = '';
+    this.areaKey = '';
+    this.area = null;
+  }
+
+  remove() {
+    this.figure.remove();
+  }
+
+  draw(chart) {
+    this.canvas.setAttribute('aria-label', chart.summary);
+    this.#legend(chart);
+    // No names: plotters draws no legend of its own.
+    const series = [];
+    chart.series.forEach((s, i) => {
+      // A curve identical to an earlier one (FA and DFA with one hidden layer) is drawn on
+      // every other epoch only, so both colours show along the shared line.
+      const twin = chart.series.slice(0, i).some((t) => samePoints(t.points, s.points));
+      if (!twin) series.push({ name: '', points: s.points, color: s.color });
+      else for (let k = 1; k + 1 < s.points.length; k += 2) series.push({ name: '', points: s.points.slice(k, k + 2), color: s.color });
+    });
+    // Invisible points fix the x axis to the whole run, so the curves grow into it.
+    series.push({ name: '', points: [[0, NaN], [chart.xMax, NaN]], color: 6 });
+    const drawn = drawChart(this.canvas, { title: chart.title, x_label: 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange });
+    if (drawn) this.#labels(chart);
+  }
+
+  #legend(chart) {
+    const twins = [];
+    chart.series.forEach((s, i) => {
+      const first = chart.series.slice(0, i).find((t) => samePoints(t.points, s.points));
+      if (first) twins.push(`${first.name} and ${s.name} coincide: their shared curve alternates colours each epoch.`);
+    });
+    const key = `${chart.series.map((s) => `${s.color}:${s.name}:${s.note}`).join('|')}|${twins.join(' ')}`;
+    if (key === this.legendKey) return;
+    this.legendKey = key;
+    const items = chart.series.map((s) => {
+      const item = element('span', 'legend-item');
+      item.append(swatch(s.color), element('strong', '', s.name));
+      if (s.note) item.append(` ${s.note}`);
+      return item;
+    });
+    if (twins.length) items.push(element('span', 'legend-item legend-note', twins.join(' ')));
+    this.legend.replaceChildren(...items);
+  }
+
+  /** Labels at the height where each curve ends, in the strip right of the chart. */
+  #labels(chart) {
+    const { canvas } = this;
+    const key = `${canvas.width}x${canvas.height}:${chart.title}`;
+    if (key !== this.areaKey) {
+      this.area = plotArea(canvas, chart.title);
+      this.areaKey = key;
+    }
+    const { top, bottom } = this.area;
+    const [y0, y1] = chart.yRange;
+    const shown = chart.series
+      .filter((s) => Number.isFinite(s.value))
+      .map((s) => ({ s, y: top + (1 - (Math.min(y1, Math.max(y0, s.value)) - y0) / (y1 - y0)) * (bottom - top) }))
+      .sort((a, b) => a.y - b.y);
+    const ys = spread(shown.map((x) => x.y), top - LABEL_HEIGHT / 2, bottom + LABEL_HEIGHT / 2);
+    this.labels.replaceChildren(...shown.map(({ s }, i) => {
+      const label = element('span', 'direct-label');
+      label.style.top = `${ys[i]}px`;
+      label.append(swatch(s.color), s.label);
+      return label;
+    }));
+  }
+}
