@@ -30,6 +30,9 @@ pub enum Command {
     Snapshot,
     /// Hands the worker a data file; the bytes ride along in the message's `bytes` field.
     LoadData { dataset: DataKind },
+    /// Changes live settings of the running model (see [`crate::rule::Rule::adjust`]); the
+    /// experiment remembered for Reset takes them too when they are fields of it.
+    Adjust { settings: serde_json::Value },
 }
 
 /// Why something failed, so the page can choose how to show it.

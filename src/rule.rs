@@ -29,6 +29,13 @@ pub trait Rule {
 
     /// How far the run has come.
     fn progress(&self) -> Progress;
+
+    /// Changes live settings while the model runs (e.g. the input currents of a simulation),
+    /// without rebuilding it. `settings` is the JSON object the page sent; models with nothing
+    /// to adjust refuse with [`crate::Error::InvalidConfig`].
+    fn adjust(&mut self, _settings: &serde_json::Value) -> Result<()> {
+        Err(crate::Error::invalid("settings", format!("the {} model has no live settings", self.id())))
+    }
 }
 
 /// The result of one call to [`Rule::step`].

@@ -86,7 +86,27 @@ impl Session {
                 Some(model) => vec![Reply::Snapshot { snapshot: model.snapshot() }],
             },
             Command::LoadData { dataset } => self.load_data(dataset, bytes),
+            Command::Adjust { settings } => self.adjust(&settings),
         }
+    }
+
+    fn adjust(&mut self, settings: &serde_json::Value) -> Vec<Reply> {
+        let Some(model) = self.model.as_mut() else {
+            return vec![protocol_error("configure an experiment before adjusting it")];
+        };
+        if let Err(e) = model.adjust(settings) {
+            return vec![error_reply(&e)];
+        }
+        // Reset rebuilds from the experiment: let it start from the adjusted settings.
+        if let (Some(experiment), Some(changes)) = (&self.experiment, settings.as_object()) {
+            if let Ok(serde_json::Value::Object(mut fields)) = serde_json::to_value(experiment) {
+                fields.extend(changes.iter().map(|(k, v)| (k.clone(), v.clone())));
+                if let Ok(adjusted) = serde_json::from_value(serde_json::Value::Object(fields)) {
+                    self.experiment = Some(adjusted);
+                }
+            }
+        }
+        vec![]
     }
 
     fn load_data(&mut self, dataset: DataKind, bytes: Option<&[u8]>) -> Vec<Reply> {

@@ -154,3 +154,19 @@ fn the_engine_library_has_no_browser_code() {
     visit(std::path::Path::new("src"), &mut found);
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn adjust_is_refused_by_models_without_live_settings_and_changes_nothing() {
+    let mut session = Session::new();
+    let before = session.handle(Command::Adjust { settings: serde_json::json!({"lr": 5.0}) }, None);
+    assert!(matches!(&before[0], Reply::Error { kind: ErrorKind::Protocol, .. }), "{before:?}");
+    session.handle(configure(DataKind::Xor), None);
+    let replies = session.handle(Command::Adjust { settings: serde_json::json!({"lr": 5.0}) }, None);
+    assert!(
+        matches!(&replies[0], Reply::Error { kind: ErrorKind::Config, message } if message.contains("no live settings")),
+        "{replies:?}"
+    );
+    // Reset still rebuilds the experiment as configured.
+    let replies = session.handle(Command::Reset, None);
+    assert!(matches!(&replies[0], Reply::Configured { experiment: Experiment::Bp(c), .. } if c.lr == 0.1));
+}
