@@ -4,11 +4,13 @@
 //! chart painter on the page (`src/bin/ui.rs`) and the command line (`src/bin/brainprop.rs`) all
 //! drive it through [`rule::Rule`] and [`session::Session`].
 
+pub mod bursts;
 pub mod charts;
 pub mod data;
 pub mod error;
 pub mod experiment;
 pub mod metrics;
+pub mod neuron;
 pub mod nn;
 pub mod protocol;
 #[cfg(not(target_arch = "wasm32"))]

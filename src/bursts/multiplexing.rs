@@ -1,0 +1,640 @@
+//! The burst-multiplexing experiment of Naud & Sprekeler (2018, PNAS 115(27):E6329): one population
+//! of two-compartment neurons carries two independent signals at once, the somatic input in its
+//! event rate and the dendritic input in its burst probability, and short-term plasticity reads
+//! them apart again.
+//!
+//! Inputs to neuron `i` (currents in pA; ξ are unit-variance Ornstein–Uhlenbeck processes):
+//!
+//! ```text
+//! I_s,i(t) = μ_s + A_s ξ_s(t) + σ_s η_s,i(t)        ξ_s: shared, τ_in ≈ 200 ms; η_s,i: private, τ_noise
+//! I_d,i(t) = μ_d + A_d ξ_d(t) + σ_d η_d,i(t)        ξ_d: shared, independent of ξ_s
+//! ```
+//!
+//! The neurons are [`crate::neuron::TwoCompartmentPopulation`] (Euler, dt = 0.1 ms). The OU
+//! processes are advanced exactly once per simulated millisecond and held for its 10 Euler steps.
+//!
+//! Read-out, per bin of `bin_ms` (10 ms), population-averaged and in Hz per neuron:
+//!
+//! ```text
+//! E = events / (N·bin)          B = bursts / (N·bin)          (each counted at its first spike)
+//! D = Σ depressing efficacies / (N·bin)      F = Σ facilitating efficacies / (N·bin)
+//! ```
+//!
+//! Every stream, the two shared input currents included, then goes through the same causal
+//! exponential smoothing (τ = `smoothing_ms`, 50 ms), so that they all carry the same delay;
+//! the burst probability is the ratio of the smoothed rates, P = B̄/Ē. The depressing
+//! (U = 0.9) and facilitating (U = 0.02) Tsodyks–Markram synapses, one per neuron of each kind,
+//! receive every spike; their summed efficacies D and F are the decoded event and burst streams.
+//!
+//! Because a burst is only recognised when its second spike comes (up to 16 ms later), a bin is
+//! closed, and its metric row written, once the simulation is 16 ms + 1 ms past its end.
+//!
+//! Metric columns, one row per bin: `time_s` (end of the bin), `somatic_input` and
+//! `dendritic_input` (smoothed μ + A ξ, pA), `event_rate`, `burst_prob`, `burst_rate`,
+//! `depressing_readout`, `facilitating_readout` (Hz per neuron, efficacy-weighted for the read-outs).
+//!
+//! Default inputs (pA): the cells need about 460 pA at the soma to fire, so μ_s = 400 with
+//! A_s = 150 and private σ_s = 220 (τ_noise = 5 ms) puts them in a fluctuation-driven regime with
+//! event rates between a few Hz and about 20 Hz. The dendrite makes a plateau on its own above
+//! about 550 pA; μ_d = 80, A_d = 110 and σ_d = 100 keep it below that, so a plateau (and hence a
+//! burst) needs a bAP on top, and how close the dendrite sits to that threshold sets the burst
+//! probability. See `tests/bursts.rs` for the correlations these give.
+
+use crate::neuron::{OnlineBurstDetector, OnlineSpike, Stp, StpPopulation, TwoCompartmentParams};
+use crate::neuron::{TwoCompartmentPopulation, BURST_WINDOW_MS};
+use crate::rng::{rng_for, SimRng, Stream};
+use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
+use crate::{Error, Result};
+use rand::Rng;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// Metric columns of [`Multiplexing`], in order.
+pub const COLUMNS: [&str; 8] = [
+    "time_s",
+    "somatic_input",
+    "dendritic_input",
+    "event_rate",
+    "burst_prob",
+    "burst_rate",
+    "depressing_readout",
+    "facilitating_readout",
+];
+
+/// Euler steps per simulated millisecond (dt = 0.1 ms).
+const STEPS_PER_MS: u32 = 10;
+
+/// Rows of recent traces sent by [`Multiplexing::snapshot`].
+const TRACE_ROWS: usize = 300;
+
+/// Largest allowed population.
+pub const MAX_NEURONS: usize = 5000;
+/// Longest allowed run.
+pub const MAX_DURATION_S: f64 = 600.0;
+/// Largest allowed input mean, amplitude or noise (pA).
+pub const MAX_CURRENT_PA: f64 = 5000.0;
+
+/// Settings of the multiplexing experiment. Currents in pA, times as named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MultiplexConfig {
+    /// Population size N.
+    pub neurons: usize,
+    pub seed: u64,
+    /// Simulated time after which the run is finished.
+    pub duration_s: f64,
+    /// Mean somatic current μ_s.
+    pub somatic_mean: f64,
+    /// Standard deviation A_s of the shared somatic signal.
+    pub somatic_amplitude: f64,
+    /// Mean dendritic current μ_d.
+    pub dendritic_mean: f64,
+    /// Standard deviation A_d of the shared dendritic signal.
+    pub dendritic_amplitude: f64,
+    /// Correlation time τ_in of the two shared signals.
+    pub input_tau_ms: f64,
+    /// Standard deviation σ_s of each neuron's private somatic noise.
+    pub somatic_noise: f64,
+    /// Standard deviation σ_d of each neuron's private dendritic noise.
+    pub dendritic_noise: f64,
+    /// Correlation time of the private noise.
+    pub noise_tau_ms: f64,
+    /// Width of the counting bins (whole milliseconds); one metric row per bin.
+    pub bin_ms: u32,
+    /// Time constant of the exponential smoothing applied to every stream.
+    pub smoothing_ms: f64,
+    /// Neurons shown in the raster (evenly spaced through the population).
+    pub shown_neurons: usize,
+    /// How much recent time the raster covers.
+    pub raster_window_ms: f64,
+    /// Rows before this time are left out of [`Multiplexing::correlations`] (the start-up transient).
+    pub settle_s: f64,
+}
+
+impl Default for MultiplexConfig {
+    fn default() -> Self {
+        Self {
+            neurons: 300,
+            seed: 1,
+            duration_s: 30.0,
+            somatic_mean: 300.0,
+            somatic_amplitude: 150.0,
+            dendritic_mean: 20.0,
+            dendritic_amplitude: 150.0,
+            input_tau_ms: 200.0,
+            somatic_noise: 450.0,
+            dendritic_noise: 250.0,
+            noise_tau_ms: 5.0,
+            bin_ms: 10,
+            smoothing_ms: 50.0,
+            shown_neurons: 50,
+            raster_window_ms: 1000.0,
+            settle_s: 0.5,
+        }
+    }
+}
+
+/// The four input settings the page may change while a run goes on (see [`Multiplexing::set_inputs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MultiplexInputs {
+    /// Mean somatic current μ_s (pA).
+    pub somatic_mean: f64,
+    /// Standard deviation A_s of the shared somatic signal (pA).
+    pub somatic_amplitude: f64,
+    /// Mean dendritic current μ_d (pA).
+    pub dendritic_mean: f64,
+    /// Standard deviation A_d of the shared dendritic signal (pA).
+    pub dendritic_amplitude: f64,
+}
+
+fn check_current(name: &'static str, value: f64, signed: bool) -> Result<()> {
+    let low = if signed { -MAX_CURRENT_PA } else { 0.0 };
+    if !value.is_finite() || value < low || value > MAX_CURRENT_PA {
+        return Err(Error::invalid(
+            name,
+            format!("must be a number between {low} and {MAX_CURRENT_PA} pA, got {value}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_positive(name: &'static str, value: f64, max: f64) -> Result<()> {
+    if !value.is_finite() || value <= 0.0 || value > max {
+        return Err(Error::invalid(name, format!("must be greater than 0 and at most {max}, got {value}")));
+    }
+    Ok(())
+}
+
+impl MultiplexInputs {
+    /// Means within ±5000 pA, amplitudes within 0–5000 pA, all finite.
+    pub fn validate(&self) -> Result<()> {
+        check_current("somatic_mean", self.somatic_mean, true)?;
+        check_current("somatic_amplitude", self.somatic_amplitude, false)?;
+        check_current("dendritic_mean", self.dendritic_mean, true)?;
+        check_current("dendritic_amplitude", self.dendritic_amplitude, false)
+    }
+}
+
+impl MultiplexConfig {
+    /// The input settings of this configuration.
+    pub fn inputs(&self) -> MultiplexInputs {
+        MultiplexInputs {
+            somatic_mean: self.somatic_mean,
+            somatic_amplitude: self.somatic_amplitude,
+            dendritic_mean: self.dendritic_mean,
+            dendritic_amplitude: self.dendritic_amplitude,
+        }
+    }
+
+    /// Checks every value; the error names the setting and says what is allowed.
+    pub fn validate(&self) -> Result<()> {
+        if self.neurons == 0 || self.neurons > MAX_NEURONS {
+            return Err(Error::invalid(
+                "neurons",
+                format!("must be between 1 and {MAX_NEURONS}, got {}", self.neurons),
+            ));
+        }
+        check_positive("duration_s", self.duration_s, MAX_DURATION_S)?;
+        self.inputs().validate()?;
+        check_positive("input_tau_ms", self.input_tau_ms, 100_000.0)?;
+        check_current("somatic_noise", self.somatic_noise, false)?;
+        check_current("dendritic_noise", self.dendritic_noise, false)?;
+        check_positive("noise_tau_ms", self.noise_tau_ms, 100_000.0)?;
+        if self.bin_ms == 0 || self.bin_ms > 1000 {
+            return Err(Error::invalid("bin_ms", format!("must be between 1 and 1000 ms, got {}", self.bin_ms)));
+        }
+        check_positive("smoothing_ms", self.smoothing_ms, 100_000.0)?;
+        if self.shown_neurons > MAX_NEURONS {
+            return Err(Error::invalid(
+                "shown_neurons",
+                format!("must be at most {MAX_NEURONS}, got {}", self.shown_neurons),
+            ));
+        }
+        check_positive("raster_window_ms", self.raster_window_ms, 10_000.0)?;
+        if !self.settle_s.is_finite() || self.settle_s < 0.0 {
+            return Err(Error::invalid("settle_s", format!("must be 0 or more seconds, got {}", self.settle_s)));
+        }
+        Ok(())
+    }
+}
+
+/// Pearson correlations between the streams of a run (rows after `settle_s`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MultiplexCorrelations {
+    /// Event rate against the somatic input: the first stream (should be high).
+    pub event_rate_vs_somatic: f64,
+    /// Burst probability against the dendritic input: the second stream (should be high).
+    pub burst_prob_vs_dendritic: f64,
+    /// Event rate against the dendritic input: cross-talk (should be near 0).
+    pub event_rate_vs_dendritic: f64,
+    /// Burst probability against the somatic input: cross-talk (should be near 0).
+    pub burst_prob_vs_somatic: f64,
+    /// The depressing synapses' read-out against the event rate.
+    pub depressing_vs_event_rate: f64,
+    /// The facilitating synapses' read-out against the burst rate.
+    pub facilitating_vs_burst_rate: f64,
+}
+
+/// The Pearson correlation of two equally long series; `None` if either is constant or they
+/// differ in length or are shorter than 2.
+pub fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
+    if a.len() != b.len() || a.len() < 2 {
+        return None;
+    }
+    let n = a.len() as f64;
+    let (mean_a, mean_b) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        let (dx, dy) = (x - mean_a, y - mean_b);
+        ab += dx * dy;
+        aa += dx * dx;
+        bb += dy * dy;
+    }
+    let r = ab / (aa * bb).sqrt();
+    r.is_finite().then_some(r)
+}
+
+/// Sums over one counting bin, before smoothing.
+#[derive(Debug, Clone, Copy, Default)]
+struct BinTotals {
+    events: u32,
+    bursts: u32,
+    depressing: f64,
+    facilitating: f64,
+    somatic_input: f64,
+    dendritic_input: f64,
+}
+
+/// The exponentially smoothed streams.
+#[derive(Debug, Clone, Copy, Default)]
+struct Smoothed {
+    somatic_input: f64,
+    dendritic_input: f64,
+    event_rate: f64,
+    burst_rate: f64,
+    depressing: f64,
+    facilitating: f64,
+}
+
+/// One spike in the raster.
+#[derive(Debug, Clone, Copy)]
+struct RasterSpike {
+    time_ms: f64,
+    row: u16,
+    burst: bool,
+}
+
+/// Advances a unit-variance Ornstein–Uhlenbeck process by `decay = e^{−Δ/τ}` exactly.
+fn ou_step(value: f64, decay: f64, rng: &mut SimRng) -> f64 {
+    let normal: f64 = rng.sample(StandardNormal);
+    value * decay + (1.0 - decay * decay).sqrt() * normal
+}
+
+/// The multiplexing experiment as a [`Rule`]: one work unit is 1 ms of simulated time (10 Euler
+/// steps), and [`StepOutcome::samples`] counts simulated milliseconds.
+pub struct Multiplexing {
+    config: MultiplexConfig,
+    neurons: TwoCompartmentPopulation,
+    detector: OnlineBurstDetector,
+    depressing: StpPopulation,
+    facilitating: StpPopulation,
+    rng: SimRng,
+    /// Shared somatic signal ξ_s (unit variance).
+    shared_somatic: f64,
+    /// Shared dendritic signal ξ_d (unit variance).
+    shared_dendritic: f64,
+    /// Private somatic noise η_s,i (unit variance).
+    private_somatic: Vec<f32>,
+    /// Private dendritic noise η_d,i (unit variance).
+    private_dendritic: Vec<f32>,
+    somatic_current: Vec<f32>,
+    dendritic_current: Vec<f32>,
+    spiked: Vec<u32>,
+    /// Simulated milliseconds so far.
+    elapsed_ms: u64,
+    /// Bins not yet closed, the first being `first_open_bin`.
+    open_bins: VecDeque<BinTotals>,
+    first_open_bin: u64,
+    smoothed: Smoothed,
+    metrics: MetricTable,
+    /// Raster row of each neuron, if it is shown.
+    raster_row: Vec<Option<u16>>,
+    raster: VecDeque<RasterSpike>,
+    /// Spikes ever pushed to `raster` (so a sequence number finds an entry after old ones left).
+    raster_pushed: u64,
+    /// Sequence number of each shown neuron's last raster spike.
+    last_raster_spike: Vec<Option<u64>>,
+    diverged: Option<Error>,
+}
+
+impl Multiplexing {
+    /// Validates `config` and builds the population at rest, with the shared signals drawn from
+    /// their stationary distribution.
+    pub fn new(config: MultiplexConfig) -> Result<Self> {
+        config.validate()?;
+        let n = config.neurons;
+        let mut rng = rng_for(config.seed, Stream::Simulation);
+        let shared_somatic = rng.sample(StandardNormal);
+        let shared_dendritic = rng.sample(StandardNormal);
+        let private_somatic = (0..n).map(|_| rng.sample(StandardNormal)).collect();
+        let private_dendritic = (0..n).map(|_| rng.sample(StandardNormal)).collect();
+        let shown = config.shown_neurons.min(n);
+        let mut raster_row = vec![None; n];
+        for row in 0..shown {
+            let neuron = if shown == 1 { 0 } else { row * (n - 1) / (shown - 1) };
+            raster_row[neuron] = Some(row as u16);
+        }
+        Ok(Self {
+            neurons: TwoCompartmentPopulation::new(n, TwoCompartmentParams::default()),
+            detector: OnlineBurstDetector::new(n, BURST_WINDOW_MS),
+            depressing: StpPopulation::new(Stp::DEPRESSING, n),
+            facilitating: StpPopulation::new(Stp::FACILITATING, n),
+            rng,
+            shared_somatic,
+            shared_dendritic,
+            private_somatic,
+            private_dendritic,
+            somatic_current: vec![0.0; n],
+            dendritic_current: vec![0.0; n],
+            spiked: Vec::with_capacity(n),
+            elapsed_ms: 0,
+            open_bins: VecDeque::new(),
+            first_open_bin: 0,
+            smoothed: Smoothed::default(),
+            metrics: MetricTable::new(&COLUMNS),
+            raster_row,
+            raster: VecDeque::new(),
+            raster_pushed: 0,
+            last_raster_spike: vec![None; shown],
+            diverged: None,
+            config,
+        })
+    }
+
+    /// The configuration, with the inputs as last set.
+    pub fn config(&self) -> &MultiplexConfig {
+        &self.config
+    }
+
+    /// The neurons' state.
+    pub fn neurons(&self) -> &TwoCompartmentPopulation {
+        &self.neurons
+    }
+
+    /// The neurons' state, to perturb it (e.g. to clamp a cell, or in tests). A NaN or infinite
+    /// value put here makes the next closed bin report [`Error::Diverged`].
+    pub fn neurons_mut(&mut self) -> &mut TwoCompartmentPopulation {
+        &mut self.neurons
+    }
+
+    /// Changes the means and amplitudes of the somatic and dendritic inputs from now on. Nothing
+    /// else changes: the shared signals ξ and the private noise go on along the same random path,
+    /// so a change to the somatic settings moves only the somatic stream (and the dendritic
+    /// settings only the dendritic one). Invalid values are refused with
+    /// [`Error::InvalidConfig`] and leave the inputs as they were.
+    pub fn set_inputs(&mut self, inputs: MultiplexInputs) -> Result<()> {
+        inputs.validate()?;
+        self.config.somatic_mean = inputs.somatic_mean;
+        self.config.somatic_amplitude = inputs.somatic_amplitude;
+        self.config.dendritic_mean = inputs.dendritic_mean;
+        self.config.dendritic_amplitude = inputs.dendritic_amplitude;
+        Ok(())
+    }
+
+    /// Simulated time so far, in seconds.
+    pub fn elapsed_s(&self) -> f64 {
+        self.elapsed_ms as f64 / 1000.0
+    }
+
+    fn finished(&self) -> bool {
+        self.elapsed_ms as f64 >= self.config.duration_s * 1000.0
+    }
+
+    /// Pearson correlations of the recorded streams, leaving out rows before `settle_s`.
+    /// A correlation that is undefined (a constant stream, e.g. no bursts at all) is NaN.
+    pub fn correlations(&self) -> MultiplexCorrelations {
+        correlations(&self.metrics, self.config.settle_s)
+    }
+
+    /// Simulates one millisecond: new input currents, 10 Euler steps, spikes into the detector,
+    /// the synapses and the raster; closes the bins that can no longer change.
+    fn simulate_ms(&mut self) -> Result<()> {
+        let config = &self.config;
+        let input_decay = (-1.0 / config.input_tau_ms).exp();
+        let noise_decay = (-1.0 / config.noise_tau_ms).exp() as f32;
+        let noise_scale = (1.0 - noise_decay * noise_decay).sqrt();
+        self.shared_somatic = ou_step(self.shared_somatic, input_decay, &mut self.rng);
+        self.shared_dendritic = ou_step(self.shared_dendritic, input_decay, &mut self.rng);
+        let somatic_signal = config.somatic_mean + config.somatic_amplitude * self.shared_somatic;
+        let dendritic_signal = config.dendritic_mean + config.dendritic_amplitude * self.shared_dendritic;
+        let (somatic_noise, dendritic_noise) = (config.somatic_noise as f32, config.dendritic_noise as f32);
+        for i in 0..config.neurons {
+            let (a, b): (f32, f32) = (self.rng.sample(StandardNormal), self.rng.sample(StandardNormal));
+            self.private_somatic[i] = self.private_somatic[i] * noise_decay + noise_scale * a;
+            self.private_dendritic[i] = self.private_dendritic[i] * noise_decay + noise_scale * b;
+            self.somatic_current[i] = somatic_signal as f32 + somatic_noise * self.private_somatic[i];
+            self.dendritic_current[i] = dendritic_signal as f32 + dendritic_noise * self.private_dendritic[i];
+        }
+        let bin_ms = u64::from(config.bin_ms);
+        let current_bin = self.elapsed_ms / bin_ms;
+        while self.first_open_bin + (self.open_bins.len() as u64) <= current_bin {
+            self.open_bins.push_back(BinTotals::default());
+        }
+        let slot = (current_bin - self.first_open_bin) as usize;
+        self.open_bins[slot].somatic_input += somatic_signal;
+        self.open_bins[slot].dendritic_input += dendritic_signal;
+
+        let dt = f64::from(self.neurons.params().dt_ms);
+        for sub_step in 0..STEPS_PER_MS {
+            self.spiked.clear();
+            self.neurons.step(&self.somatic_current, &self.dendritic_current, &mut self.spiked);
+            let time_ms = self.elapsed_ms as f64 + f64::from(sub_step + 1) * dt;
+            for &neuron in &self.spiked {
+                let neuron = neuron as usize;
+                let previous_ms = self.detector.last_spike_ms(neuron);
+                let kind = self.detector.on_spike(neuron, time_ms);
+                // A spike at the very end of the millisecond still belongs to this bin.
+                match kind {
+                    OnlineSpike::Event => self.open_bins[slot].events += 1,
+                    OnlineSpike::BurstDetected => {
+                        // The burst is counted in the bin of its first spike, if still open.
+                        let first_bin = ((previous_ms - dt * 0.5).max(0.0) / bin_ms as f64) as u64;
+                        if first_bin >= self.first_open_bin {
+                            self.open_bins[(first_bin - self.first_open_bin) as usize].bursts += 1;
+                        }
+                    }
+                    OnlineSpike::LaterInBurst => {}
+                }
+                self.open_bins[slot].depressing += self.depressing.on_spike(neuron, time_ms);
+                self.open_bins[slot].facilitating += self.facilitating.on_spike(neuron, time_ms);
+                if let Some(row) = self.raster_row[neuron] {
+                    record_raster_spike(
+                        &mut self.raster,
+                        &mut self.raster_pushed,
+                        &mut self.last_raster_spike[row as usize],
+                        RasterSpike { time_ms, row, burst: kind != OnlineSpike::Event },
+                    );
+                }
+            }
+        }
+        self.elapsed_ms += 1;
+        // A bin can still gain a burst until one burst window after its end.
+        let settled_after_ms = BURST_WINDOW_MS as u64 + 1;
+        while !self.open_bins.is_empty() && (self.first_open_bin + 1) * bin_ms + settled_after_ms <= self.elapsed_ms {
+            self.close_bin()?;
+        }
+        if self.finished() {
+            while !self.open_bins.is_empty() && self.first_open_bin * bin_ms < self.elapsed_ms {
+                self.close_bin()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns the oldest open bin into a metric row.
+    fn close_bin(&mut self) -> Result<()> {
+        let Some(totals) = self.open_bins.pop_front() else { return Ok(()) };
+        let bin = self.first_open_bin;
+        self.first_open_bin += 1;
+        let config = &self.config;
+        let bin_ms = f64::from(config.bin_ms);
+        let per_neuron_hz = 1000.0 / (config.neurons as f64 * bin_ms);
+        let alpha = 1.0 - (-bin_ms / config.smoothing_ms).exp();
+        let s = &mut self.smoothed;
+        let first = bin == 0;
+        let smooth = |state: &mut f64, value: f64| {
+            *state = if first { value } else { *state + alpha * (value - *state) };
+            *state
+        };
+        let somatic_input = smooth(&mut s.somatic_input, totals.somatic_input / bin_ms);
+        let dendritic_input = smooth(&mut s.dendritic_input, totals.dendritic_input / bin_ms);
+        let event_rate = smooth(&mut s.event_rate, f64::from(totals.events) * per_neuron_hz);
+        let burst_rate = smooth(&mut s.burst_rate, f64::from(totals.bursts) * per_neuron_hz);
+        let depressing = smooth(&mut s.depressing, totals.depressing * per_neuron_hz);
+        let facilitating = smooth(&mut s.facilitating, totals.facilitating * per_neuron_hz);
+        let burst_prob = if event_rate > 0.0 { (burst_rate / event_rate).min(1.0) } else { 0.0 };
+        let time_s = (bin + 1) as f64 * bin_ms / 1000.0;
+        let row =
+            vec![time_s, somatic_input, dendritic_input, event_rate, burst_prob, burst_rate, depressing, facilitating];
+        if row.iter().any(|v| !v.is_finite()) || !self.neurons.is_finite() {
+            let error = Error::Diverged { epoch: self.elapsed_s(), loss: f64::NAN };
+            self.diverged = Some(error.clone());
+            return Err(error);
+        }
+        self.metrics.push(row);
+        Ok(())
+    }
+
+    /// Drops raster spikes older than the raster window.
+    fn trim_raster(&mut self) {
+        let start = self.elapsed_ms as f64 - self.config.raster_window_ms;
+        while self.raster.front().is_some_and(|spike| spike.time_ms < start) {
+            self.raster.pop_front();
+        }
+    }
+}
+
+/// Appends a raster spike; a spike that continues a burst also marks the neuron's previous spike
+/// (the burst's first) as part of the burst.
+fn record_raster_spike(
+    raster: &mut VecDeque<RasterSpike>,
+    pushed: &mut u64,
+    last_of_neuron: &mut Option<u64>,
+    spike: RasterSpike,
+) {
+    if spike.burst {
+        if let Some(sequence) = *last_of_neuron {
+            let first_kept = *pushed - raster.len() as u64;
+            if sequence >= first_kept {
+                raster[(sequence - first_kept) as usize].burst = true;
+            }
+        }
+    }
+    *last_of_neuron = Some(*pushed);
+    raster.push_back(spike);
+    *pushed += 1;
+}
+
+/// Pearson correlations of the streams in a [`Multiplexing`] metric table, leaving out rows
+/// before `settle_s`; undefined correlations are NaN.
+pub fn correlations(table: &MetricTable, settle_s: f64) -> MultiplexCorrelations {
+    let column = |name: &str| -> Vec<f64> {
+        let (Some(time), Some(index)) = (table.column_index("time_s"), table.column_index(name)) else {
+            return Vec::new();
+        };
+        table.rows.iter().filter(|row| row[time] > settle_s).map(|row| row[index]).collect()
+    };
+    let r = |a: &[f64], b: &[f64]| pearson(a, b).unwrap_or(f64::NAN);
+    let (soma, dend) = (column("somatic_input"), column("dendritic_input"));
+    let (events, prob, bursts) = (column("event_rate"), column("burst_prob"), column("burst_rate"));
+    let (depressing, facilitating) = (column("depressing_readout"), column("facilitating_readout"));
+    MultiplexCorrelations {
+        event_rate_vs_somatic: r(&events, &soma),
+        burst_prob_vs_dendritic: r(&prob, &dend),
+        event_rate_vs_dendritic: r(&events, &dend),
+        burst_prob_vs_somatic: r(&prob, &soma),
+        depressing_vs_event_rate: r(&depressing, &events),
+        facilitating_vs_burst_rate: r(&facilitating, &bursts),
+    }
+}
+
+impl Rule for Multiplexing {
+    fn id(&self) -> &'static str {
+        "multiplexing"
+    }
+
+    fn step(&mut self, budget: u32) -> Result<StepOutcome> {
+        if let Some(error) = &self.diverged {
+            return Err(error.clone());
+        }
+        let rows_before = self.metrics.rows.len();
+        let mut outcome = StepOutcome::default();
+        while outcome.units < budget.max(1) && !self.finished() {
+            self.simulate_ms()?;
+            outcome.units += 1;
+            outcome.samples += 1;
+        }
+        self.trim_raster();
+        outcome.new_rows = self.metrics.rows.len() - rows_before;
+        outcome.finished = self.finished();
+        Ok(outcome)
+    }
+
+    fn metrics(&self) -> &MetricTable {
+        &self.metrics
+    }
+
+    /// Frames: `raster.times` (s), `raster.neuron` (row 0‥shown), `raster.burst` (1 for a spike
+    /// that belongs to a burst), `raster.window` ([start, end] in s), `raster.rows` (the neuron
+    /// index shown in each row), `shown.soma_v` and `shown.dend_v` (mV, one per row), `inputs`
+    /// ([μ_s, A_s, μ_d, A_d]), and `trace.<column>` for every metric column over the last
+    /// 300 rows (3 s at 10 ms bins).
+    fn snapshot(&mut self) -> Snapshot {
+        self.trim_raster();
+        let mut snap = Snapshot::default();
+        let n = self.raster.len();
+        snap.push("raster.times", vec![n], self.raster.iter().map(|s| (s.time_ms / 1000.0) as f32).collect());
+        snap.push("raster.neuron", vec![n], self.raster.iter().map(|s| f32::from(s.row)).collect());
+        snap.push("raster.burst", vec![n], self.raster.iter().map(|s| if s.burst { 1.0 } else { 0.0 }).collect());
+        let end_s = self.elapsed_s();
+        let start_s = (end_s - self.config.raster_window_ms / 1000.0).max(0.0);
+        snap.push("raster.window", vec![2], vec![start_s as f32, end_s as f32]);
+        let shown: Vec<usize> = (0..self.raster_row.len()).filter(|&i| self.raster_row[i].is_some()).collect();
+        snap.push("raster.rows", vec![shown.len()], shown.iter().map(|&i| i as f32).collect());
+        snap.push("shown.soma_v", vec![shown.len()], shown.iter().map(|&i| self.neurons.soma_v[i]).collect());
+        snap.push("shown.dend_v", vec![shown.len()], shown.iter().map(|&i| self.neurons.dend_v[i]).collect());
+        let inputs = self.config.inputs();
+        let values = [inputs.somatic_mean, inputs.somatic_amplitude, inputs.dendritic_mean, inputs.dendritic_amplitude];
+        snap.push("inputs", vec![4], values.iter().map(|&v| v as f32).collect());
+        let rows = &self.metrics.rows[self.metrics.rows.len().saturating_sub(TRACE_ROWS)..];
+        for (c, name) in COLUMNS.iter().enumerate() {
+            snap.push(format!("trace.{name}"), vec![rows.len()], rows.iter().map(|row| row[c] as f32).collect());
+        }
+        snap
+    }
+
+    fn progress(&self) -> Progress {
+        Progress { samples: self.elapsed_ms, epoch: self.elapsed_s() }
+    }
+}

@@ -1,0 +1,447 @@
+//! Burst-dependent plasticity (Payeur, Guerguiev, Zenke, Richards & Naud 2021, Nat. Neurosci.
+//! 24:1010), and the Sjöström-style pairing protocol that shows its frequency dependence.
+//!
+//! The rule, for a synapse from presynaptic neuron `j` onto postsynaptic neuron `i`:
+//!
+//! ```text
+//! dW_ij/dt = η [B_i(t) − P̄_i(t) E_i(t)] Ẽ_j(t)
+//! ```
+//!
+//! where `E_i` and `B_i` are the postsynaptic event and burst spike trains (a sum of delta
+//! functions), `Ẽ_j` is the presynaptic *event* trace (jumps by 1 at each presynaptic event and
+//! decays with τ_pre), and `P̄_i = B̄_i / Ē_i` is the running burst probability, the ratio of
+//! exponential running averages of the burst and event rates (time constant τ_avg). So:
+//!
+//! - at each postsynaptic event (isolated spike or first spike of a burst): ΔW_ij = −η P̄_i Ẽ_j;
+//! - at each postsynaptic burst, when its second spike comes: ΔW_ij = +η Ẽ_j.
+//!
+//! More bursts than the running burst probability predicts gives potentiation, fewer gives
+//! depression; on average nothing changes when the neuron bursts as often as usual.
+//!
+//! The running averages stand for the neuron's whole life, not only the protocol: they relax to
+//! a background event rate and burst probability (those of its ongoing activity, added in
+//! expectation) instead of to zero. With the background rate at 0 they are plain exponential
+//! averages. The homeostatic terms of the spiking reference model (extra depression above 12 Hz,
+//! extra potentiation below 2 Hz) are left out.
+//!
+//! [`sjostrom_protocol`] pairs a presynaptic spike with a postsynaptic spike 10 ms later, five
+//! times at a frequency f, in trains repeated 15 times (Sjöström, Turrigiano & Nelson 2001,
+//! Neuron 32:1149), with the postsynaptic cell a [`crate::neuron::TwoCompartmentPopulation`] of
+//! one. Each post spike is evoked by a 1 ms somatic current pulse, and its bAP enters the
+//! dendrite. The presynaptic spikes also drive the apical dendrite through a slow (NMDA-like,
+//! τ = 100 ms) synaptic current. At low frequency that current has decayed by the next pairing, the
+//! bAP meets a resting dendrite, and the post spike stays single: an event without a burst, hence
+//! depression. At high frequency it builds up, the bAP meets a depolarized dendrite, a plateau
+//! follows and the post spike becomes a burst: potentiation. (The neuron's own bAPs do not add up
+//! enough below about 60 Hz, τ_d being 7 ms, so without this input every f ≤ 50 Hz would depress.)
+
+use crate::neuron::{OnlineBurstDetector, OnlineSpike, TwoCompartmentParams, TwoCompartmentPopulation};
+use crate::rng::{rng_for, Stream};
+use crate::{Error, Result};
+use rand::Rng;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+
+/// Constants of the burst-dependent rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BurstPlasticityParams {
+    /// Learning rate η (weight units per unit of presynaptic trace).
+    pub learning_rate: f64,
+    /// Decay time constant τ_pre of the presynaptic event trace Ẽ_j.
+    pub pre_trace_tau_ms: f64,
+    /// Time constant τ_avg of the running averages Ē and B̄ behind P̄.
+    pub average_tau_ms: f64,
+    /// Event rate of the ongoing background activity: Ē starts here and relaxes back to it.
+    pub background_event_rate_hz: f64,
+    /// Burst probability of the ongoing background activity: B̄ starts at (and relaxes to) this
+    /// fraction of the background event rate.
+    pub background_burst_probability: f64,
+    /// Burst window: a spike this soon after the previous one is a burst spike.
+    pub burst_window_ms: f64,
+}
+
+impl Default for BurstPlasticityParams {
+    fn default() -> Self {
+        Self {
+            learning_rate: 0.01,
+            pre_trace_tau_ms: 50.0,
+            average_tau_ms: 2000.0,
+            background_event_rate_hz: 5.0,
+            background_burst_probability: 0.2,
+            burst_window_ms: crate::neuron::BURST_WINDOW_MS,
+        }
+    }
+}
+
+impl BurstPlasticityParams {
+    /// Checks that every value is finite and in range.
+    pub fn validate(&self) -> Result<()> {
+        let positive = [
+            ("learning_rate", self.learning_rate),
+            ("pre_trace_tau_ms", self.pre_trace_tau_ms),
+            ("average_tau_ms", self.average_tau_ms),
+            ("burst_window_ms", self.burst_window_ms),
+        ];
+        for (name, value) in positive {
+            if !value.is_finite() || value <= 0.0 {
+                return Err(Error::invalid(name, format!("must be a number greater than 0, got {value}")));
+            }
+        }
+        if !self.background_event_rate_hz.is_finite() || self.background_event_rate_hz < 0.0 {
+            return Err(Error::invalid(
+                "background_event_rate_hz",
+                format!("must be 0 Hz or more, got {}", self.background_event_rate_hz),
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.background_burst_probability) {
+            return Err(Error::invalid(
+                "background_burst_probability",
+                format!("must lie between 0 and 1, got {}", self.background_burst_probability),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The synapses onto one postsynaptic neuron, learning with the burst-dependent rule. Every
+/// update is event-driven and exact (traces decay analytically between spikes), so spike times
+/// can be any `f64` in ms, in increasing order per neuron.
+#[derive(Debug, Clone)]
+pub struct BurstPlasticity {
+    params: BurstPlasticityParams,
+    /// Synaptic weights W_ij, one per presynaptic neuron.
+    pub weights: Vec<f64>,
+    /// Presynaptic event traces Ẽ_j at `pre_trace_time_ms[j]`.
+    pre_traces: Vec<f64>,
+    pre_trace_time_ms: Vec<f64>,
+    pre_detector: OnlineBurstDetector,
+    post_detector: OnlineBurstDetector,
+    /// Running average of the postsynaptic event rate Ē (Hz) at `average_time_ms`.
+    event_average_hz: f64,
+    /// Running average of the postsynaptic burst rate B̄ (Hz) at `average_time_ms`.
+    burst_average_hz: f64,
+    average_time_ms: f64,
+}
+
+impl BurstPlasticity {
+    /// Synapses with the given initial weights; the running averages start at the background.
+    pub fn new(params: BurstPlasticityParams, weights: Vec<f64>) -> Result<Self> {
+        params.validate()?;
+        let n = weights.len();
+        Ok(Self {
+            pre_traces: vec![0.0; n],
+            pre_trace_time_ms: vec![0.0; n],
+            pre_detector: OnlineBurstDetector::new(n, params.burst_window_ms),
+            post_detector: OnlineBurstDetector::new(1, params.burst_window_ms),
+            event_average_hz: params.background_event_rate_hz,
+            burst_average_hz: params.background_event_rate_hz * params.background_burst_probability,
+            average_time_ms: 0.0,
+            weights,
+            params,
+        })
+    }
+
+    /// The rule's constants.
+    pub fn params(&self) -> &BurstPlasticityParams {
+        &self.params
+    }
+
+    /// The presynaptic event trace Ẽ_j at `t_ms` (not before its last update).
+    pub fn pre_trace(&self, pre: usize, t_ms: f64) -> f64 {
+        let elapsed = (t_ms - self.pre_trace_time_ms[pre]).max(0.0);
+        self.pre_traces[pre] * (-elapsed / self.params.pre_trace_tau_ms).exp()
+    }
+
+    /// Moves the running averages to `t_ms`: they relax toward the background rates.
+    fn advance_averages(&mut self, t_ms: f64) {
+        let elapsed = (t_ms - self.average_time_ms).max(0.0);
+        let decay = (-elapsed / self.params.average_tau_ms).exp();
+        let background_events = self.params.background_event_rate_hz;
+        let background_bursts = background_events * self.params.background_burst_probability;
+        self.event_average_hz = background_events + (self.event_average_hz - background_events) * decay;
+        self.burst_average_hz = background_bursts + (self.burst_average_hz - background_bursts) * decay;
+        self.average_time_ms = self.average_time_ms.max(t_ms);
+    }
+
+    /// The running burst probability P̄ = B̄/Ē at `t_ms` (at most 1; the background burst
+    /// probability while Ē is 0).
+    pub fn running_burst_probability(&mut self, t_ms: f64) -> f64 {
+        self.advance_averages(t_ms);
+        if self.event_average_hz > 0.0 {
+            (self.burst_average_hz / self.event_average_hz).min(1.0)
+        } else {
+            self.params.background_burst_probability
+        }
+    }
+
+    /// A spike of presynaptic neuron `pre` at `t_ms`: if it is an event, its trace jumps by 1.
+    pub fn on_pre_spike(&mut self, pre: usize, t_ms: f64) {
+        if self.pre_detector.on_spike(pre, t_ms) == OnlineSpike::Event {
+            self.pre_traces[pre] = self.pre_trace(pre, t_ms) + 1.0;
+            self.pre_trace_time_ms[pre] = t_ms;
+        }
+    }
+
+    /// A postsynaptic spike at `t_ms`: depression at an event, potentiation when a burst is
+    /// recognised (its second spike), nothing for later spikes of a burst. Returns how the spike
+    /// was classified.
+    pub fn on_post_spike(&mut self, t_ms: f64) -> OnlineSpike {
+        let kind = self.post_detector.on_spike(0, t_ms);
+        let gain = match kind {
+            OnlineSpike::Event => -self.running_burst_probability(t_ms),
+            OnlineSpike::BurstDetected => 1.0,
+            OnlineSpike::LaterInBurst => return kind,
+        };
+        for pre in 0..self.weights.len() {
+            self.weights[pre] += self.params.learning_rate * gain * self.pre_trace(pre, t_ms);
+        }
+        // The averages count this event or burst after the update has used them.
+        self.advance_averages(t_ms);
+        let jump_hz = 1000.0 / self.params.average_tau_ms;
+        match kind {
+            OnlineSpike::Event => self.event_average_hz += jump_hz,
+            _ => self.burst_average_hz += jump_hz,
+        }
+        kind
+    }
+}
+
+/// Settings of the Sjöström-style pairing protocol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PairingProtocol {
+    /// Pairing frequencies to test.
+    pub frequencies_hz: Vec<f64>,
+    /// Pre–post pairings per train.
+    pub pairings_per_train: usize,
+    /// Trains per frequency.
+    pub trains: usize,
+    /// Silence between the last pairing of a train and the first of the next.
+    pub train_gap_ms: f64,
+    /// Delay of the post spike after the pre spike (positive: pre before post).
+    pub pre_post_delay_ms: f64,
+    /// Height of the somatic current pulse that evokes each post spike.
+    pub pulse_pa: f32,
+    /// Length of that pulse.
+    pub pulse_ms: f64,
+    /// Constant somatic current throughout the protocol (below the ≈460 pA rheobase: no spikes of
+    /// its own, but a dendritic plateau then drives the soma fast enough to fire again within the
+    /// burst window).
+    pub somatic_background_pa: f32,
+    /// Current each presynaptic spike adds to the dendrite's slow synaptic current.
+    pub dendritic_synapse_pa: f32,
+    /// Decay time constant of the slow (NMDA-like) dendritic synaptic current.
+    pub dendritic_synapse_tau_ms: f64,
+    /// Independent postsynaptic neurons (each with its own noise and plastic synapse); the
+    /// weight change is their average.
+    pub neurons: usize,
+    /// Standard deviation of each neuron's private somatic noise current.
+    pub somatic_noise_pa: f32,
+    /// Standard deviation of each neuron's private dendritic noise current.
+    pub dendritic_noise_pa: f32,
+    /// Correlation time of the noise (an Ornstein–Uhlenbeck process updated every millisecond).
+    pub noise_tau_ms: f64,
+    /// Seed of the noise.
+    pub seed: u64,
+    /// Initial weight of the plastic synapse.
+    pub initial_weight: f64,
+    /// The plasticity rule's constants.
+    pub rule: BurstPlasticityParams,
+}
+
+impl Default for PairingProtocol {
+    fn default() -> Self {
+        Self {
+            frequencies_hz: vec![0.1, 10.0, 20.0, 40.0, 50.0],
+            pairings_per_train: 5,
+            trains: 15,
+            train_gap_ms: 10_000.0,
+            pre_post_delay_ms: 10.0,
+            pulse_pa: 15_000.0,
+            pulse_ms: 1.0,
+            somatic_background_pa: 300.0,
+            dendritic_synapse_pa: 150.0,
+            dendritic_synapse_tau_ms: 100.0,
+            neurons: 20,
+            somatic_noise_pa: 50.0,
+            dendritic_noise_pa: 50.0,
+            noise_tau_ms: 5.0,
+            seed: 1,
+            initial_weight: 1.0,
+            rule: BurstPlasticityParams::default(),
+        }
+    }
+}
+
+impl PairingProtocol {
+    /// Checks that every value is finite and in range (frequencies in (0, 200] Hz).
+    pub fn validate(&self) -> Result<()> {
+        if self.frequencies_hz.is_empty() {
+            return Err(Error::invalid("frequencies_hz", "needs at least one frequency"));
+        }
+        if let Some(&bad) = self.frequencies_hz.iter().find(|f| !(f.is_finite() && **f > 0.0 && **f <= 200.0)) {
+            return Err(Error::invalid("frequencies_hz", format!("each must lie in (0, 200] Hz, got {bad}")));
+        }
+        let counts =
+            [("pairings_per_train", self.pairings_per_train), ("trains", self.trains), ("neurons", self.neurons)];
+        for (name, value) in counts {
+            if value == 0 || value > 1000 {
+                return Err(Error::invalid(name, format!("must be between 1 and 1000, got {value}")));
+            }
+        }
+        let times = [
+            ("train_gap_ms", self.train_gap_ms),
+            ("pulse_ms", self.pulse_ms),
+            ("dendritic_synapse_tau_ms", self.dendritic_synapse_tau_ms),
+            ("noise_tau_ms", self.noise_tau_ms),
+        ];
+        for (name, value) in times {
+            if !value.is_finite() || value <= 0.0 || value > 100_000.0 {
+                return Err(Error::invalid(name, format!("must be in (0, 100000] ms, got {value}")));
+            }
+        }
+        if !self.pre_post_delay_ms.is_finite() || self.pre_post_delay_ms.abs() > 1000.0 {
+            return Err(Error::invalid(
+                "pre_post_delay_ms",
+                format!("must be within ±1000 ms, got {}", self.pre_post_delay_ms),
+            ));
+        }
+        let currents = [
+            ("pulse_pa", self.pulse_pa),
+            ("somatic_background_pa", self.somatic_background_pa),
+            ("dendritic_synapse_pa", self.dendritic_synapse_pa),
+            ("somatic_noise_pa", self.somatic_noise_pa),
+            ("dendritic_noise_pa", self.dendritic_noise_pa),
+        ];
+        for (name, value) in currents {
+            if !value.is_finite() || value.abs() > 100_000.0 {
+                return Err(Error::invalid(name, format!("must be a current within ±100000 pA, got {value}")));
+            }
+        }
+        if self.somatic_noise_pa < 0.0 || self.dendritic_noise_pa < 0.0 {
+            return Err(Error::invalid("somatic_noise_pa", "noise amplitudes cannot be negative"));
+        }
+        if !self.initial_weight.is_finite() {
+            return Err(Error::invalid("initial_weight", format!("must be finite, got {}", self.initial_weight)));
+        }
+        self.rule.validate()
+    }
+}
+
+/// The outcome of the protocol at one frequency (averaged or summed over the neurons).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FrequencyPoint {
+    pub frequency_hz: f64,
+    /// Mean over neurons of final weight minus initial weight.
+    pub weight_change: f64,
+    /// Mean weight change relative to the initial weight (0 for an initial weight of 0).
+    pub relative_change: f64,
+    /// Post spikes per neuron and pairing.
+    pub spikes_per_pairing: f64,
+    /// Post events per neuron and pairing.
+    pub events_per_pairing: f64,
+    /// Post bursts per neuron and pairing.
+    pub bursts_per_pairing: f64,
+}
+
+/// Runs the pairing protocol at every frequency (each with fresh neurons and synapses, and the
+/// same noise seed) and returns the weight change against frequency.
+pub fn sjostrom_protocol(protocol: &PairingProtocol) -> Result<Vec<FrequencyPoint>> {
+    protocol.validate()?;
+    protocol.frequencies_hz.iter().map(|&f| pair_at_frequency(protocol, f)).collect()
+}
+
+/// The presynaptic spike times of the protocol at `frequency_hz`, from 500 ms on.
+fn pre_spike_times(protocol: &PairingProtocol, frequency_hz: f64) -> Vec<f64> {
+    let period_ms = 1000.0 / frequency_hz;
+    let mut times = Vec::with_capacity(protocol.trains * protocol.pairings_per_train);
+    let mut train_start = 500.0 + protocol.pre_post_delay_ms.min(0.0).abs();
+    for _ in 0..protocol.trains {
+        for k in 0..protocol.pairings_per_train {
+            times.push(train_start + k as f64 * period_ms);
+        }
+        train_start += (protocol.pairings_per_train - 1) as f64 * period_ms + protocol.train_gap_ms;
+    }
+    times
+}
+
+/// One frequency of the protocol.
+fn pair_at_frequency(protocol: &PairingProtocol, frequency_hz: f64) -> Result<FrequencyPoint> {
+    let neuron_params = TwoCompartmentParams::default();
+    let dt = f64::from(neuron_params.dt_ms);
+    let steps_per_ms = (1.0 / dt).round() as u64;
+    let n = protocol.neurons;
+    let mut neurons = TwoCompartmentPopulation::new(n, neuron_params);
+    let mut rules = (0..n)
+        .map(|_| BurstPlasticity::new(protocol.rule.clone(), vec![protocol.initial_weight]))
+        .collect::<Result<Vec<_>>>()?;
+    let mut rng = rng_for(protocol.seed, Stream::Simulation);
+    let pre_times = pre_spike_times(protocol, frequency_hz);
+    let end_ms = pre_times.last().copied().unwrap_or(0.0) + protocol.pre_post_delay_ms.max(0.0) + 500.0;
+    let steps = (end_ms / dt).ceil() as u64;
+    let synapse_decay = (-dt / protocol.dendritic_synapse_tau_ms).exp() as f32;
+    let noise_decay = (-1.0 / protocol.noise_tau_ms).exp() as f32;
+    let noise_scale = (1.0 - noise_decay * noise_decay).sqrt();
+    let mut somatic_noise: Vec<f32> = (0..n).map(|_| rng.sample(StandardNormal)).collect();
+    let mut dendritic_noise: Vec<f32> = (0..n).map(|_| rng.sample(StandardNormal)).collect();
+    let (mut somatic_current, mut dendritic_current) = (vec![0.0f32; n], vec![0.0f32; n]);
+    let (mut next_pre, mut next_pulse) = (0usize, 0usize);
+    let mut synaptic_current = 0.0f32;
+    let mut spiked = Vec::with_capacity(n);
+    let (mut spikes, mut events, mut bursts) = (0u64, 0u64, 0u64);
+    for step in 0..steps {
+        let t = step as f64 * dt;
+        if step % steps_per_ms == 0 {
+            for i in 0..n {
+                let (a, b): (f32, f32) = (rng.sample(StandardNormal), rng.sample(StandardNormal));
+                somatic_noise[i] = somatic_noise[i] * noise_decay + noise_scale * a;
+                dendritic_noise[i] = dendritic_noise[i] * noise_decay + noise_scale * b;
+            }
+        }
+        // Presynaptic spikes that fall in this step: plasticity trace and dendritic current.
+        while next_pre < pre_times.len() && pre_times[next_pre] < t + dt {
+            for rule in &mut rules {
+                rule.on_pre_spike(0, pre_times[next_pre]);
+            }
+            synaptic_current += protocol.dendritic_synapse_pa;
+            next_pre += 1;
+        }
+        // The somatic pulse of the pairing, if one is on.
+        while next_pulse < pre_times.len()
+            && pre_times[next_pulse] + protocol.pre_post_delay_ms + protocol.pulse_ms <= t
+        {
+            next_pulse += 1;
+        }
+        let pulse_on = next_pulse < pre_times.len() && pre_times[next_pulse] + protocol.pre_post_delay_ms <= t;
+        let somatic = protocol.somatic_background_pa + if pulse_on { protocol.pulse_pa } else { 0.0 };
+        for i in 0..n {
+            somatic_current[i] = somatic + protocol.somatic_noise_pa * somatic_noise[i];
+            dendritic_current[i] = synaptic_current + protocol.dendritic_noise_pa * dendritic_noise[i];
+        }
+        spiked.clear();
+        neurons.step(&somatic_current, &dendritic_current, &mut spiked);
+        synaptic_current *= synapse_decay;
+        for &i in &spiked {
+            spikes += 1;
+            match rules[i as usize].on_post_spike(t + dt) {
+                OnlineSpike::Event => events += 1,
+                OnlineSpike::BurstDetected => bursts += 1,
+                OnlineSpike::LaterInBurst => {}
+            }
+        }
+    }
+    let mean_change = rules.iter().map(|rule| rule.weights[0] - protocol.initial_weight).sum::<f64>() / n as f64;
+    if !neurons.is_finite() || !mean_change.is_finite() {
+        return Err(Error::Diverged { epoch: end_ms / 1000.0, loss: f64::NAN });
+    }
+    let per_pairing = 1.0 / (n * pre_times.len()) as f64;
+    Ok(FrequencyPoint {
+        frequency_hz,
+        weight_change: mean_change,
+        relative_change: if protocol.initial_weight != 0.0 { mean_change / protocol.initial_weight.abs() } else { 0.0 },
+        spikes_per_pairing: spikes as f64 * per_pairing,
+        events_per_pairing: events as f64 * per_pairing,
+        bursts_per_pairing: bursts as f64 * per_pairing,
+    })
+}
