@@ -4,6 +4,7 @@
 //! complete experiment; missing fields take their defaults. [`Experiment::build`] validates it
 //! and makes the model.
 
+use crate::bursts::multiplexing::{MultiplexConfig, Multiplexing};
 use crate::data::{mnist, toy, DataKind, Split};
 use crate::nn::{Activation, Init, Loss};
 use crate::rng::{rng_for, Stream};
@@ -240,6 +241,8 @@ pub enum Experiment {
     Shallow(FeedforwardConfig),
     /// BurstProp: event rates forward, burst probabilities backward, burst-dependent plasticity.
     Burstprop(FeedforwardConfig),
+    /// Naud & Sprekeler's burst multiplexing: a two-compartment population, no learning.
+    Multiplex(MultiplexConfig),
 }
 
 impl Default for Experiment {
@@ -250,7 +253,7 @@ impl Default for Experiment {
 
 impl Experiment {
     /// Every rule identifier, as used in URLs and by `--rule`.
-    pub const RULES: [&'static str; 6] = ["bp", "fa", "dfa", "sign", "shallow", "burstprop"];
+    pub const RULES: [&'static str; 7] = ["bp", "fa", "dfa", "sign", "shallow", "burstprop", "multiplex"];
 
     /// The rule's identifier (the `rule` tag).
     pub fn rule_id(&self) -> &'static str {
@@ -261,6 +264,7 @@ impl Experiment {
             Experiment::Sign(_) => "sign",
             Experiment::Shallow(_) => "shallow",
             Experiment::Burstprop(_) => "burstprop",
+            Experiment::Multiplex(_) => "multiplex",
         }
     }
 
@@ -291,6 +295,7 @@ impl Experiment {
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
             | Experiment::Burstprop(c) => Some(c),
+            Experiment::Multiplex(_) => None,
         }
     }
 
@@ -302,6 +307,7 @@ impl Experiment {
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
             | Experiment::Burstprop(c) => Some(c),
+            Experiment::Multiplex(_) => None,
         }
     }
 
@@ -313,7 +319,10 @@ impl Experiment {
     /// Validates the settings and builds the model. `store` supplies data sets loaded from files.
     pub fn build(&self, store: &DataStore) -> Result<Box<dyn Rule + Send>> {
         use rules::feedforward::Feedforward;
-        let c = self.feedforward().expect("every experiment so far is feed-forward");
+        let c = match self {
+            Experiment::Multiplex(config) => return Ok(Box::new(Multiplexing::new(config.clone())?)),
+            other => other.feedforward().expect("every other experiment is feed-forward"),
+        };
         c.validate()?;
         let data = store.split_for(c)?;
         let sizes = c.sizes(data.train.dims(), data.train.classes);
@@ -345,6 +354,7 @@ impl Experiment {
                 let credit = rules::burstprop::Burstprop::new(&sizes, c.batch, &c, feedback_rng);
                 Box::new(Feedforward::new(c, data, credit)?)
             }
+            Experiment::Multiplex(_) => unreachable!("built before the feed-forward settings were read"),
         })
     }
 }
