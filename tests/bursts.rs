@@ -435,6 +435,19 @@ fn bad_settings_give_clear_errors_not_panics() {
     assert_eq!(model.config().inputs(), before);
     model.step(20).unwrap();
 
+    // Live adjustment from the page: known input keys only, numbers only, all or nothing.
+    let adjusted = model.adjust(&serde_json::json!({"dendritic_mean": 120.0, "somatic_amplitude": 90}));
+    adjusted.unwrap();
+    assert_eq!((model.config().dendritic_mean, model.config().somatic_amplitude), (120.0, 90.0));
+    let error = model.adjust(&serde_json::json!({"dendritic_mean": 0.0, "neurons": 5})).unwrap_err();
+    assert!(error.to_string().contains("not neurons"), "{error}");
+    assert_eq!(model.config().dendritic_mean, 120.0);
+    let error = model.adjust(&serde_json::json!({"somatic_mean": "loud"})).unwrap_err();
+    assert!(matches!(error, Error::InvalidConfig { name: "somatic_mean", .. }), "{error}");
+    assert!(model.adjust(&serde_json::json!([1, 2])).is_err());
+    assert!(model.adjust(&serde_json::json!({"somatic_mean": 1e12})).is_err());
+    model.step(20).unwrap();
+
     // JSON with missing fields takes the defaults.
     let parsed: MultiplexConfig = serde_json::from_str(r#"{"neurons": 50, "seed": 7}"#).unwrap();
     assert_eq!(parsed, MultiplexConfig { neurons: 50, seed: 7, ..MultiplexConfig::default() });
@@ -493,4 +506,24 @@ fn multiplexing_seeds() {
             c.facilitating_vs_burst_rate
         );
     }
+}
+
+#[test]
+fn dendritic_input_alone_rarely_fires_the_cells() {
+    // The hint of the feasibility study: the dendritic drive must stay below the dendrite's plateau
+    // threshold unless a bAP arrives. With the default dendritic input and no somatic input, only
+    // the rare noise excursions past the threshold make events.
+    let config = MultiplexConfig {
+        duration_s: 10.0,
+        somatic_mean: 0.0,
+        somatic_amplitude: 0.0,
+        somatic_noise: 0.0,
+        ..Default::default()
+    };
+    let mut model = Multiplexing::new(config).unwrap();
+    while !model.step(1000).unwrap().finished {}
+    let rates = model.metrics().column("event_rate").unwrap();
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    println!("dendrite-only event rate {mean:.3} Hz");
+    assert!(mean < 0.5, "dendrite-only event rate {mean} Hz");
 }

@@ -33,12 +33,24 @@
 //! `dendritic_input` (smoothed μ + A ξ, pA), `event_rate`, `burst_prob`, `burst_rate`,
 //! `depressing_readout`, `facilitating_readout` (Hz per neuron, efficacy-weighted for the read-outs).
 //!
-//! Default inputs (pA): the cells need about 460 pA at the soma to fire, so μ_s = 400 with
-//! A_s = 150 and private σ_s = 220 (τ_noise = 5 ms) puts them in a fluctuation-driven regime with
-//! event rates between a few Hz and about 20 Hz. The dendrite makes a plateau on its own above
-//! about 550 pA; μ_d = 80, A_d = 110 and σ_d = 100 keep it below that, so a plateau (and hence a
-//! burst) needs a bAP on top, and how close the dendrite sits to that threshold sets the burst
-//! probability. See `tests/bursts.rs` for the correlations these give.
+//! Default inputs (pA), tuned so that both streams come through with little cross-talk:
+//!
+//! - Soma: μ_s = 300, A_s = 150, private σ_s = 450 (τ_noise = 5 ms). The cells need about 460 pA
+//!   to fire, so they run in a fluctuation-driven regime (event rate ≈ 6 Hz, roughly 1–15 Hz as
+//!   ξ_s swings) in which the event rate is close to linear in the somatic input. Strong private
+//!   noise also keeps the population from firing in lock-step with the shared signal.
+//! - Dendrite: μ_d = 20, A_d = 150, private σ_d = 250. A dendrite fires a plateau on its own only
+//!   above about 550 pA, so the dendritic input stays below that threshold unless a bAP arrives
+//!   (alone, it makes about 0.15 Hz of events, some 2 % of the total); how close it sits to the
+//!   threshold when the bAP comes sets the burst probability (≈ 0.3 on average). The private
+//!   dendritic noise spreads that threshold over the population, which makes P nearly linear in
+//!   the dendritic input; with less of it (σ_d ≤ 150) each burst's somatic adaptation pulls the
+//!   event rate down when the dendritic input rises, and corr(E, dendritic input) falls to −0.2.
+//!
+//! The default run lasts 30 s: the two shared inputs are independent, but over T seconds two
+//! OU signals with τ = 200 ms still correlate by chance with a standard deviation of about
+//! √(τ/T) (0.10 at 20 s, 0.08 at 30 s), which leaks straight into the cross-talk
+//! correlations. `tests/bursts.rs` checks the thresholds on the default seed.
 
 use crate::neuron::{OnlineBurstDetector, OnlineSpike, Stp, StpPopulation, TwoCompartmentParams};
 use crate::neuron::{TwoCompartmentPopulation, BURST_WINDOW_MS};
@@ -81,6 +93,7 @@ pub const MAX_CURRENT_PA: f64 = 5000.0;
 pub struct MultiplexConfig {
     /// Population size N.
     pub neurons: usize,
+    /// Seed of every random draw (shared signals and private noise).
     pub seed: u64,
     /// Simulated time after which the run is finished.
     pub duration_s: f64,
@@ -291,8 +304,11 @@ fn ou_step(value: f64, decay: f64, rng: &mut SimRng) -> f64 {
     value * decay + (1.0 - decay * decay).sqrt() * normal
 }
 
-/// The multiplexing experiment as a [`Rule`]: one work unit is 1 ms of simulated time (10 Euler
-/// steps), and [`StepOutcome::samples`] counts simulated milliseconds.
+/// The Naud–Sprekeler (2018) multiplexing experiment as a [`Rule`] (equations in the module
+/// documentation): a population of two-compartment neurons whose event rate carries the somatic
+/// input and whose burst probability carries the dendritic input, read out by depressing and
+/// facilitating synapses. One work unit is 1 ms of simulated time (10 Euler steps), and
+/// [`StepOutcome::samples`] counts simulated milliseconds.
 pub struct Multiplexing {
     config: MultiplexConfig,
     neurons: TwoCompartmentPopulation,
@@ -636,5 +652,34 @@ impl Rule for Multiplexing {
 
     fn progress(&self) -> Progress {
         Progress { samples: self.elapsed_ms, epoch: self.elapsed_s() }
+    }
+
+    /// Live settings: any of `somatic_mean`, `somatic_amplitude`, `dendritic_mean`,
+    /// `dendritic_amplitude` (numbers, pA), applied through [`Multiplexing::set_inputs`]. Any other
+    /// key, or a value that is not a number in range, refuses the whole change.
+    fn adjust(&mut self, settings: &serde_json::Value) -> Result<()> {
+        let Some(fields) = settings.as_object() else {
+            return Err(Error::invalid("settings", format!("must be an object of input settings, got {settings}")));
+        };
+        let mut inputs = self.config.inputs();
+        for (key, value) in fields {
+            let (name, slot): (&'static str, &mut f64) = match key.as_str() {
+                "somatic_mean" => ("somatic_mean", &mut inputs.somatic_mean),
+                "somatic_amplitude" => ("somatic_amplitude", &mut inputs.somatic_amplitude),
+                "dendritic_mean" => ("dendritic_mean", &mut inputs.dendritic_mean),
+                "dendritic_amplitude" => ("dendritic_amplitude", &mut inputs.dendritic_amplitude),
+                _ => {
+                    return Err(Error::invalid(
+                        "settings",
+                        format!(
+                            "the multiplexing model can adjust somatic_mean, somatic_amplitude, dendritic_mean and \
+                             dendritic_amplitude while it runs, not {key}"
+                        ),
+                    ))
+                }
+            };
+            *slot = value.as_f64().ok_or_else(|| Error::invalid(name, format!("must be a number, got {value}")))?;
+        }
+        self.set_inputs(inputs)
     }
 }
