@@ -527,3 +527,9 @@ fn dendritic_input_alone_rarely_fires_the_cells() {
     println!("dendrite-only event rate {mean:.3} Hz");
     assert!(mean < 0.5, "dendrite-only event rate {mean} Hz");
 }
+
+#[test]
+fn the_model_id_is_the_experiment_tag() {
+    let model = Multiplexing::new(MultiplexConfig { neurons: 5, ..Default::default() }).unwrap();
+    assert_eq!(model.id(), "multiplex");
+}

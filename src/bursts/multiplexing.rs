@@ -596,8 +596,9 @@ pub fn correlations(table: &MetricTable, settle_s: f64) -> MultiplexCorrelations
 }
 
 impl Rule for Multiplexing {
+    /// `"multiplex"`, the experiment's `rule` tag.
     fn id(&self) -> &'static str {
-        "multiplexing"
+        "multiplex"
     }
 
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
