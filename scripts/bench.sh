@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The benchmark command: training throughput of 784-500-10 (batch 32, MNIST 8k) natively and in
-# the site's Web Worker in headless Chromium, one CSV table each. Not a test: these machines are
-# shared, so quote medians and compare ratios from one run.
+# The benchmark command: training throughput of 784-500-10 (sigmoid, softmax-CE, SGD lr 1, batch 32,
+# MNIST 8k) natively for every rule (`brainprop bench`), in the site's Web Worker in headless
+# Chromium, and in TensorFlow.js 4.22 (wasm and cpu backends) in the same Chromium session, as one
+# table with the ratios, plus the site's first-load size and main-thread long tasks
+# (scripts/bench-compare.mjs). Not a test: these machines are shared, so quote medians and compare
+# ratios from one run. Takes about two minutes. Arguments go to bench-compare.mjs, e.g.
+#   scripts/bench.sh --seconds 15 --warmup 3 --rules bp,fa --repeats 5 --batches 250
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 cargo build --release --bin brainprop
-wasm_env trunk build --release >/dev/null
-echo "# native ($(nproc) cores, $(date -u +%Y-%m-%d))"
-target/release/brainprop bench "$@"
-echo "# wasm in a dedicated worker, headless $(chromium --version 2>/dev/null)"
-node scripts/bench-browser.mjs --seconds 15 --rule bp,fa,dfa,shallow
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+wasm_env trunk build --release >"$log" 2>&1 || { cat "$log"; echo "bench: trunk build failed" >&2; exit 1; }
+node scripts/bench-compare.mjs "$@"
