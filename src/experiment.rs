@@ -5,6 +5,7 @@
 //! and makes the model.
 
 use crate::bursts::multiplexing::{MultiplexConfig, Multiplexing};
+use crate::bursts::plasticity::{PairingProtocol, PlasticityCurve};
 use crate::data::{mnist, toy, DataKind, Split};
 use crate::nn::{Activation, Init, Loss};
 use crate::rng::{rng_for, Stream};
@@ -243,6 +244,8 @@ pub enum Experiment {
     Burstprop(FeedforwardConfig),
     /// Naud & Sprekeler's burst multiplexing: a two-compartment population, no learning.
     Multiplex(MultiplexConfig),
+    /// Burst-dependent plasticity under a Sjöström-style pairing protocol, frequency by frequency.
+    Plasticity(PairingProtocol),
 }
 
 impl Default for Experiment {
@@ -253,7 +256,7 @@ impl Default for Experiment {
 
 impl Experiment {
     /// Every rule identifier, as used in URLs and by `--rule`.
-    pub const RULES: [&'static str; 7] = ["bp", "fa", "dfa", "sign", "shallow", "burstprop", "multiplex"];
+    pub const RULES: [&'static str; 8] = ["bp", "fa", "dfa", "sign", "shallow", "burstprop", "multiplex", "plasticity"];
 
     /// The rule's identifier (the `rule` tag).
     pub fn rule_id(&self) -> &'static str {
@@ -265,6 +268,7 @@ impl Experiment {
             Experiment::Shallow(_) => "shallow",
             Experiment::Burstprop(_) => "burstprop",
             Experiment::Multiplex(_) => "multiplex",
+            Experiment::Plasticity(_) => "plasticity",
         }
     }
 
@@ -295,7 +299,7 @@ impl Experiment {
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
             | Experiment::Burstprop(c) => Some(c),
-            Experiment::Multiplex(_) => None,
+            Experiment::Multiplex(_) | Experiment::Plasticity(_) => None,
         }
     }
 
@@ -307,7 +311,7 @@ impl Experiment {
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
             | Experiment::Burstprop(c) => Some(c),
-            Experiment::Multiplex(_) => None,
+            Experiment::Multiplex(_) | Experiment::Plasticity(_) => None,
         }
     }
 
@@ -321,6 +325,7 @@ impl Experiment {
         use rules::feedforward::Feedforward;
         let c = match self {
             Experiment::Multiplex(config) => return Ok(Box::new(Multiplexing::new(config.clone())?)),
+            Experiment::Plasticity(protocol) => return Ok(Box::new(PlasticityCurve::new(protocol.clone())?)),
             other => other.feedforward().expect("every other experiment is feed-forward"),
         };
         c.validate()?;
@@ -354,7 +359,9 @@ impl Experiment {
                 let credit = rules::burstprop::Burstprop::new(&sizes, c.batch, &c, feedback_rng);
                 Box::new(Feedforward::new(c, data, credit)?)
             }
-            Experiment::Multiplex(_) => unreachable!("built before the feed-forward settings were read"),
+            Experiment::Multiplex(_) | Experiment::Plasticity(_) => {
+                unreachable!("built before the feed-forward settings were read")
+            }
         })
     }
 }

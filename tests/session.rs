@@ -170,3 +170,49 @@ fn adjust_is_refused_by_models_without_live_settings_and_changes_nothing() {
     let replies = session.handle(Command::Reset, None);
     assert!(matches!(&replies[0], Reply::Configured { experiment: Experiment::Bp(c), .. } if c.lr == 0.1));
 }
+
+/// The Bursts chapter's models run through the same protocol: the multiplexing population takes
+/// live input changes, and the plasticity curve grows one frequency per row.
+#[test]
+fn multiplexing_takes_live_inputs_and_the_plasticity_curve_fills_in() {
+    let mut session = Session::new();
+    let experiment: Experiment =
+        serde_json::from_str(r#"{"rule":"multiplex","neurons":40,"duration_s":0.5}"#).expect("valid JSON");
+    let replies = session.handle(Command::Configure { experiment }, None);
+    assert!(matches!(&replies[0], Reply::Configured { rule, .. } if rule == "multiplex"), "{replies:?}");
+    let ok = session.handle(Command::Adjust { settings: serde_json::json!({"dendritic_mean": 60.0}) }, None);
+    assert!(ok.is_empty(), "{ok:?}");
+    let bad = session.handle(Command::Adjust { settings: serde_json::json!({"dendritic_mean": "high"}) }, None);
+    assert!(matches!(&bad[0], Reply::Error { kind: ErrorKind::Config, .. }), "{bad:?}");
+    // Reset rebuilds with the adjusted input.
+    let replies = session.handle(Command::Reset, None);
+    assert!(
+        matches!(&replies[0], Reply::Configured { experiment: Experiment::Multiplex(c), .. } if c.dendritic_mean == 60.0),
+        "{replies:?}"
+    );
+    session.handle(Command::Train, None);
+    let mut now = clock();
+    let mut rows = 0;
+    while session.is_busy() {
+        for reply in session.tick(&mut now, 10.0) {
+            if let Reply::Progress { rows: new, .. } = reply {
+                rows += new.len();
+            }
+        }
+    }
+    assert!(rows >= 45, "0.5 s in 10 ms bins gives about 48 rows, got {rows}");
+
+    let experiment: Experiment =
+        serde_json::from_str(r#"{"rule":"plasticity","frequencies_hz":[0.1,50],"trains":2,"neurons":4}"#).unwrap();
+    session.handle(Command::Configure { experiment }, None);
+    session.handle(Command::Train, None);
+    let mut frequencies = Vec::new();
+    while session.is_busy() {
+        for reply in session.tick(&mut now, 10.0) {
+            if let Reply::Progress { rows: new, .. } = reply {
+                frequencies.extend(new.iter().map(|r| r[0]));
+            }
+        }
+    }
+    assert_eq!(frequencies, vec![0.1, 50.0]);
+}

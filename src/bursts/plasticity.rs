@@ -454,3 +454,72 @@ fn pair_at_frequency(protocol: &PairingProtocol, frequency_hz: f64) -> Result<Fr
         bursts_per_pairing: bursts as f64 * per_pairing,
     })
 }
+
+/// The pairing protocol as a [`crate::Rule`] model, so the page can draw the curve as it grows:
+/// one work unit runs the protocol at one frequency (a few seconds of simulated time for every
+/// neuron), and each adds a metric row `frequency_hz, weight_change, relative_change,
+/// events_per_pairing, bursts_per_pairing`. Nothing learns between frequencies: each starts from
+/// the same initial weight.
+pub struct PlasticityCurve {
+    protocol: PairingProtocol,
+    metrics: crate::rule::MetricTable,
+}
+
+/// Metric columns of [`PlasticityCurve`].
+pub const CURVE_COLUMNS: [&str; 5] =
+    ["frequency_hz", "weight_change", "relative_change", "events_per_pairing", "bursts_per_pairing"];
+
+impl PlasticityCurve {
+    pub fn new(protocol: PairingProtocol) -> Result<Self> {
+        protocol.validate()?;
+        Ok(Self { protocol, metrics: crate::rule::MetricTable::new(&CURVE_COLUMNS) })
+    }
+
+    fn done(&self) -> usize {
+        self.metrics.rows.len()
+    }
+}
+
+impl crate::rule::Rule for PlasticityCurve {
+    fn id(&self) -> &'static str {
+        "plasticity"
+    }
+
+    fn step(&mut self, budget: u32) -> Result<crate::rule::StepOutcome> {
+        let mut outcome = crate::rule::StepOutcome::default();
+        while outcome.units < budget.max(1) && self.done() < self.protocol.frequencies_hz.len() {
+            let frequency = self.protocol.frequencies_hz[self.done()];
+            let point = pair_at_frequency(&self.protocol, frequency)?;
+            if !point.weight_change.is_finite() {
+                return Err(Error::Diverged { epoch: self.done() as f64, loss: point.weight_change });
+            }
+            self.metrics.push(vec![
+                point.frequency_hz,
+                point.weight_change,
+                point.relative_change,
+                point.events_per_pairing,
+                point.bursts_per_pairing,
+            ]);
+            outcome.units += 1;
+            outcome.samples += 1;
+            outcome.new_rows += 1;
+        }
+        outcome.finished = self.done() == self.protocol.frequencies_hz.len();
+        Ok(outcome)
+    }
+
+    fn metrics(&self) -> &crate::rule::MetricTable {
+        &self.metrics
+    }
+
+    fn snapshot(&mut self) -> crate::rule::Snapshot {
+        let mut snapshot = crate::rule::Snapshot::default();
+        let f = &self.protocol.frequencies_hz;
+        snapshot.push("frequencies_hz", vec![f.len()], f.iter().map(|&v| v as f32).collect());
+        snapshot
+    }
+
+    fn progress(&self) -> crate::rule::Progress {
+        crate::rule::Progress { samples: self.done() as u64, epoch: self.done() as f64 }
+    }
+}
