@@ -49,7 +49,7 @@ mod cli {
 
     #[derive(Args)]
     struct ReproduceArgs {
-        /// Chapter: feedback
+        /// Chapter: feedback or bursts
         chapter: String,
         /// Seeds, comma-separated; every rule runs once per seed
         #[arg(long, default_value = "1,2,3")]
@@ -327,7 +327,11 @@ mod cli {
                 let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
                 reproduce::feedback::reproduce(&store, &options).map_err(|e| e.to_string())?
             }
-            other => return Err(format!("no reproduction for chapter '{other}' (try: feedback)")),
+            "bursts" => {
+                let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
+                reproduce::bursts::reproduce(&store, &options).map_err(|e| e.to_string())?
+            }
+            other => return Err(format!("no reproduction for chapter '{other}' (try: feedback, bursts)")),
         };
         bar.finish_and_clear();
         std::fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
