@@ -1,5 +1,6 @@
-// The in-worker driver: trains 784-500-10 (sigmoid, softmax-CE, SGD lr 1, batch 32, MNIST 8k) inside
-// the site's own engine worker (www/worker.js) in headless Chromium, and reports samples/s: the
+// The in-worker driver: runs a rule's benchmark experiment (`brainprop bench --print-experiments`:
+// 784-500-10 at batch 32 on the MNIST 8k set for the learning rules) inside the site's own
+// engine worker (www/worker.js) in headless Chromium, and reports samples/s: the
 // median of the worker's own 1-second readings that end after a warm-up. Also counts main-thread
 // long tasks (> 50 ms) seen while the worker trains (and, apart, those while it starts and loads
 // the digits).
@@ -7,6 +8,7 @@
 // scripts/bench-compare.mjs imports `measureEngine`; run alone, this prints one CSV row per rule:
 //   node scripts/bench-browser.mjs [--seconds 10] [--warmup 3] [--rule bp,fa] [--dist dist]
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 
 /** Median, min and max of a list of numbers (NaN when empty). */
 export function summarize(values) {
@@ -20,12 +22,23 @@ export function summarize(values) {
 }
 
 /**
+ * The experiment each rule is timed with, exactly as the native benchmark runs it (asked of the
+ * CLI, so the two cannot drift apart): MNIST 784-500-10 at batch 32 for the learning rules, the
+ * 300-neuron population (samples = simulated ms) for `multiplex`.
+ */
+export function benchmarkExperiments(rules, bin = new URL('../target/release/brainprop', import.meta.url).pathname) {
+  const run = spawnSync(bin, ['bench', '--print-experiments', '--rules', rules.join(',')], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${bin} bench --print-experiments failed: ${run.stderr || run.error}`);
+  return run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+/**
  * Trains `rule` in a fresh engine worker started from `page`, which must already show the built
  * site (its base URL is where `www/worker.js` and `mnist.bin` are). Resolves to
  * { median, min, max, n, longTasks (count while training), longTaskMs, setupLongTaskMs }.
  */
-export async function measureEngine(page, { rule = 'bp', seconds = 10, warmup = 3 } = {}) {
-  const result = await page.evaluate(async ({ rule, seconds, warmup }) => {
+export async function measureEngine(page, { rule = 'bp', experiment = benchmarkExperiments([rule])[0], seconds = 10, warmup = 3 } = {}) {
+  const result = await page.evaluate(async ({ experiment, seconds, warmup }) => {
     const longTasks = [];
     const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push({ at: e.startTime, ms: e.duration })));
     observer.observe({ type: 'longtask', buffered: false });
@@ -38,11 +51,12 @@ export async function measureEngine(page, { rule = 'bp', seconds = 10, warmup = 
       worker.addEventListener('message', on);
     });
     await next('ready');
-    const experiment = { rule, data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1.0, batch: 32, epochs: 10000, seed: 1 };
     worker.postMessage({ type: 'configure', experiment });
-    await next('needs_data');
-    const bytes = new Uint8Array(await (await fetch('mnist.bin')).arrayBuffer());
-    worker.postMessage({ type: 'load_data', dataset: 'mnist', bytes }, [bytes.buffer]);
+    if (experiment.data === 'mnist') {
+      await next('needs_data');
+      const bytes = new Uint8Array(await (await fetch('mnist.bin')).arrayBuffer());
+      worker.postMessage({ type: 'load_data', dataset: 'mnist', bytes }, [bytes.buffer]);
+    }
     await next('configured');
     // The worker's rate is over ~1 s windows; a new value is a new reading.
     const readings = [];
@@ -63,7 +77,7 @@ export async function measureEngine(page, { rule = 'bp', seconds = 10, warmup = 
     const training = longTasks.filter((t) => t.at >= start).map((t) => Math.round(t.ms));
     const setup = longTasks.filter((t) => t.at < start).map((t) => Math.round(t.ms));
     return { readings, training, setup };
-  }, { rule, seconds, warmup });
+  }, { experiment, seconds, warmup });
   let steady = result.readings.filter((r) => r.at >= warmup).map((r) => r.rate);
   if (!steady.length && result.readings.length) steady = [result.readings[result.readings.length - 1].rate];
   return { ...summarize(steady), longTasks: result.training.length, longTaskMs: result.training, setupLongTaskMs: result.setup };
@@ -81,10 +95,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     const page = await browser.newPage();
     await page.goto(`${server.origin}/index.html#v=1`);
-    console.log('rule,network,batch,where,samples_per_s_median,readings,long_tasks_over_50ms');
+    console.log('rule,where,samples_per_s_median,readings,long_tasks_over_50ms');
     for (const rule of arg('rule', 'bp').split(',')) {
       const r = await measureEngine(page, { rule, seconds: Number(arg('seconds', 10)), warmup: Number(arg('warmup', 3)) });
-      console.log(`${rule},784-500-10,32,chromium-worker,${Math.round(r.median)},${r.n},${r.longTasks}`);
+      console.log(`${rule},chromium-worker,${Math.round(r.median)},${r.n},${r.longTasks}`);
     }
   } finally {
     await browser.close();

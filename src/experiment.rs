@@ -272,6 +272,38 @@ impl Experiment {
         }
     }
 
+    /// The run the benchmarks time for `rule` (`brainprop bench`, scripts/bench.sh): MNIST
+    /// 784-500-10 at batch 32 with the rule's preset for the learning rules, and the 300-neuron
+    /// population for `multiplex` (its "samples" are simulated milliseconds). Runs never finish.
+    pub fn benchmark(rule: &str) -> Result<Self> {
+        match rule {
+            "multiplex" => {
+                Ok(Experiment::Multiplex(MultiplexConfig { duration_s: 600.0, ..MultiplexConfig::default() }))
+            }
+            _ => {
+                let config = FeedforwardConfig {
+                    batch: 32,
+                    epochs: 10_000,
+                    ..FeedforwardConfig::preset_for(rule, DataKind::Mnist)
+                };
+                Self::feedforward_rule(rule, config)
+            }
+        }
+    }
+
+    /// The network (or population) and batch size of a benchmark run, for its table.
+    pub fn benchmark_shape(&self) -> (String, usize) {
+        match self {
+            Experiment::Multiplex(c) => (format!("{} neurons dt 0.1 ms", c.neurons), 1),
+            Experiment::Plasticity(p) => (format!("{} neurons", p.neurons), 1),
+            other => {
+                let c = other.feedforward().expect("the other experiments are feed-forward");
+                let sizes = c.sizes(if c.data == DataKind::Mnist { 784 } else { 2 }, 10);
+                (sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("-"), c.batch)
+            }
+        }
+    }
+
     /// An experiment of rule `id` with the feed-forward settings `config`.
     pub fn feedforward_rule(id: &str, config: FeedforwardConfig) -> Result<Self> {
         Ok(match id {

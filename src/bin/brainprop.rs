@@ -40,7 +40,8 @@ mod cli {
     enum Command {
         /// Train one rule; CSV on stdout (one row per epoch), progress on stderr.
         Train(TrainArgs),
-        /// Measure training throughput (samples/s) of 784-500-10, batch 32, natively, for each rule.
+        /// Measure throughput natively: samples/s of 784-500-10 at batch 32 for the learning rules,
+        /// simulated ms per second for the spiking population (multiplex).
         Bench(BenchArgs),
         /// Reproduce a chapter headless: run its figures over several seeds and write
         /// reports/<chapter>.md with SVG figures and our numbers beside the published ones.
@@ -118,7 +119,7 @@ mod cli {
     #[derive(Args)]
     struct BenchArgs {
         /// Rules to measure, comma-separated
-        #[arg(long, default_value = "bp,fa,dfa,shallow,burstprop")]
+        #[arg(long, default_value = "bp,fa,dfa,shallow,burstprop,multiplex")]
         rules: String,
         /// Timed repetitions; the median is reported
         #[arg(long, default_value_t = 5)]
@@ -128,6 +129,10 @@ mod cli {
         batches: u32,
         #[arg(long, default_value = mnist::DEFAULT_PATH)]
         mnist: PathBuf,
+        /// Print each rule's benchmark experiment as one line of JSON (what the browser benchmark
+        /// sends to the worker) instead of timing it
+        #[arg(long)]
+        print_experiments: bool,
     }
 
     pub fn main() -> ExitCode {
@@ -355,31 +360,39 @@ mod cli {
     }
 
     fn bench(args: BenchArgs) -> Result<(), String> {
+        if args.print_experiments {
+            for rule in args.rules.split(',').map(str::trim) {
+                let experiment = Experiment::benchmark(rule).map_err(|e| e.to_string())?;
+                println!("{}", serde_json::to_string(&experiment).map_err(|e| e.to_string())?);
+            }
+            return Ok(());
+        }
         let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
-        let config_for = |rule: &str| FeedforwardConfig {
-            batch: 32,
-            epochs: 10_000,
-            ..FeedforwardConfig::preset_for(rule, DataKind::Mnist)
-        };
         println!("rule,network,batch,where,samples_per_s_median,samples_per_s_min,samples_per_s_max,repeats");
         for rule in args.rules.split(',').map(str::trim) {
-            let config = config_for(rule);
-            let shape: Vec<String> = config.sizes(784, 10).iter().map(|s| s.to_string()).collect();
-            let experiment = Experiment::feedforward_rule(rule, config.clone()).map_err(|e| e.to_string())?;
+            let experiment = Experiment::benchmark(rule).map_err(|e| e.to_string())?;
             let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
             model.step(20).map_err(|e| e.to_string())?; // warm-up
             let mut rates = Vec::new();
             for _ in 0..args.repeats {
+                // At least `batches` work units and a quarter of a second, for a readable clock.
                 let start = Instant::now();
-                let outcome = model.step(args.batches).map_err(|e| e.to_string())?;
-                rates.push(outcome.samples as f64 / start.elapsed().as_secs_f64());
+                let mut samples = 0;
+                let mut units = 0;
+                while units < args.batches || start.elapsed().as_secs_f64() < 0.25 {
+                    let outcome = model.step(args.batches.min(50)).map_err(|e| e.to_string())?;
+                    samples += outcome.samples;
+                    units += outcome.units;
+                }
+                rates.push(samples as f64 / start.elapsed().as_secs_f64());
             }
             rates.sort_by(f64::total_cmp);
+            let (network, batch) = experiment.benchmark_shape();
             println!(
                 "{},{},{},native,{:.0},{:.0},{:.0},{}",
                 experiment.rule_id(),
-                shape.join("-"),
-                config.batch,
+                network,
+                batch,
                 rates[rates.len() / 2],
                 rates[0],
                 rates[rates.len() - 1],
