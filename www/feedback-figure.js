@@ -1,10 +1,17 @@
-// One figure of the Random feedback chapter on the page: a Race of engine workers (www/race.js),
-// its buttons and status line, its charts (www/labelled-chart.js: plotters, with a label beside
-// the end of each curve), and a table of per-rule readouts. What the figure races and draws is
-// data in www/feedback-figures.js.
+// One figure that races engine workers (www/race.js) on the page: its buttons and status line,
+// its charts (www/labelled-chart.js: plotters, with a label beside the end of each curve), and a
+// table of per-rule readouts. What the figure races and draws is data: a `spec` (the Random
+// feedback chapter's is www/feedback-figures.js, the default; Dendrites & Bursts passes
+// www/dendrites-figures.js) with {FIGURES, RULES, experimentsOf, paceOf, chartsOf} and
+// optionally readout(id) → {column, format} and progressText(id, state, lanes) → string.
+//
+// A figure that draws something else (www/multiplex-figure.js) extends this class and overrides
+// its hooks: raceOptions(), configureRace(state), raceChanged(detail), onSnapshot(rule), draw(),
+// readouts(), progressParts(lanes) and the words it uses (`this.words`, `this.playWord`).
 import { Race } from './race.js';
 import { MetricTable } from './metrics.js';
-import { FIGURES, RULES, experimentsOf, paceOf, chartsOf, percent } from './feedback-figures.js';
+import * as FEEDBACK_SPEC from './feedback-figures.js';
+import { percent } from './feedback-figures.js';
 import { chartBindings } from './linechart.js';
 import { LabelledChart, swatch } from './labelled-chart.js';
 import { throttle, reducedMotion } from './schedule.js';
@@ -34,13 +41,16 @@ export class FeedbackFigure {
   /**
    * @param {string} id figure id (race, align, linear, deep)
    * @param {HTMLElement} root the figure's <section>
-   * @param {{onPlay: (figure: FeedbackFigure) => void}} hooks onPlay: this figure starts training
+   * @param {{onPlay: (figure: FeedbackFigure) => void, spec?: object, playWord?: string, words?: object}} hooks
+   *   onPlay: this figure starts training; spec: what it races and draws (see above); playWord:
+   *   the play button's label (Train); words: the status line's word for each race phase
    */
-  constructor(id, root, { onPlay }) {
+  constructor(id, root, { onPlay, spec = FEEDBACK_SPEC, playWord = 'Train', words = {} }) {
     const $ = (name) => root.querySelector(`[data-el="${name}"]`);
     this.id = id;
     this.root = root;
-    this.number = FIGURES[id].number;
+    this.spec = spec;
+    this.number = spec.FIGURES[id].number;
     this.onPlay = onPlay;
     this.el = {
       train: $('train'), step: $('step'), reset: $('reset'), status: $('status'), alert: $('alert'),
@@ -53,27 +63,26 @@ export class FeedbackFigure {
     this.alertText = '';
     this.holds = new Set(); // why training is held: 'offscreen', 'hidden'
     this.views = new Map(); // chart id → LabelledChart
+    this.words = { ...PHASE_WORDS, ...words };
+    this.playWord = playWord;
     this.motion = reducedMotion();
-    this.requestDraw = throttle(() => this.#draw(), () => (this.motion.reduce ? 1000 : 150), { frame: true });
+    this.requestDraw = throttle(() => this.draw(), () => (this.motion.reduce ? 1000 : 150), { frame: true });
     this.requestSync = throttle(() => this.#sync(), () => 0, { frame: true });
-    this.requestReadouts = throttle(() => this.#readouts(), () => (this.motion.reduce ? 1000 : 400), { frame: true });
+    this.requestReadouts = throttle(() => this.readouts(), () => (this.motion.reduce ? 1000 : 400), { frame: true });
     this.requestStatus = throttle(() => this.#writeStatus(), () => 1000);
 
-    this.el.train.setAttribute('aria-label', `Train (figure ${this.number})`);
+    this.el.train.setAttribute('aria-label', `${this.playWord} (figure ${this.number})`);
     this.el.train.addEventListener('click', () => this.toggle());
     this.el.step.addEventListener('click', () => this.step());
     this.el.reset.addEventListener('click', () => this.reset());
-    new ResizeObserver(() => this.requestDraw()).observe(this.el.charts);
+    if (this.el.charts) new ResizeObserver(() => this.requestDraw()).observe(this.el.charts);
     chartBindings().then(() => this.requestDraw());
   }
 
   /** Takes a new page state: rebuilds the lanes whose experiment changed. */
   apply(state) {
     this.state = state;
-    if (this.race) {
-      this.race.pace = paceOf(this.id, state);
-      this.race.configure(experimentsOf(this.id, state));
-    }
+    if (this.race) this.configureRace(state);
     this.requestDraw();
     this.#sync();
   }
@@ -81,21 +90,42 @@ export class FeedbackFigure {
   /** Starts the workers and builds the models (paused). */
   start() {
     if (this.race || !this.state) return;
-    this.race = new Race({ pace: paceOf(this.id, this.state) });
+    this.race = new Race({ pace: this.spec.paceOf(this.id, this.state), ...this.raceOptions() });
     this.race.addEventListener('change', (event) => {
       if (this.playWhenReady && this.race.canTrain) {
         this.playWhenReady = false;
         this.play();
       }
+      this.raceChanged(event.detail);
       // Curves change only when rows arrive; buttons and readouts follow every message, at most
       // once a frame (four workers post about 400 progress messages a second between them).
       if (event.detail.rows || !this.race.playing) this.requestDraw();
       this.requestSync();
       this.requestReadouts();
     });
+    this.race.addEventListener('snapshot', (event) => this.onSnapshot(event.detail.rule));
     this.race.addEventListener('loading', (event) => this.#loading(event.detail));
-    this.race.configure(experimentsOf(this.id, this.state));
+    this.race.configure(this.spec.experimentsOf(this.id, this.state));
   }
+
+  // ---- hooks for figures that extend this one ------------------------------------------------
+
+  /** Extra options of the Race (www/race.js): repeat, keepRows. */
+  raceOptions() {
+    return {};
+  }
+
+  /** Hands a new state to the race: its pace, and the lanes' experiments (changed ones rebuild). */
+  configureRace(state) {
+    this.race.pace = this.spec.paceOf(this.id, state);
+    this.race.configure(this.spec.experimentsOf(this.id, state));
+  }
+
+  /** Called after anything in the race changed (detail.rows: new metric rows arrived). */
+  raceChanged() {}
+
+  /** A lane's engine sent arrays to draw (`lane.snapshot`). */
+  onSnapshot() {}
 
   get playing() {
     return Boolean(this.race && this.race.playing);
@@ -173,7 +203,7 @@ export class FeedbackFigure {
     const phase = this.#phase();
     this.root.dataset.engine = phase;
     const can = this.race ? this.race.canTrain : true;
-    const word = this.playing ? 'Pause' : 'Train';
+    const word = this.playing ? 'Pause' : this.playWord;
     if (this.el.train.textContent !== word) {
       this.el.train.textContent = word;
       this.el.train.setAttribute('aria-label', `${word} (figure ${this.number})`);
@@ -182,7 +212,7 @@ export class FeedbackFigure {
     this.el.step.disabled = !this.race || !this.race.canTrain;
     this.el.reset.disabled = !this.race || !this.race.canReset;
     this.el.loading.hidden = phase !== 'loading-data';
-    const errors = (this.race ? this.race.list.filter((l) => l.error) : []).map((l) => `${RULES[l.rule].name}: ${l.error}`);
+    const errors = (this.race ? this.race.list.filter((l) => l.error) : []).map((l) => `${this.spec.RULES[l.rule].name}: ${l.error}`);
     if (errors.join('\n') !== this.alertText) { // rewrite only on change: role=alert speaks each time
       this.alertText = errors.join('\n');
       this.el.alert.replaceChildren(...errors.map((text) => element('p', '', text)));
@@ -201,30 +231,37 @@ export class FeedbackFigure {
     const phase = this.#phase();
     const parts = [];
     const lanes = this.race ? this.race.list.filter((l) => l.ready) : [];
-    const total = this.state[`${this.id}.epochs`];
-    if (lanes.length && !['starting', 'loading-data', 'configuring'].includes(phase)) {
-      const epochs = lanes.map((l) => l.epoch);
-      const lo = epochText(Math.min(...epochs));
-      const hi = epochText(Math.max(...epochs));
-      parts.push(lo === hi ? `Epoch ${lo} of ${total}` : `Epochs ${lo}–${hi} of ${total}`);
-      if (lanes.length === 1 && Number.isFinite(lanes[0].table.last('test_acc'))) {
-        parts.push(`test accuracy ${percent(lanes[0].table.last('test_acc'))}`);
-      }
-    }
-    parts.push(this.holds.size && phase === 'paused' ? 'paused while out of view' : PHASE_WORDS[phase]);
+    if (lanes.length && !['starting', 'loading-data', 'configuring'].includes(phase)) parts.push(...this.progressParts(lanes));
+    parts.push(this.holds.size && phase === 'paused' ? 'paused while out of view' : this.words[phase]);
     const line = parts.join(' · ');
     this.el.status.textContent = line.charAt(0).toUpperCase() + line.slice(1);
     if (phase === 'training') this.requestStatus();
   }
 
-  #lanes() {
-    if (this.race) return this.race.list.map((l) => ({ rule: l.rule, table: l.table }));
-    return FIGURES[this.id].rules(this.state).map((rule) => ({ rule, table: new MetricTable() }));
+  /** The status line's account of how far the lanes have come. */
+  progressParts(lanes) {
+    const progress = this.spec.progressText ? this.spec.progressText(this.id, this.state, lanes) : null;
+    if (progress) return [progress];
+    const parts = [];
+    const total = this.state[`${this.id}.epochs`];
+    const epochs = lanes.map((l) => l.epoch);
+    const lo = epochText(Math.min(...epochs));
+    const hi = epochText(Math.max(...epochs));
+    parts.push(lo === hi ? `Epoch ${lo} of ${total}` : `Epochs ${lo}–${hi} of ${total}`);
+    if (lanes.length === 1 && Number.isFinite(lanes[0].table.last('test_acc'))) {
+      parts.push(`test accuracy ${percent(lanes[0].table.last('test_acc'))}`);
+    }
+    return parts;
   }
 
-  #draw() {
+  #lanes() {
+    if (this.race) return this.race.list.map((l) => ({ rule: l.rule, table: l.table, built: l.built }));
+    return this.spec.FIGURES[this.id].rules(this.state).map((rule) => ({ rule, table: new MetricTable() }));
+  }
+
+  draw() {
     if (!this.state) return;
-    const charts = chartsOf(this.id, this.state, this.#lanes());
+    const charts = this.spec.chartsOf(this.id, this.state, this.#lanes());
     const ids = charts.map((c) => c.id);
     for (const [id, view] of this.views) {
       if (!ids.includes(id)) {
@@ -236,27 +273,27 @@ export class FeedbackFigure {
       if (!this.views.has(chart.id)) this.views.set(chart.id, new LabelledChart(this.el.charts, chart.id));
       this.views.get(chart.id).draw(chart);
     }
-    this.#readouts();
+    this.readouts();
   }
 
-  #readouts() {
+  readouts() {
     const body = this.el.readouts;
     if (!body) return;
-    const regression = this.id === 'linear';
+    const { column, format } = this.spec.readout ? this.spec.readout(this.id) : { column: 'test_acc', format: percent };
     const lanes = this.race ? this.race.list : [];
     body.replaceChildren(...lanes.map((lane) => {
       const row = element('tr');
       row.dataset.rule = lane.rule;
       const name = element('th');
       name.scope = 'row';
-      name.append(swatch(RULES[lane.rule].color), RULES[lane.rule].name);
-      const metric = regression ? lane.table.last('test_loss') : lane.table.last('test_acc');
+      name.append(swatch(this.spec.RULES[lane.rule].color), this.spec.RULES[lane.rule].name);
+      const metric = lane.table.last(column);
       const state = lane.broken ? 'stopped' : lane.diverged ? 'diverged' : lane.finished ? 'finished'
         : lane.loadingData ? 'loading digits' : lane.configuring ? 'building' : lane.running ? 'training'
           : lane.error ? 'error' : lane.ready ? 'paused' : 'starting';
       const cells = [
         epochText(lane.epoch),
-        Number.isFinite(metric) ? (regression ? metric.toPrecision(3) : percent(metric)) : '–',
+        Number.isFinite(metric) ? format(metric) : '–',
         rate(lane.rate),
         state,
       ];

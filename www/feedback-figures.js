@@ -19,7 +19,7 @@ const DELTA_COLOR = 5;
  * The engine's MNIST preset (FeedforwardConfig::preset): 784-500-10 sigmoid, SGD lr 1, batch 32.
  * Its feedback scale (5) is a figure setting here: `race.feedback_scale`, `align.feedback_scale`.
  */
-const MNIST = { data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1, momentum: 0, batch: 32, init: 'xavier', init_scale: 1 };
+export const MNIST = { data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1, momentum: 0, batch: 32, init: 'xavier', init_scale: 1 };
 /** Lillicrap's linear toy (the engine's `linear` preset): 30-20-10 linear, MSE, online SGD. */
 const LINEAR = { data: 'linear', hidden: [20], activation: 'linear', loss: 'mse', lr: 0.0005, momentum: 0, batch: 1, points: 1000, init: 'xavier', init_scale: 1 };
 /** Nøkland's deep stack: 100-unit tanh layers. */
@@ -32,6 +32,13 @@ export const FIGURES = Object.freeze({
   linear: { number: 3, title: 'The linear toy', rules: () => ['bp', 'fa', 'shallow'] },
   deep: { number: 4, title: 'Deep, from zero', rules: () => ['dfa', 'bp'] },
 });
+
+/** What the readout table shows for a figure: the linear toy's test error, else test accuracy. */
+export function readout(figure) {
+  return figure === 'linear'
+    ? { column: 'test_loss', format: (v) => v.toPrecision(3) }
+    : { column: 'test_acc', format: percent };
+}
 
 /** Epochs per second a figure's race is paced at (Infinity: as fast as the engine goes). */
 export function paceOf(figure, state) {
@@ -73,7 +80,7 @@ export function degrees(value) {
 }
 
 const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
-function sub(n) {
+export function sub(n) {
   return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
 }
 
@@ -90,24 +97,24 @@ function epochs(n) {
   return `${n} epoch${n === 1 ? '' : 's'}`;
 }
 
-function summary(title, series) {
+export function summary(title, series) {
   const parts = series.filter((s) => s.text).map((s) => s.text);
   return `${title}: ${parts.length ? parts.join('; ') : 'no data yet'}.`;
 }
 
 /** A horizontal reference line across the figure's epochs. */
-function reference(value, epochsTotal, label) {
+export function reference(value, epochsTotal, label) {
   return { name: label, color: REFERENCE_COLOR, points: [[0, value], [epochsTotal, value]], label, value, note: 'perpendicular: no alignment at all', reference: true };
 }
 
 /** Curves of one column from several lanes, one per rule, in the rule's colour. */
-function ruleSeries(lanes, column, format, transform = (v) => v) {
+export function ruleSeries(lanes, column, format, transform = (v) => v, rules = RULES) {
   return lanes.map(({ rule, table }) => {
     const points = table.points(column).map(([x, y]) => [x, transform(y, table)]);
     const last = lastFinite(table, column);
-    const name = RULES[rule].name;
+    const name = rules[rule].name;
     return {
-      name, color: RULES[rule].color, points, note: RULES[rule].long,
+      name, color: rules[rule].color, points, note: rules[rule].long,
       label: last ? `${name} ${format(transform(last.value, table), last.value)}` : name,
       value: last ? transform(last.value, table) : NaN,
       text: last ? `${name} ${format(transform(last.value, table), last.value)} after ${epochs(last.epoch)}` : '',
@@ -116,12 +123,12 @@ function ruleSeries(lanes, column, format, transform = (v) => v) {
 }
 
 /** The hidden-layer indices of an angle column family (`angle_w_b0`, `angle_w_b1` …). */
-function layersOf(table, prefix) {
+export function layersOf(table, prefix) {
   return table.columns.filter((c) => c.startsWith(prefix) && /^\d+$/.test(c.slice(prefix.length))).map((c) => Number(c.slice(prefix.length)));
 }
 
 /** Angle curves of an FA table, with the 90° line; yRange fits them and 90° with room. */
-function angleChart({ id, title, table, columns, epochsTotal }) {
+export function angleChart({ id, title, table, columns, epochsTotal }) {
   const series = [];
   for (const { column, name, short, color, note } of columns) {
     const last = lastFinite(table, column);

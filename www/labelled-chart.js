@@ -3,6 +3,7 @@
 // HTML beside the canvas, so they stay sharp, readable by screen readers and free to wrap.
 // Charts are described as data (www/feedback-figures.js chartsOf):
 //   {id, title, yLabel, yRange, xMax, summary, series: [{name, note, color, points, label, value}]}
+// with, optionally, xLabel (default 'epoch') and xMin (default 0).
 import { drawChart, plotArea } from './linechart.js';
 import { spread, LABEL_HEIGHT } from './feedback-figures.js';
 import { PALETTE, css } from './colors.js';
@@ -62,8 +63,8 @@ export class LabelledChart {
       else for (let k = 1; k + 1 < s.points.length; k += 2) series.push({ name: '', points: s.points.slice(k, k + 2), color: s.color });
     });
     // Invisible points fix the x axis to the whole run, so the curves grow into it.
-    series.push({ name: '', points: [[0, NaN], [chart.xMax, NaN]], color: 6 });
-    const drawn = drawChart(this.canvas, { title: chart.title, x_label: 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange });
+    series.push({ name: '', points: [[chart.xMin ?? 0, NaN], [chart.xMax, NaN]], color: 6 });
+    const drawn = drawChart(this.canvas, { title: chart.title, x_label: chart.xLabel ?? 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange });
     if (drawn) this.#labels(chart);
   }
 

@@ -5,6 +5,7 @@ import { parse, serialize, withData } from './state.js';
 import { Controls } from './controls.js';
 import { BackpropChapter } from './backprop.js';
 import { FeedbackChapter } from './feedback.js';
+import { DendritesChapter } from './dendrites.js';
 import { bindShare, figureUrl } from './share.js';
 
 const TITLES = {
@@ -25,6 +26,7 @@ function start() {
   let chapter = null; // the Backprop figure, made when first shown
   let controls = null;
   let feedback = null; // the Random feedback chapter, made when first shown
+  let dendrites = null; // the Dendrites & Bursts chapter, made when first shown
 
   function showNotices(notices) {
     const box = $('notices');
@@ -75,6 +77,14 @@ function start() {
     } else if (feedback) {
       feedback.leave();
     }
+    if (page === 'dendrites') {
+      if (!dendrites) {
+        dendrites = new DendritesChapter(document.querySelector('[data-page="dendrites"]'), (key, value) => setState({ ...state, [key]: value }));
+      }
+      dendrites.apply(state);
+    } else if (dendrites) {
+      dendrites.leave();
+    }
     if (moveFocus) {
       const heading = document.querySelector(`[data-page="${page}"] h1`);
       if (heading && !state.embed) heading.focus({ preventScroll: true });
@@ -102,7 +112,7 @@ function start() {
   // Keyboard: Space train/pause, → one epoch, R reset; never while typing or on a control
   // that uses the key itself.
   document.addEventListener('keydown', (event) => {
-    const active = state.chapter === 'backprop' ? chapter : state.chapter === 'feedback' ? feedback : null;
+    const active = { backprop: chapter, feedback, dendrites }[state.chapter] || null;
     if (!active || event.defaultPrevented) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target instanceof Element ? event.target : document.body;

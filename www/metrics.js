@@ -20,6 +20,11 @@ export class MetricTable {
     for (const r of rows || []) this.rows.push(r.slice());
   }
 
+  /** Drops all but the last `n` rows (a simulation's table would otherwise grow for ever). */
+  keepLast(n) {
+    if (this.rows.length > n) this.rows.splice(0, this.rows.length - n);
+  }
+
   index(name) {
     return this.columns.indexOf(name);
   }
@@ -83,4 +88,34 @@ function colorOf(column, position) {
 
 function words(name) {
   return name.replace(/_/g, ' ');
+}
+
+/**
+ * The Pearson correlation of two equally long series (as the engine's `pearson` in
+ * src/bursts/multiplexing.rs); NaN if either is constant, they differ in length or are
+ * shorter than 2.
+ */
+export function pearson(a, b) {
+  const n = a.length;
+  if (n !== b.length || n < 2) return NaN;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = a[i] - ma;
+    const dy = b[i] - mb;
+    ab += dx * dy;
+    aa += dx * dx;
+    bb += dy * dy;
+  }
+  const r = ab / Math.sqrt(aa * bb);
+  return Number.isFinite(r) ? r : NaN;
 }

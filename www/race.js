@@ -7,7 +7,13 @@
 // epoch (`step`) at most `pace` times a second and waits until all lanes have answered, so the
 // curves advance together (the linear toy, whose epochs take a millisecond).
 //
-// The race owns no DOM: it dispatches 'change' after anything a view may show changed, and
+// A race of one lane also runs the simulations of the Dendrites & Bursts chapter: `repeat`
+// starts a lane again when its run ends (a simulation that goes on as long as the reader
+// watches), `keepRows` bounds its metric table to the most recent rows, and `adjust` changes
+// live settings (input currents) of a running model without rebuilding it.
+//
+// The race owns no DOM: it dispatches 'change' after anything a view may show changed,
+// 'snapshot' ({rule}) when a lane's engine sent arrays to draw (`lane.snapshot`), and
 // 'loading' ({received, total}) while the digits download.
 import { EngineClient, sameExperiment } from './engine-client.js';
 import { MetricTable } from './metrics.js';
@@ -25,6 +31,8 @@ class Lane {
     this.client = null;
     this.wanted = null; // the experiment last sent with `configure`
     this.table = new MetricTable();
+    this.adjusting = false; // an `adjust` was sent to the current model
+    this.adjustRefused = false; // this engine has no live settings for the model: rebuild instead
     this.clear();
   }
 
@@ -41,6 +49,8 @@ class Lane {
     this.epoch = 0;
     this.samples = 0;
     this.rate = 0; // samples per second, measured by the worker
+    this.snapshot = null; // the last arrays the engine sent to draw
+    this.built = null; // the experiment as the engine built it, its defaults filled in
   }
 
   get canTrain() {
@@ -55,12 +65,18 @@ class Lane {
 
 export class Race extends EventTarget {
   /**
-   * @param {{pace?: number, makeClient?: () => EngineClient}} options pace: epochs per second
-   *   (Infinity: as fast as possible); makeClient: starts one engine (tests pass a fake)
+   * @param {{pace?: number, catchUp?: number, repeat?: boolean, keepRows?: number, makeClient?: () => EngineClient}} options
+   *   pace: epochs per second (Infinity: as fast as possible); catchUp: how many paced steps a
+   *   late race may make up at once; repeat: a lane that finishes while the race plays starts
+   *   again from the same settings; keepRows: keep only this many of the most recent metric
+   *   rows per lane; makeClient: starts one engine (tests pass a fake)
    */
-  constructor({ pace = Infinity, makeClient = () => new EngineClient() } = {}) {
+  constructor({ pace = Infinity, catchUp = 1, repeat = false, keepRows = Infinity, makeClient = () => new EngineClient() } = {}) {
     super();
     this.pace = pace;
+    this.catchUp = catchUp;
+    this.repeat = repeat;
+    this.keepRows = keepRows;
     this.makeClient = makeClient;
     this.lanes = new Map(); // rule → Lane, in display order
     this.playing = false;
@@ -130,6 +146,18 @@ export class Race extends EventTarget {
     else this.play();
   }
 
+  /** Changes the pace (epochs per second, Infinity: flat out); a playing race goes on at it. */
+  setPace(pace) {
+    if (pace === this.pace) return;
+    const wasFree = this.pace === Infinity;
+    this.pace = pace;
+    if (!this.playing) return;
+    this.#cancelPump();
+    // From flat out to paced: stop the engines' own training first (messages arrive in order).
+    if (wasFree) for (const lane of this.list) if (lane.client && lane.ready) lane.client.send({ type: 'pause' });
+    this.#go();
+  }
+
   play() {
     if (this.playing || !this.canTrain) return;
     this.playing = true;
@@ -172,6 +200,31 @@ export class Race extends EventTarget {
     this.#changed();
   }
 
+  /**
+   * Changes live settings of one lane's model while it runs (the engine's `adjust`), e.g. the
+   * input currents of a simulation; the lane's experiment takes the new values, so Reset keeps
+   * them. A model that is not built yet, or an engine that refused an earlier `adjust` (a config
+   * or protocol error: it has no live settings for this model), is rebuilt with the new values
+   * instead, and goes on training if the race was.
+   * @returns {'live'|'rebuild'|''} how the change is applied ('' when there is no such lane)
+   */
+  adjust(rule, settings) {
+    const lane = this.lanes.get(rule);
+    if (!lane || !lane.wanted) return '';
+    const experiment = { ...lane.wanted, ...settings };
+    if (!lane.ready || lane.configuring || lane.loadingData || lane.adjustRefused || lane.broken || lane.diverged) {
+      if (lane.broken) return '';
+      this.#configureLane(lane, experiment);
+      this.#changed();
+      return 'rebuild';
+    }
+    lane.wanted = experiment;
+    lane.adjusting = true;
+    lane.client.send({ type: 'adjust', settings });
+    lane.client.send({ type: 'snapshot' }); // shows the new settings' effect without waiting for a slice
+    return 'live';
+  }
+
   /** Stops every worker for good. */
   terminate() {
     this.playing = false;
@@ -190,15 +243,18 @@ export class Race extends EventTarget {
     on('configured', (m) => this.#onConfigured(lane, m));
     on('needs_data', () => this.#onNeedsData(lane));
     on('progress', (m) => this.#onProgress(lane, m));
+    on('snapshot', (m) => this.#onSnapshot(lane, m));
     on('error', (m) => this.#onError(lane, m));
     lane.client = client;
     lane.clear();
     lane.wanted = null;
+    lane.adjustRefused = false;
   }
 
   #configureLane(lane, experiment) {
     lane.wanted = experiment;
     lane.configuring = true;
+    lane.adjusting = false;
     lane.stepping = false;
     lane.running = false;
     lane.error = '';
@@ -206,14 +262,20 @@ export class Race extends EventTarget {
   }
 
   #onConfigured(lane, message) {
-    if (!sameExperiment(message.experiment, lane.wanted)) {
+    // The `rule` tag is left out of the comparison: a lane's engine only ever builds its own rule,
+    // and an experiment with a setting of its own named `rule` (the plasticity protocol's
+    // constants) echoes that setting in the tag's place.
+    const { rule, ...settings } = lane.wanted || {};
+    if (!lane.wanted || !sameExperiment(message.experiment, settings)) {
       // A model the page no longer wants (the settings changed while it was being built).
       lane.client.send({ type: 'configure', experiment: lane.wanted });
       return;
     }
     lane.clear();
     lane.ready = true;
+    lane.built = message.experiment;
     lane.table = new MetricTable(message.columns, message.rows);
+    lane.table.keepLast(this.keepRows);
     if (this.playing) this.#go();
     this.#changed(true);
   }
@@ -239,11 +301,17 @@ export class Race extends EventTarget {
   #onProgress(lane, p) {
     if (lane.configuring || lane.loadingData) return; // from the model being replaced
     lane.table.append(p.rows);
+    lane.table.keepLast(this.keepRows);
     lane.epoch = p.epoch;
     lane.samples = p.samples;
     if (p.samples_per_s > 0) lane.rate = p.samples_per_s;
     lane.running = p.running;
     if (!p.running) lane.stepping = false;
+    if (p.finished && this.repeat && this.playing) {
+      this.#configureLane(lane, lane.wanted); // once more from the start; trains when built
+      this.#changed(p.rows.length > 0);
+      return;
+    }
     if (p.finished) lane.finished = true;
     if (this.playing && this.list.every((l) => l.done)) {
       this.playing = false;
@@ -254,7 +322,20 @@ export class Race extends EventTarget {
     this.#changed(p.rows.length > 0);
   }
 
+  #onSnapshot(lane, m) {
+    if (lane.configuring || lane.loadingData) return; // from the model being replaced
+    lane.snapshot = m.snapshot;
+    this.dispatchEvent(new CustomEvent('snapshot', { detail: { rule: lane.rule } }));
+  }
+
   #onError(lane, e) {
+    if (lane.adjusting && !e.fatal && (e.kind === 'config' || e.kind === 'protocol')) {
+      // The engine has no live settings for this model: rebuild it with the new values.
+      lane.adjustRefused = true;
+      this.#configureLane(lane, lane.wanted);
+      this.#changed();
+      return;
+    }
     const message = sentence(e.message);
     if (e.fatal) {
       lane.broken = true;
@@ -309,7 +390,10 @@ export class Race extends EventTarget {
       }, wait);
       return;
     }
-    this.lastStepAt = performance.now();
+    // Keep to the schedule rather than to the last answer, so that late answers are made up for
+    // (by at most `catchUp` steps): a paced simulation then keeps its pace.
+    const interval = 1000 / this.pace;
+    this.lastStepAt = Math.max(this.lastStepAt + interval, performance.now() - this.catchUp * interval);
     for (const lane of lanes) {
       lane.stepping = true;
       lane.client.send({ type: 'step' });

@@ -6,9 +6,11 @@
 // `experimentOf` turns a state into exactly the JSON the worker's `configure` expects.
 //
 // Each key belongs to one chapter (`chapter:`), and a chapter's link carries only its own keys.
-// The Random feedback chapter has several figures on one page, so its keys are named
-// `<figure>.<setting>` (`race.seed`, `linear.epochs`) and marked with `figure:`; a link to one
-// figure (`fig=race`, for sharing and embedding) carries only that figure's keys.
+// The Random feedback and Dendrites & Bursts chapters have several figures on one page, so their
+// keys are named `<figure>.<setting>` (`race.seed`, `multiplex.dendritic_mean`) and marked with
+// `figure:`; a link to one figure (`fig=race`, for sharing and embedding) carries only that
+// figure's keys. Figure ids are unique across chapters, and `fig` must name a figure of the
+// link's chapter.
 
 export const VERSION = 1;
 
@@ -26,16 +28,23 @@ const QUOTE_LENGTH = 40;
 export const FEEDBACK_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow'];
 /** The figures of the Random feedback chapter ('' is the whole chapter). */
 export const FEEDBACK_FIGURES = ['race', 'align', 'linear', 'deep'];
+/** The figures of the Dendrites & Bursts chapter. */
+export const DENDRITES_FIGURES = ['multiplex', 'plasticity', 'burstprop'];
+/** The figures of each chapter that has several. */
+export const FIGURES_OF = Object.freeze({ feedback: FEEDBACK_FIGURES, dendrites: DENDRITES_FIGURES });
 
 const SEED = { kind: 'int', min: 0, max: 4294967295, default: 1, clamp: false };
 /** The scale of B relative to the forward init: the engine's MNIST preset uses 5 (src/experiment.rs). */
 const feedbackScale = (value) => ({ kind: 'number', min: 0.01, max: 100, default: value });
 const FEEDBACK_DIST = { kind: 'enum', values: ['gaussian', 'uniform'], default: 'gaussian' };
 
-/** The settings of one figure of the Random feedback chapter, keyed `<figure>.<name>`. */
-function figureProps(figure, title, props) {
-  return props.map(([name, spec, label]) => ({ ...spec, key: `${figure}.${name}`, chapter: 'feedback', figure, label: `${title} ${label}` }));
+/** The settings of one figure of a chapter, keyed `<figure>.<name>`. */
+function figureProps(figure, title, props, chapter = 'feedback') {
+  return props.map(([name, spec, label]) => ({ ...spec, key: `${figure}.${name}`, chapter, figure, label: `${title} ${label}` }));
 }
+
+/** An input current of the multiplexing figure (pA). */
+const current = (min, max, value) => ({ kind: 'number', min, max, default: value });
 
 /**
  * Every key the hash may carry. kind: 'enum' (values), 'int' / 'number' (min, max),
@@ -63,7 +72,8 @@ export const PROPS = Object.freeze([
   { key: 'init', kind: 'enum', values: ['xavier', 'zero'], default: 'xavier', experiment: true, label: 'initial weights' },
   { key: 'init_scale', kind: 'number', min: 0, max: 10, default: 1, experiment: true, label: 'initial scale' },
   ].map((p) => ({ ...p, chapter: 'backprop' })),
-  { key: 'fig', kind: 'enum', values: ['', ...FEEDBACK_FIGURES], default: '', chapter: 'feedback', label: 'figure' },
+  // `fig` belongs to whichever chapter has figures; parse checks it against the link's chapter.
+  { key: 'fig', kind: 'enum', values: ['', ...FEEDBACK_FIGURES, ...DENDRITES_FIGURES], default: '', label: 'figure' },
   ...figureProps('race', 'race', [
     ['rules', { kind: 'set', values: FEEDBACK_RULES, default: ['bp', 'fa', 'dfa', 'shallow'] }, 'rules'],
     ['seed', SEED, 'seed'],
@@ -90,6 +100,25 @@ export const PROPS = Object.freeze([
     ['depth', { kind: 'int', min: 1, max: 12, default: 10 }, 'depth'],
     ['init', { kind: 'enum', values: ['zero', 'xavier'], default: 'zero' }, 'initial weights'],
   ]),
+  // Dendrites & Bursts. The multiplexing inputs start at the engine's MultiplexConfig defaults
+  // (src/bursts/multiplexing.rs); the slider ranges keep the population in its working regime.
+  ...figureProps('multiplex', 'multiplexing', [
+    ['somatic_mean', current(0, 800, 300), 'somatic mean'],
+    ['somatic_amplitude', current(0, 400, 150), 'somatic amplitude'],
+    ['dendritic_mean', current(-300, 500, 20), 'dendritic mean'],
+    ['dendritic_amplitude', current(0, 400, 150), 'dendritic amplitude'],
+    ['neurons', { kind: 'int', min: 10, max: 2000, default: 300 }, 'neurons'],
+    ['speed', { kind: 'enum', values: ['0.25', '1', 'max'], default: '1' }, 'speed'],
+    ['seed', SEED, 'seed'],
+  ], 'dendrites'),
+  ...figureProps('plasticity', 'plasticity', [
+    ['seed', SEED, 'seed'],
+  ], 'dendrites'),
+  ...figureProps('burstprop', 'BurstProp', [
+    ['feedback', { kind: 'enum', values: ['learned', 'fixed'], default: 'learned' }, 'feedback'],
+    ['seed', SEED, 'seed'],
+    ['epochs', { kind: 'int', min: 1, max: 100, default: 20 }, 'epochs'],
+  ], 'dendrites'),
 ].map(Object.freeze));
 
 const BY_KEY = new Map(PROPS.map((p) => [p.key, p]));
@@ -267,13 +296,23 @@ export function parse(hash) {
   }
   const state = defaults(data);
   for (const p of PROPS) {
-    if (p.key === 'data' || !raw.has(p.key)) continue;
+    if (p.key === 'data' || p.key === 'fig' || !raw.has(p.key)) continue;
     const r = coerce(p, raw.get(p.key));
     if (r.error) {
       notices.push(`${r.error}; using ${formatValue(p, state[p.key]) || 'the default'}.`);
     } else {
       state[p.key] = r.value;
       for (const n of r.notes) notices.push(`${n}.`);
+    }
+  }
+  // The figure last: it must be one of the chapter's own.
+  if (raw.has('fig') && raw.get('fig') !== '') {
+    const figures = FIGURES_OF[state.chapter] || [];
+    const r = coerce({ ...BY_KEY.get('fig'), values: ['', ...figures] }, raw.get('fig'));
+    if (r.error) {
+      notices.push(figures.length ? `${r.error}; showing the whole chapter.` : `figure: this page has no figure ${quote(raw.get('fig'))}; ignored.`);
+    } else {
+      state.fig = r.value;
     }
   }
   return { state, notices };
@@ -296,11 +335,11 @@ export function serialize(state, { figure = '' } = {}) {
       if (s.embed) parts.push('embed=1');
       continue;
     }
-    if (!s.chapter || p.chapter !== s.chapter) continue;
     if (p.key === 'fig') {
-      if (s.fig) parts.push(`fig=${encodeURIComponent(s.fig)}`);
+      if ((FIGURES_OF[s.chapter] || []).includes(s.fig)) parts.push(`fig=${encodeURIComponent(s.fig)}`);
       continue;
     }
+    if (!s.chapter || p.chapter !== s.chapter) continue;
     if (figure && p.figure !== figure) continue;
     parts.push(`${p.key}=${encodeURIComponent(formatValue(p, s[p.key])).replace(/%2C/g, ',')}`);
   }

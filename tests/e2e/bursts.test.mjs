@@ -1,0 +1,349 @@
+// End-to-end test of the Dendrites & Bursts chapter in headless Chromium.
+//   source scripts/env.sh && wasm_env trunk build --release
+//   node --test --test-concurrency=1 tests/e2e/bursts.test.mjs
+// Serves dist/ from a static server started here, runs each figure as a reader would, and checks
+// what the reader sees: the raster's spikes, the correlation and level readouts, the charts'
+// text alternatives and inked pixels. Screenshots go to artifacts/bursts-*.png; the
+// multiplexing figure is copied to docs/bursts.png.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM } from '../support/static-server.mjs';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const DIST = join(ROOT, 'dist');
+const ARTIFACTS = join(ROOT, 'artifacts');
+const fig = (id) => `[data-figure="${id}"]`;
+const MUX = fig('multiplex');
+
+/** Waits for a figure's engine phase (its data-engine attribute), shown or not. */
+const phaseIs = (page, id, phase, timeout = 30000) =>
+  page.waitForSelector(`${fig(id)}[data-engine="${phase}"]`, { timeout, state: 'attached' });
+
+/** Seconds simulated so far, as the multiplexing figure's status line says. */
+async function simulated(page) {
+  const status = await page.textContent(`${MUX} [data-el="status"]`);
+  return Number(/^([\d.]+) s simulated/.exec(status)?.[1] ?? NaN);
+}
+
+const simulatedAtLeast = (page, seconds, timeout = 30000) => page.waitForFunction(([selector, seconds]) => {
+  const m = /^([\d.]+) s simulated/.exec(document.querySelector(`${selector} [data-el="status"]`).textContent);
+  return m && Number(m[1]) >= seconds;
+}, [MUX, seconds], { timeout, polling: 100 });
+
+/** The multiplexing readouts: correlations, levels and speed, as numbers (NaN when shown as –). */
+function multiplexReadouts(page) {
+  return page.$eval(MUX, (root) => {
+    const value = (el) => (el && el.dataset.value !== '' ? Number(el.dataset.value) : NaN);
+    const out = { corr: {}, level: {} };
+    for (const el of root.querySelectorAll('[data-corr]')) out.corr[el.dataset.corr] = value(el);
+    for (const el of root.querySelectorAll('[data-level]')) out.level[el.dataset.level] = value(el);
+    out.speed = value(root.querySelector('[data-el="speed"]'));
+    const raster = root.querySelector('[data-el="raster"]');
+    out.spikes = Number(raster.dataset.spikes);
+    out.bursts = Number(raster.dataset.bursts);
+    return out;
+  });
+}
+
+/** Mean levels of the multiplexing figure, sampled every 250 ms for `ms`. */
+async function meanLevels(page, ms) {
+  const samples = [];
+  for (let t = 0; t < ms; t += 250) {
+    samples.push((await multiplexReadouts(page)).level);
+    await page.waitForTimeout(250);
+  }
+  const mean = (key) => samples.reduce((a, s) => a + s[key], 0) / samples.length;
+  return { event_rate: mean('event_rate'), burst_prob: mean('burst_prob'), burst_rate: mean('burst_rate') };
+}
+
+/** The readout table of a race figure: {rule: {epoch, metric, rate, state}}. */
+function readouts(page, id) {
+  return page.$$eval(`${fig(id)} tbody tr[data-rule]`, (rows) => Object.fromEntries(rows.map((row) => {
+    const cell = (col) => row.querySelector(`td[data-col="${col}"]`).textContent;
+    const number = (text) => Number(text.replace(/[^\d.]/g, ''));
+    return [row.dataset.rule, { epoch: Number(cell('epoch')), metricText: cell('metric'), metric: number(cell('metric')), rate: number(cell('rate')), state: cell('state') }];
+  })));
+}
+
+const epochsReached = (page, id, rules, epochs, timeout) => page.waitForFunction(([selector, rules, epochs]) => rules.every((rule) => {
+  const cell = document.querySelector(`${selector} tbody tr[data-rule="${rule}"] td[data-col="epoch"]`);
+  return cell && Number(cell.textContent) >= epochs;
+}), [fig(id), rules, epochs], { timeout, polling: 200 });
+
+/** Pixels of a canvas close to an RGB colour. */
+function inkOf(page, selector, rgb) {
+  return page.$eval(selector, (canvas, [r, g, b]) => {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30) n++;
+    }
+    return n;
+  }, rgb);
+}
+
+// Okabe–Ito: events bluish green, bursts vermillion; BP blue, BurstProp orange; reference grey.
+const COLORS = { events: [0, 158, 115], bursts: [213, 94, 0], bp: [0, 114, 178], burstprop: [230, 159, 0], grey: [120, 120, 120] };
+
+describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
+  let browser;
+  let context;
+  let closeServer;
+  let origin;
+  const consoleErrors = [];
+  const foreignRequests = [];
+  const measured = {};
+
+  async function open(hash, { reducedMotion } = {}) {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    if (reducedMotion) await page.emulateMedia({ reducedMotion });
+    await page.goto(`${origin}/${hash}`);
+    return page;
+  }
+
+  before(async () => {
+    await stat(join(DIST, 'index.html')).catch(() => {
+      throw new Error('dist/ is missing: run `trunk build --release` first');
+    });
+    await mkdir(ARTIFACTS, { recursive: true });
+    ({ close: closeServer, origin } = await serve(DIST));
+    browser = await chromium.launch(CHROMIUM);
+    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    context.on('request', (r) => {
+      if (!r.url().startsWith(`${origin}/`)) foreignRequests.push(r.url());
+    });
+  });
+
+  after(async () => {
+    if (Object.keys(measured).length) console.log(`measured: ${JSON.stringify(measured, null, 1)}`);
+    await browser?.close();
+    await closeServer?.();
+  });
+
+  it('the landing card is live and the chapter shows its prose, papers and three figures', async () => {
+    const page = await open('');
+    const card = page.locator('.chapter-card', { hasText: 'Dendrites & Bursts' });
+    assert.equal(await card.locator('.badge').textContent(), 'live');
+    await card.locator('a.cta').click();
+    await page.waitForURL(/chapter=dendrites/);
+    assert.equal(await page.textContent('h1:visible'), 'Dendrites & Bursts');
+    const text = await page.textContent('[data-page="dendrites"]');
+    for (const needle of ['segregated dendrites', 'Guerguiev', 'Naud', 'Sprekeler', 'Payeur', 'Nature Neuroscience', 'eLife', 'Sjöström', 'event rate', 'burst probability', 'depressing', 'facilitating', 'BurstProp']) {
+      assert.ok(text.toLowerCase().includes(needle.toLowerCase()), `the chapter does not mention ${needle}`);
+    }
+    assert.doesNotMatch(text, /not built yet/);
+    assert.equal(await page.locator('[data-page="dendrites"] .figure').count(), 3);
+    const labels = await page.$$eval('[data-page="dendrites"] [data-el="train"]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
+    assert.deepEqual(labels, ['Play (figure 1)', 'Run (figure 2)', 'Train (figure 3)']);
+    // Workers start when a figure comes into view; nothing runs by itself.
+    assert.equal(await page.getAttribute(fig('multiplex'), 'data-engine'), 'idle', 'a figure out of view started');
+    await page.locator(MUX).scrollIntoViewIfNeeded();
+    await phaseIs(page, 'multiplex', 'paused', 20000);
+    assert.equal(await page.getAttribute(fig('burstprop'), 'data-engine'), 'idle', 'a figure out of view started');
+    await page.close();
+  });
+
+  it('multiplexing: the raster has spikes and bursts, E follows the soma and P the dendrite, and the dendritic slider moves only P', async () => {
+    const page = await open('#v=1&chapter=dendrites&fig=multiplex');
+    await phaseIs(page, 'multiplex', 'paused', 20000);
+    await page.keyboard.press('Space'); // the figure in view
+    await phaseIs(page, 'multiplex', 'training', 3000);
+    assert.equal(await page.textContent(`${MUX} [data-el="train"]`), 'Pause');
+    await simulatedAtLeast(page, 6, 20000);
+    await page.waitForTimeout(500); // the readouts follow within 400 ms
+    const r = await multiplexReadouts(page);
+    measured.multiplexAfter6s = r;
+    assert.ok(r.spikes > 100, `the raster shows ${r.spikes} spikes`);
+    assert.ok(r.bursts > 10, `the raster shows ${r.bursts} burst spikes`);
+    assert.ok(await inkOf(page, `${MUX} [data-el="raster"]`, COLORS.events) > 100, 'no single spikes drawn');
+    assert.ok(await inkOf(page, `${MUX} [data-el="raster"]`, COLORS.bursts) > 100, 'no burst spikes drawn');
+    for (const color of ['events', 'bursts', 'grey']) {
+      assert.ok(await inkOf(page, `${MUX} [data-el="traces"]`, COLORS[color]) > 200, `no ${color} traces drawn`);
+    }
+    assert.ok(r.corr.E_soma > r.corr.P_soma, `corr(E, soma) ${r.corr.E_soma} is not above corr(P, soma) ${r.corr.P_soma}`);
+    assert.ok(r.corr.P_dend > r.corr.E_dend, `corr(P, dend) ${r.corr.P_dend} is not above corr(E, dend) ${r.corr.E_dend}`);
+    assert.ok(r.corr.E_soma > 0.5 && r.corr.P_dend > 0.5, JSON.stringify(r.corr));
+    assert.ok(r.speed > 0.5 && r.speed < 1.5, `the real-time run goes at ${r.speed}× real time`);
+    const raster = await page.getAttribute(`${MUX} [data-el="raster"]`, 'aria-label');
+    assert.match(raster, /^Spike raster of 50 of the 300 neurons, [\d.]+–[\d.]+ s: \d+ spikes, \d+ of them in bursts\.$/);
+    assert.match(await page.getAttribute(`${MUX} [data-el="traces"]`, 'aria-label'), /event rate follows the somatic input \(correlation [\d.]+\)/);
+    await page.locator(MUX).screenshot({ path: join(ARTIFACTS, 'bursts-multiplex.png') });
+    await copyFile(join(ARTIFACTS, 'bursts-multiplex.png'), join(ROOT, 'docs', 'bursts.png'));
+
+    // Move the dendritic mean from 20 to 200 pA while it runs: the burst probability rises, the
+    // event rate stays where it was, and the simulation goes on (no restart).
+    const levelsBefore = await meanLevels(page, 3000);
+    const t0 = await simulated(page);
+    await page.fill('#db-mx-dm', '200');
+    assert.match(page.url(), /multiplex\.dendritic_mean=200&/);
+    assert.equal(await page.textContent(`${MUX} output[for="db-mx-dm"]`), '200');
+    await page.waitForTimeout(1500); // the 1-s level window and the 50-ms smoothing catch up
+    const levelsAfter = await meanLevels(page, 3000);
+    const mode = await page.getAttribute(MUX, 'data-adjust');
+    measured.dendriticSlider = { mode, before: levelsBefore, after: levelsAfter };
+    assert.ok(['live', 'rebuild'].includes(mode), `adjust mode ${mode}`);
+    if (mode === 'live') assert.ok(await simulated(page) > t0, 'the simulation started again');
+    const change = (key) => (levelsAfter[key] - levelsBefore[key]) / levelsBefore[key];
+    assert.ok(change('burst_prob') > 0.25, `burst probability ${levelsBefore.burst_prob.toFixed(3)} → ${levelsAfter.burst_prob.toFixed(3)}`);
+    assert.ok(Math.abs(change('event_rate')) < change('burst_prob') / 2, `event rate ${levelsBefore.event_rate.toFixed(2)} → ${levelsAfter.event_rate.toFixed(2)} changed as much as the burst probability`);
+    await page.locator(MUX).screenshot({ path: join(ARTIFACTS, 'bursts-multiplex-dendrite-200.png') });
+
+    // Out of view it holds; back in view it goes on; leaving the chapter stops it.
+    await page.locator(fig('burstprop')).scrollIntoViewIfNeeded();
+    await phaseIs(page, 'multiplex', 'paused', 3000);
+    await page.waitForTimeout(1300); // the status line speaks at most once a second
+    const held = await simulated(page);
+    await page.waitForTimeout(1200);
+    assert.equal(await simulated(page), held, 'the simulation ran while out of view');
+    assert.match(await page.textContent(`${MUX} [data-el="status"]`), /paused while out of view$/);
+    await page.locator(MUX).scrollIntoViewIfNeeded();
+    await phaseIs(page, 'multiplex', 'training', 3000);
+    await page.click('.chapter-nav a[data-chapter-link="feedback"]');
+    await phaseIs(page, 'multiplex', 'paused', 3000);
+    await page.close();
+  });
+
+  it('the BurstProp race: two workers, both curves above 60 % within two epochs, the angles fall below 90°', async () => {
+    const page = await open('#v=1&chapter=dendrites&fig=burstprop');
+    await phaseIs(page, 'burstprop', 'paused', 40000); // loads the digits, builds two networks
+    const angles = `${fig('burstprop')} canvas[data-chart="angles"]`;
+    const start = await page.getAttribute(angles, 'aria-label');
+    const degrees = (text) => [...text.matchAll(/(\d+)° after (\d+) epoch/g)].map((m) => Number(m[1]));
+    measured.burstpropStartAngles = degrees(start);
+    for (const a of degrees(start)) assert.ok(a > 80 && a < 100, `starting angle ${a}° (${start})`);
+    const t0 = Date.now();
+    await page.click(`${fig('burstprop')} [data-el="train"]`);
+    await phaseIs(page, 'burstprop', 'training', 3000);
+    await epochsReached(page, 'burstprop', ['bp', 'burstprop'], 2, 90000);
+    measured.burstpropTwoEpochsSeconds = (Date.now() - t0) / 1000;
+    await page.click(`${fig('burstprop')} [data-el="train"]`); // pause: two epochs are enough here
+    await phaseIs(page, 'burstprop', 'paused', 5000);
+    await page.waitForTimeout(600);
+    const r = await readouts(page, 'burstprop');
+    measured.burstpropAfterTwoEpochs = r;
+    assert.deepEqual(Object.keys(r), ['bp', 'burstprop']);
+    for (const rule of ['bp', 'burstprop']) {
+      assert.ok(r[rule].metric > 60, `${rule} test accuracy after two epochs is ${r[rule].metricText}`);
+      assert.ok(r[rule].rate > 0, `no samples/s for ${rule}`);
+    }
+    const acc = `${fig('burstprop')} canvas[data-chart="acc"]`;
+    assert.match(await page.getAttribute(acc, 'aria-label'), /^Test accuracy: BP [\d.]+ % after \d+ epochs; BurstProp [\d.]+ % after \d+ epochs\.$/);
+    for (const rule of ['bp', 'burstprop']) assert.ok(await inkOf(page, acc, COLORS[rule]) > 50, `no ${rule} curve`);
+    const end = await page.getAttribute(angles, 'aria-label');
+    measured.burstpropAngles = end;
+    assert.match(end, /^BurstProp against backprop: ∠\(W₁, Y\) \d+° after \d+ epochs; ∠\(δ_burst, δ_BP\) \d+° after \d+ epochs\.$/);
+    for (const a of degrees(end)) assert.ok(a < 85, `angle ${a}° after two epochs (${end})`);
+    assert.ok(await inkOf(page, angles, COLORS.grey) > 100, 'no 90° line');
+    await page.locator(fig('burstprop')).screenshot({ path: join(ARTIFACTS, 'bursts-burstprop.png') });
+
+    // Fixed feedback is a URL key; BurstProp's lane rebuilds, BP's does not need to.
+    await page.selectOption('#db-bp-feedback', 'fixed');
+    assert.match(page.url(), /burstprop\.feedback=fixed&/);
+    await phaseIs(page, 'burstprop', 'paused', 20000);
+    await page.waitForTimeout(600);
+    const rebuilt = await readouts(page, 'burstprop');
+    assert.equal(rebuilt.burstprop.epoch, 0);
+    assert.ok(rebuilt.bp.epoch >= 2, 'BP was rebuilt although its settings did not change');
+    await page.close();
+  });
+
+  it('the plasticity figure runs the pairing protocol, or says in the figure why it cannot', async (t) => {
+    const page = await open('#v=1&chapter=dendrites&fig=plasticity');
+    const pl = fig('plasticity');
+    await page.waitForSelector(`${pl}:is([data-engine="paused"], [data-engine="error"])`, { timeout: 20000, state: 'attached' });
+    const chart = `${pl} canvas[data-chart="plasticity"]`;
+    assert.match(await page.getAttribute(chart, 'aria-label'), /^Weight change against pairing frequency: /);
+    assert.ok(await inkOf(page, chart, COLORS.grey) > 100, 'the zero line is not drawn: a blank figure');
+    if (await page.getAttribute(pl, 'data-engine') === 'error') {
+      const alert = await page.textContent(`${pl} [data-el="alert"]`);
+      assert.match(alert, /^Plasticity: .+/);
+      measured.plasticity = `engine error shown in the figure: ${alert}`;
+      t.diagnostic(`the engine has no plasticity experiment yet: ${alert}`);
+      await page.locator(pl).screenshot({ path: join(ARTIFACTS, 'bursts-plasticity.png') });
+      await page.close();
+      return;
+    }
+    await page.click(`${pl} [data-el="train"]`);
+    await phaseIs(page, 'plasticity', 'finished', 60000);
+    await page.waitForFunction(() => /^(\d+) of \1 pairing frequencies · finished$/.test(document.querySelector('[data-figure="plasticity"] [data-el="status"]').textContent), null, { timeout: 3000 });
+    const summary = await page.getAttribute(chart, 'aria-label');
+    measured.plasticity = summary;
+    const points = [...summary.matchAll(/([+−-]?[\d.]+) at ([\d.]+) Hz/g)].map((m) => [Number(m[2]), Number(m[1].replace('−', '-'))]);
+    assert.ok(points.length >= 3, summary);
+    assert.ok(points[0][1] < 0, `no depression at ${points[0][0]} Hz (${summary})`);
+    assert.ok(points.at(-1)[1] > 0, `no potentiation at ${points.at(-1)[0]} Hz (${summary})`);
+    assert.ok(await inkOf(page, chart, [204, 121, 167]) > 50, 'no weight-change curve');
+    await page.locator(pl).screenshot({ path: join(ARTIFACTS, 'bursts-plasticity.png') });
+    await page.close();
+  });
+
+  it('one figure embeds alone and runs as fast as it can', async () => {
+    const page = await open('#v=1&chapter=dendrites&embed=1&fig=multiplex&multiplex.speed=max');
+    await phaseIs(page, 'multiplex', 'paused', 20000);
+    assert.ok(await page.isHidden('.site-header'));
+    assert.ok(await page.isHidden('[data-page="dendrites"] > header.article'));
+    for (const id of ['plasticity', 'burstprop']) assert.ok(await page.isHidden(fig(id)), `${id} is shown in the embed`);
+    assert.ok(await page.isVisible(`${MUX} [data-el="open-full"]`));
+    assert.match(await page.getAttribute(`${MUX} [data-el="open-full"]`, 'href'),
+      /#v=1&chapter=dendrites&fig=multiplex&multiplex\.somatic_mean=300&multiplex\.somatic_amplitude=150&multiplex\.dendritic_mean=20&multiplex\.dendritic_amplitude=150&multiplex\.neurons=300&multiplex\.speed=max&multiplex\.seed=1$/);
+    await page.click(`${MUX} [data-el="train"]`);
+    await simulatedAtLeast(page, 20, 20000);
+    await page.waitForTimeout(500);
+    const r = await multiplexReadouts(page);
+    measured.maxSpeed = { speed: r.speed, corr: r.corr };
+    assert.ok(r.speed > 2, `as fast as possible is only ${r.speed}× real time`);
+    assert.ok(r.corr.E_soma > r.corr.P_soma);
+    await page.screenshot({ path: join(ARTIFACTS, 'bursts-embed.png') });
+
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await page.click(`${MUX} [data-el="copy-embed"]`);
+    await page.waitForFunction(() => /Embed code copied/.test(document.querySelector('[data-figure="multiplex"] [data-el="share-message"]').textContent));
+    const code = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;chapter=dendrites&amp;fig=multiplex&amp;multiplex\.somatic_mean=300&amp;.*&amp;embed=1" title="brainprop: Dendrites &amp; Bursts, figure 1: Two signals in one spike train"/);
+    await page.close();
+  });
+
+  it('a bad hash gives a notice and the defaults', async () => {
+    const page = await open('#v=1&chapter=dendrites&multiplex.dendritic_mean=9000&multiplex.somatic_mean=abc&burstprop.feedback=<b>x</b>&burstprop.seed=-1&fig=race');
+    const notices = page.locator('[data-el="notices"]');
+    await notices.waitFor();
+    const text = await notices.textContent();
+    assert.match(text, /multiplexing dendritic mean: "9000" is above the maximum 500; using 500/);
+    assert.match(text, /multiplexing somatic mean: "abc" is not a number; using 300/);
+    assert.match(text, /BurstProp feedback: "<b>x<\/b>" is not one of learned, fixed; using learned/);
+    assert.match(text, /BurstProp seed: "-1" is not between 0 and 4294967295; using 1/);
+    assert.match(text, /figure: "race" is not one of multiplex, plasticity, burstprop; showing the whole chapter/);
+    assert.equal(await page.locator('[data-el="notices"] b').count(), 0);
+    assert.equal(await page.inputValue('#db-mx-dm'), '500');
+    assert.equal(await page.inputValue('#db-mx-sm'), '300');
+    assert.equal(await page.inputValue('#db-bp-feedback'), 'learned');
+    assert.match(page.url(), /multiplex\.somatic_mean=300&multiplex\.somatic_amplitude=150&multiplex\.dendritic_mean=500&/);
+    assert.doesNotMatch(page.url(), /fig=/);
+    await page.close();
+  });
+
+  it('with reduced motion the raster still draws, less often', async () => {
+    const page = await open('#v=1&chapter=dendrites&fig=multiplex&multiplex.speed=max', { reducedMotion: 'reduce' });
+    await phaseIs(page, 'multiplex', 'paused', 20000);
+    await page.click(`${MUX} [data-el="train"]`);
+    await simulatedAtLeast(page, 5, 20000);
+    await page.waitForTimeout(1200);
+    const r = await multiplexReadouts(page);
+    assert.ok(r.spikes > 100 && r.bursts > 10, JSON.stringify(r));
+    assert.ok(await inkOf(page, `${MUX} [data-el="raster"]`, COLORS.bursts) > 50);
+    await page.close();
+  });
+
+  it('logged no console error and sent no request off the origin', () => {
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(foreignRequests, []);
+  });
+});

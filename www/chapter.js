@@ -1,0 +1,128 @@
+// A chapter page with several figures (Random feedback, Dendrites & Bursts): each figure has its
+// own settings form, share buttons and URL keys (`race.seed`, `multiplex.dendritic_mean`, … in
+// www/state.js), and trains in its own engine workers.
+//
+// Workers start when their figure first scrolls into view. Only one figure trains at a time
+// (starting one pauses the others, so they do not share the processor), and a training figure
+// holds while it is out of view or the page is hidden, and goes on when it is back.
+//
+// A figure is any object with: apply(state), start(), play(), pause(), toggle(), step(),
+// reset(), suspend(reason), resume(reason), leave() and a `playing` getter; it is made by
+// `make(id, root, {onPlay})` and calls onPlay(itself) when it starts training.
+import { Controls } from './controls.js';
+import { bindShare, figureUrl } from './share.js';
+import { serialize } from './state.js';
+
+export class FigureChapter {
+  /**
+   * @param {HTMLElement} page the chapter's <article>
+   * @param {{ids: string[], make: Function, title: (id: string) => string}} figures the figure
+   *   ids in page order, the factory, and each figure's title for embed code
+   * @param {(key: string, value: unknown) => void} onChange a setting changed (valid value)
+   */
+  constructor(page, { ids, make, title }, onChange) {
+    this.page = page;
+    this.state = null;
+    this.shown = false;
+    this.active = null; // the figure the keyboard drives
+    this.scrolledTo = '';
+    this.figures = new Map(); // id → {figure, controls, root}
+    for (const id of ids) {
+      const root = page.querySelector(`[data-figure="${id}"]`);
+      const figure = make(id, root, { onPlay: (f) => this.#onPlay(f) });
+      const controls = new Controls(root.querySelector('[data-el="controls"]'), onChange);
+      bindShare(root.querySelector('.share'), () => title(id), () => this.figureHref(id));
+      for (const type of ['focusin', 'pointerdown']) root.addEventListener(type, () => { this.active = figure; });
+      this.figures.set(id, { figure, controls, root });
+    }
+    this.observer = new IntersectionObserver((entries) => this.#onIntersect(entries));
+    document.addEventListener('visibilitychange', () => {
+      for (const { figure } of this.figures.values()) {
+        if (document.hidden) figure.suspend('hidden');
+        else figure.resume('hidden');
+      }
+    });
+  }
+
+  /** The full-page URL of one figure: its own settings and `fig=…`, nothing else. */
+  figureHref(id) {
+    const url = new URL(location.href);
+    url.hash = serialize({ ...this.state, embed: false }, { figure: id });
+    return url.href;
+  }
+
+  /** Takes a new page state (the chapter is shown). */
+  apply(state) {
+    this.state = state;
+    const only = state.embed && state.fig ? state.fig : '';
+    for (const [id, { figure, controls, root }] of this.figures) {
+      root.hidden = only !== '' && id !== only;
+      controls.show(state);
+      figure.apply(state);
+      root.querySelector('[data-el="open-full"]').href = figureUrl(this.figureHref(id), false);
+    }
+    if (!this.shown) {
+      this.shown = true;
+      for (const { root } of this.figures.values()) this.observer.observe(root);
+    }
+    // A link to one figure opens the chapter at that figure.
+    if (state.fig && !state.embed && state.fig !== this.scrolledTo) {
+      const { root } = this.figures.get(state.fig);
+      requestAnimationFrame(() => root.scrollIntoView({ block: 'start' }));
+    }
+    this.scrolledTo = state.fig;
+  }
+
+  /** The reader left the chapter: stop every figure. */
+  leave() {
+    if (!this.shown) return;
+    this.shown = false;
+    this.observer.disconnect();
+    for (const { figure } of this.figures.values()) figure.leave();
+  }
+
+  // Keyboard: Space, → and R act on the figure last used (or in view).
+  toggle() {
+    this.#target()?.toggle();
+  }
+
+  step() {
+    this.#target()?.step();
+  }
+
+  reset() {
+    this.#target()?.reset();
+  }
+
+  #target() {
+    const visible = [...this.figures.values()].filter(({ root }) => !root.hidden);
+    if (this.active && visible.some(({ figure }) => figure === this.active)) return this.active;
+    // The figure that fills most of the window.
+    const shown = ({ root }) => {
+      const box = root.getBoundingClientRect();
+      return Math.max(0, Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0));
+    };
+    const best = visible.reduce((a, b) => (shown(b) > shown(a) ? b : a), visible[0]);
+    return best?.figure;
+  }
+
+  #onPlay(playing) {
+    this.active = playing;
+    for (const { figure } of this.figures.values()) {
+      if (figure !== playing && figure.playing) figure.pause();
+    }
+  }
+
+  #onIntersect(entries) {
+    if (!this.shown) return;
+    for (const entry of entries) {
+      const { figure } = this.figures.get(entry.target.dataset.figure);
+      if (entry.isIntersecting) {
+        figure.start();
+        figure.resume('offscreen');
+      } else {
+        figure.suspend('offscreen');
+      }
+    }
+  }
+}

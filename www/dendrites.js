@@ -1,0 +1,24 @@
+// The Dendrites & Bursts chapter: three figures on one page (www/chapter.js). Figure 1 simulates
+// the multiplexing population (www/multiplex-figure.js); figures 2 and 3 are races of engine
+// workers (www/feedback-figure.js) described as data in www/dendrites-figures.js.
+import { FigureChapter } from './chapter.js';
+import { DENDRITES_FIGURES } from './state.js';
+import { FeedbackFigure } from './feedback-figure.js';
+import { MultiplexFigure } from './multiplex-figure.js';
+import * as SPEC from './dendrites-figures.js';
+
+export class DendritesChapter extends FigureChapter {
+  /**
+   * @param {HTMLElement} page the chapter's <article>
+   * @param {(key: string, value: unknown) => void} onChange a setting changed (valid value)
+   */
+  constructor(page, onChange) {
+    super(page, {
+      ids: DENDRITES_FIGURES,
+      make: (id, root, hooks) => (id === 'multiplex'
+        ? new MultiplexFigure(id, root, hooks)
+        : new FeedbackFigure(id, root, { ...hooks, spec: SPEC, ...(id === 'plasticity' ? { playWord: 'Run', words: { idle: 'press Run to start', training: 'running the protocol' } } : {}) })),
+      title: (id) => `brainprop: Dendrites & Bursts, figure ${SPEC.FIGURES[id].number}: ${SPEC.FIGURES[id].title}`,
+    }, onChange);
+  }
+}
