@@ -157,11 +157,11 @@ export function chartsOf(figure, state, lanes) {
       const last = points.at(-1);
       const curve = {
         name: 'ΔW', color: WEIGHT_COLOR, points, note: 'weight change after the pairings, averaged over the neurons',
-        label: last ? `${signed(last[1])} at ${hz(last[0])}` : 'ΔW', value: last ? last[1] : NaN,
+        label: last ? `ΔW ${signed(last[1])}` : 'ΔW', value: last ? last[1] : NaN,
         text: points.length ? points.map(([f, w]) => `${signed(w)} at ${hz(f)}`).join(', ') : '',
       };
       const zero = { name: '0', color: REFERENCE_COLOR, points: [[0, 0], [xMax, 0]], label: '0', value: 0, note: 'no change: above it the synapse grows, below it it weakens', reference: true };
-      const title = 'Weight change against pairing frequency';
+      const title = 'Weight change';
       return [{
         id: 'plasticity', title, xLabel: 'pairing frequency (Hz)', yLabel: 'weight change ΔW', xMin: 0, xMax,
         yRange: [-niceCeil(1.25 * top), niceCeil(1.25 * top)], series: [curve, zero], summary: summary(title, [curve]),

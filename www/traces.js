@@ -6,7 +6,7 @@ import { PALETTE, css } from './colors.js';
 import { normalise } from './dendrites-figures.js';
 
 const MARGIN = { left: 12, right: 12, top: 4, bottom: 26 };
-const HEADER = 20; // title and legend line above each panel
+const LINE = 20; // one line of title or legend above each panel
 const GAP = 8;
 const FONT = '12px system-ui, sans-serif';
 const TITLE_FONT = '600 12px system-ui, sans-serif';
@@ -26,6 +26,17 @@ export function drawTraces(canvas, panels, data, { start, end, from = 0 }) {
   const left = MARGIN.left;
   const w = Math.max(1, width - MARGIN.left - MARGIN.right);
   const n = panels.length;
+  // Title and legend share a line when every panel's fit; otherwise the legends go below.
+  const legendWidth = (panel) => {
+    ctx.font = FONT;
+    return panel.series.reduce((sum, s) => sum + ctx.measureText(s.name).width + 38, 0);
+  };
+  const titleWidth = (panel) => {
+    ctx.font = TITLE_FONT;
+    return ctx.measureText(panel.title).width + 16;
+  };
+  const oneLine = panels.every((p) => titleWidth(p) + legendWidth(p) <= w);
+  const HEADER = oneLine ? LINE : 2 * LINE;
   const panelH = Math.max(10, (height - MARGIN.top - MARGIN.bottom - n * HEADER - (n - 1) * GAP) / n);
   const span = Math.max(1e-9, end - start);
   const x = (t) => left + ((t - start) / span) * w;
@@ -41,17 +52,17 @@ export function drawTraces(canvas, panels, data, { start, end, from = 0 }) {
     ctx.textAlign = 'left';
     ctx.font = TITLE_FONT;
     ctx.fillStyle = '#1f2328';
-    ctx.fillText(panel.title, left, top + HEADER / 2);
+    ctx.fillText(panel.title, left, top + LINE / 2);
     ctx.font = FONT;
-    let lx = width - MARGIN.right;
-    for (const s of [...panel.series].reverse()) {
-      const textW = ctx.measureText(s.name).width;
-      lx -= textW;
+    const ly = top + HEADER - LINE / 2;
+    let lx = oneLine ? width - MARGIN.right - legendWidth(panel) + 14 : left;
+    ctx.font = FONT;
+    for (const s of panel.series) {
+      line(ctx, s, [[lx, ly], [lx + 18, ly]]);
+      lx += 24;
       ctx.fillStyle = '#57606a';
-      ctx.fillText(s.name, lx, top + HEADER / 2);
-      lx -= 24;
-      line(ctx, s, [[lx, top + HEADER / 2], [lx + 18, top + HEADER / 2]]);
-      lx -= 14;
+      ctx.fillText(s.name, lx, ly);
+      lx += ctx.measureText(s.name).width + 14;
     }
     // The frame and faint 1-s grid lines.
     ctx.strokeStyle = '#e3e6ea';

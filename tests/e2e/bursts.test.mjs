@@ -260,7 +260,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     const pl = fig('plasticity');
     await page.waitForSelector(`${pl}:is([data-engine="paused"], [data-engine="error"])`, { timeout: 20000, state: 'attached' });
     const chart = `${pl} canvas[data-chart="plasticity"]`;
-    assert.match(await page.getAttribute(chart, 'aria-label'), /^Weight change against pairing frequency: /);
+    assert.match(await page.getAttribute(chart, 'aria-label'), /^Weight change: /);
     assert.ok(await inkOf(page, chart, COLORS.grey) > 100, 'the zero line is not drawn: a blank figure');
     if (await page.getAttribute(pl, 'data-engine') === 'error') {
       const alert = await page.textContent(`${pl} [data-el="alert"]`);

@@ -148,8 +148,8 @@ test('the plasticity chart: weight change against frequency, the zero line, a sy
   assert.deepEqual(chart.series[1].points, [[0, 0], [50, 0]]);
   assert.deepEqual(chart.yRange, [-0.5, 0.5]); // 1.25 × the largest change, rounded up to a round number
   assert.deepEqual([0.0123, 0.19, 0.2, 0.26, 4, 7].map(niceCeil), [0.02, 0.2, 0.2, 0.5, 5, 10]);
-  assert.equal(chart.series[0].label, '+0.40 at 50 Hz');
-  assert.equal(chart.summary, 'Weight change against pairing frequency: −0.20 at 0.1 Hz, −0.15 at 10 Hz, −0.050 at 20 Hz, +0.30 at 40 Hz, +0.40 at 50 Hz.');
+  assert.equal(chart.series[0].label, 'ΔW +0.40');
+  assert.equal(chart.summary, 'Weight change: −0.20 at 0.1 Hz, −0.15 at 10 Hz, −0.050 at 20 Hz, +0.30 at 40 Hz, +0.40 at 50 Hz.');
   // The axis spans the frequencies the engine will test, from the start.
   const [none] = chartsOf('plasticity', DENDRITES, [{ rule: 'plasticity', table: new MetricTable(), built: { frequencies_hz: [0.1, 10, 80] } }]);
   assert.equal(none.xMax, 80);
