@@ -5,6 +5,7 @@
 pub mod backprop;
 pub mod burstprop;
 pub mod direct_feedback_alignment;
+pub mod equilibrium_propagation;
 pub mod feedback_alignment;
 pub mod feedforward;
 pub mod shallow;
