@@ -8,7 +8,7 @@
 // and gzip -9) and the data's, and the Performance issue's targets, met or not.
 //
 // Needs a release build of the CLI and `trunk build --release` (scripts/bench.sh does both).
-//   node scripts/bench-compare.mjs [--seconds 10] [--warmup 3] [--rules bp,fa,dfa,shallow,burstprop,multiplex]
+//   node scripts/bench-compare.mjs [--seconds 10] [--warmup 3] [--rules bp,fa,dfa,shallow,burstprop,eqprop,multiplex]
 //       [--worker-rules (default: --rules)] [--repeats 5] [--batches 250] [--no-native]
 //       [--tfjs-loop minimize|trainOnBatch] [--json FILE]
 // Samples/s are medians of 1-second readings after the warm-up (native: of `--repeats` timed runs).
@@ -31,7 +31,7 @@ const arg = (name, fallback) => {
 };
 const seconds = Number(arg('seconds', 10));
 const warmup = Number(arg('warmup', 3));
-const rules = arg('rules', 'bp,fa,dfa,shallow,burstprop,multiplex');
+const rules = arg('rules', 'bp,fa,dfa,shallow,burstprop,eqprop,multiplex');
 const workerRules = arg('worker-rules', rules).split(',');
 const tfjsLoop = arg('tfjs-loop', 'minimize');
 const TARGETS = { ours: 12000, oursOverTfjsWasm: 10, wasmOverNative: 0.35, firstLoadBytes: 1.5e6, longTasks: 0 };
@@ -137,7 +137,7 @@ const ratio = {
   oursOverTfjsCpu: ours / get('tfjs-cpu'),
 };
 console.log('# 784-500-10, sigmoid hidden, softmax + cross-entropy, SGD lr 1, batch 32, 8,000 MNIST training digits');
-console.log('# (burstprop: its preset on the same network; multiplex: 300 two-compartment neurons at dt 0.1 ms, where a "sample" is a simulated millisecond, so samples/s / 1000 = times real time)');
+console.log('# (burstprop: its preset on the same network; eqprop: batch 20, 20 free + 4 nudged steps; multiplex: 300 two-compartment neurons at dt 0.1 ms, where a "sample" is a simulated millisecond, so samples/s / 1000 = times real time)');
 console.log(`# ${new Date().toISOString().slice(0, 10)}, ${cpus().length} logical CPUs (${cpus()[0]?.model ?? '?'}), headless Chromium ${chromiumVersion}, node ${process.version}`);
 const git = (...a) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '?';
 const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'Cargo.toml', 'Cargo.lock', '.cargo', 'www', 'index.html') ? ' + uncommitted changes to the engine or site' : '';

@@ -11,6 +11,7 @@ use crate::nn::{Activation, Init, Loss};
 use crate::rng::{rng_for, Stream};
 use crate::rule::Rule;
 use crate::rules;
+use crate::rules::equilibrium_propagation::{EqPropConfig, EquilibriumPropagation};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -246,6 +247,8 @@ pub enum Experiment {
     Multiplex(MultiplexConfig),
     /// Burst-dependent plasticity under a Sjöström-style pairing protocol, frequency by frequency.
     Plasticity(PairingProtocol),
+    /// Equilibrium propagation: a free and a weakly clamped relaxation of a Hopfield network.
+    Eqprop(EqPropConfig),
 }
 
 impl Default for Experiment {
@@ -256,7 +259,8 @@ impl Default for Experiment {
 
 impl Experiment {
     /// Every rule identifier, as used in URLs and by `--rule`.
-    pub const RULES: [&'static str; 8] = ["bp", "fa", "dfa", "sign", "shallow", "burstprop", "multiplex", "plasticity"];
+    pub const RULES: [&'static str; 9] =
+        ["bp", "fa", "dfa", "sign", "shallow", "burstprop", "multiplex", "plasticity", "eqprop"];
 
     /// The rule's identifier (the `rule` tag).
     pub fn rule_id(&self) -> &'static str {
@@ -269,16 +273,21 @@ impl Experiment {
             Experiment::Burstprop(_) => "burstprop",
             Experiment::Multiplex(_) => "multiplex",
             Experiment::Plasticity(_) => "plasticity",
+            Experiment::Eqprop(_) => "eqprop",
         }
     }
 
     /// The run the benchmarks time for `rule` (`brainprop bench`, scripts/bench.sh): MNIST
-    /// 784-500-10 at batch 32 with the rule's preset for the learning rules, and the 300-neuron
+    /// 784-500-10 at batch 32 with the rule's preset for the learning rules (EqProp: the reference
+    /// batch of 20, 20 free + 4 nudged steps), and the 300-neuron
     /// population for `multiplex` (its "samples" are simulated milliseconds). Runs never finish.
     pub fn benchmark(rule: &str) -> Result<Self> {
         match rule {
             "multiplex" => {
                 Ok(Experiment::Multiplex(MultiplexConfig { duration_s: 600.0, ..MultiplexConfig::default() }))
+            }
+            "eqprop" => {
+                Ok(Experiment::Eqprop(EqPropConfig { epochs: 10_000, ..EqPropConfig::preset(DataKind::Mnist) }))
             }
             _ => {
                 let config = FeedforwardConfig {
@@ -296,6 +305,10 @@ impl Experiment {
         match self {
             Experiment::Multiplex(c) => (format!("{} neurons dt 0.1 ms", c.neurons), 1),
             Experiment::Plasticity(p) => (format!("{} neurons", p.neurons), 1),
+            Experiment::Eqprop(c) => {
+                let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
+                (format!("{} ({}+{} steps)", sizes.join("-"), c.free_steps, c.nudged_steps), c.batch)
+            }
             other => {
                 let c = other.feedforward().expect("the other experiments are feed-forward");
                 let sizes = c.sizes(if c.data == DataKind::Mnist { 784 } else { 2 }, 10);
@@ -331,7 +344,7 @@ impl Experiment {
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
             | Experiment::Burstprop(c) => Some(c),
-            Experiment::Multiplex(_) | Experiment::Plasticity(_) => None,
+            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) => None,
         }
     }
 
@@ -343,13 +356,17 @@ impl Experiment {
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
             | Experiment::Burstprop(c) => Some(c),
-            Experiment::Multiplex(_) | Experiment::Plasticity(_) => None,
+            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) => None,
         }
     }
 
     /// Which data set the experiment needs loaded before [`Experiment::build`], if any.
     pub fn needs(&self) -> Option<DataKind> {
-        self.feedforward().map(|c| c.data).filter(|d| *d == DataKind::Mnist)
+        let data = match self {
+            Experiment::Eqprop(c) => Some(c.data),
+            other => other.feedforward().map(|c| c.data),
+        };
+        data.filter(|d| *d == DataKind::Mnist)
     }
 
     /// Validates the settings and builds the model. `store` supplies data sets loaded from files.
@@ -358,6 +375,11 @@ impl Experiment {
         let c = match self {
             Experiment::Multiplex(config) => return Ok(Box::new(Multiplexing::new(config.clone())?)),
             Experiment::Plasticity(protocol) => return Ok(Box::new(PlasticityCurve::new(protocol.clone())?)),
+            Experiment::Eqprop(config) => {
+                config.validate()?;
+                let data = store.split_for(&config.data_config())?;
+                return Ok(Box::new(EquilibriumPropagation::new(config.clone(), data)?));
+            }
             other => other.feedforward().expect("every other experiment is feed-forward"),
         };
         c.validate()?;
@@ -391,7 +413,7 @@ impl Experiment {
                 let credit = rules::burstprop::Burstprop::new(&sizes, c.batch, &c, feedback_rng);
                 Box::new(Feedforward::new(c, data, credit)?)
             }
-            Experiment::Multiplex(_) | Experiment::Plasticity(_) => {
+            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) => {
                 unreachable!("built before the feed-forward settings were read")
             }
         })

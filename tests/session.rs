@@ -216,3 +216,31 @@ fn multiplexing_takes_live_inputs_and_the_plasticity_curve_fills_in() {
     }
     assert_eq!(frequencies, vec![0.1, 50.0]);
 }
+
+#[test]
+fn eqprop_runs_through_the_protocol_and_waits_for_mnist() {
+    let mut session = Session::new();
+    let experiment: Experiment = serde_json::from_str(r#"{"rule":"eqprop","data":"mnist"}"#).unwrap();
+    let replies = session.handle(Command::Configure { experiment }, None);
+    assert!(matches!(&replies[0], Reply::NeedsData { dataset: DataKind::Mnist }), "{replies:?}");
+    let experiment: Experiment = serde_json::from_str(
+        r#"{"rule":"eqprop","data":"circles","hidden":[16],"epochs":2,"batch":10,"layer_lrs":[0.2,0.1]}"#,
+    )
+    .unwrap();
+    let replies = session.handle(Command::Configure { experiment }, None);
+    assert!(
+        matches!(&replies[0], Reply::Configured { rule, rows, .. } if rule == "eqprop" && rows.len() == 1),
+        "{replies:?}"
+    );
+    session.handle(Command::Train, None);
+    let mut now = clock();
+    let mut rows = 0;
+    while session.is_busy() {
+        for reply in session.tick(&mut now, 10.0) {
+            if let Reply::Progress { rows: new, .. } = reply {
+                rows += new.len();
+            }
+        }
+    }
+    assert_eq!(rows, 2);
+}

@@ -40,7 +40,8 @@ mod cli {
     enum Command {
         /// Train one rule; CSV on stdout (one row per epoch), progress on stderr.
         Train(TrainArgs),
-        /// Measure throughput natively: samples/s of 784-500-10 at batch 32 for the learning rules,
+        /// Measure throughput natively: samples/s of 784-500-10 at batch 32 for the learning rules
+        /// (EqProp: batch 20, 20 free + 4 nudged steps),
         /// simulated ms per second for the spiking population (multiplex).
         Bench(BenchArgs),
         /// Reproduce a chapter headless: run its figures over several seeds and write
@@ -119,7 +120,7 @@ mod cli {
     #[derive(Args)]
     struct BenchArgs {
         /// Rules to measure, comma-separated
-        #[arg(long, default_value = "bp,fa,dfa,shallow,burstprop,multiplex")]
+        #[arg(long, default_value = "bp,fa,dfa,shallow,burstprop,eqprop,multiplex")]
         rules: String,
         /// Timed repetitions; the median is reported
         #[arg(long, default_value_t = 5)]

@@ -255,7 +255,8 @@ pub struct PairingProtocol {
     /// Initial weight of the plastic synapse.
     pub initial_weight: f64,
     /// The plasticity rule's constants.
-    pub rule: BurstPlasticityParams,
+    /// (Not named `rule`: that is the experiment's tag in the protocol.)
+    pub params: BurstPlasticityParams,
 }
 
 impl Default for PairingProtocol {
@@ -277,7 +278,7 @@ impl Default for PairingProtocol {
             noise_tau_ms: 5.0,
             seed: 1,
             initial_weight: 1.0,
-            rule: BurstPlasticityParams::default(),
+            params: BurstPlasticityParams::default(),
         }
     }
 }
@@ -333,7 +334,7 @@ impl PairingProtocol {
         if !self.initial_weight.is_finite() {
             return Err(Error::invalid("initial_weight", format!("must be finite, got {}", self.initial_weight)));
         }
-        self.rule.validate()
+        self.params.validate()
     }
 }
 
@@ -383,7 +384,7 @@ fn pair_at_frequency(protocol: &PairingProtocol, frequency_hz: f64) -> Result<Fr
     let n = protocol.neurons;
     let mut neurons = TwoCompartmentPopulation::new(n, neuron_params);
     let mut rules = (0..n)
-        .map(|_| BurstPlasticity::new(protocol.rule.clone(), vec![protocol.initial_weight]))
+        .map(|_| BurstPlasticity::new(protocol.params.clone(), vec![protocol.initial_weight]))
         .collect::<Result<Vec<_>>>()?;
     let mut rng = rng_for(protocol.seed, Stream::Simulation);
     let pre_times = pre_spike_times(protocol, frequency_hz);

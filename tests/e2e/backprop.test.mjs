@@ -271,7 +271,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
     const page = await open('');
     assert.equal(await page.textContent('h1:visible'), 'Can the brain do backprop?');
     assert.equal(await page.locator('.chapter-card').count(), 6);
-    assert.equal(await page.locator('.chapter-card .badge:text-is("coming")').count(), 4);
+    assert.equal(await page.locator('.chapter-card .badge:text-is("coming")').count(), 3);
     assert.ok(await page.locator('.equation').isVisible());
     await page.click('.chapter-card h2 a:text-is("Nudging")');
     assert.ok(await page.locator('[data-page="nudging"]').isVisible());
