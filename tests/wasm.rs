@@ -87,3 +87,29 @@ fn a_session_trains_in_time_slices() {
     }
     assert_eq!(rows, 5);
 }
+
+/// The Bursts chapter's population in wasm: same model, same numbers as natively (the neuron
+/// uses its own exp, so the spikes are bit-identical across targets).
+#[wasm_bindgen_test]
+fn the_multiplexing_population_spikes_and_bursts_in_the_worker() {
+    let experiment: Experiment = serde_json::from_str(r#"{"rule":"multiplex","neurons":60,"duration_s":1.0}"#).unwrap();
+    let mut model = experiment.build(&DataStore::default()).unwrap();
+    while !model.step(1000).unwrap().finished {}
+    let events = model.metrics().column("event_rate").unwrap();
+    let bursts = model.metrics().column("burst_rate").unwrap();
+    assert!(events.len() >= 95, "{} bins", events.len());
+    assert!(events.iter().sum::<f64>() > 0.0 && bursts.iter().sum::<f64>() > 0.0, "no events or no bursts");
+}
+
+/// EqProp's relaxation in wasm (the clip is written so that it vectorises there) learns a toy set.
+#[wasm_bindgen_test]
+fn equilibrium_propagation_learns_a_toy_set_in_the_worker() {
+    let experiment: Experiment = serde_json::from_str(
+        r#"{"rule":"eqprop","data":"circles","hidden":[32],"batch":10,"epochs":15,"layer_lrs":[0.2,0.1]}"#,
+    )
+    .unwrap();
+    let mut model = experiment.build(&DataStore::default()).unwrap();
+    while !model.step(500).unwrap().finished {}
+    let acc = model.metrics().last("test_acc").unwrap();
+    assert!(acc > 0.85, "test accuracy {acc}");
+}
