@@ -15,7 +15,7 @@ const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 it('the side-by-side benchmark runs and prints its table', { timeout: 90000 }, async () => {
   const native = existsSync(join(ROOT, 'target/release/brainprop'));
-  const args = ['scripts/bench-compare.mjs', '--seconds', '1', '--warmup', '0.5', '--rules', 'bp', '--repeats', '1', '--batches', '5'];
+  const args = ['scripts/bench-compare.mjs', '--seconds', '1', '--warmup', '0.5', '--rules', 'bp', '--repeats', '1', '--batches', '5', '--page-seconds', '2'];
   if (!native) args.push('--no-native');
   const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT, timeout: 80000 });
   const rows = stdout.split('\n').filter((l) => /^\| (brainprop|TF\.js)/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
@@ -34,4 +34,8 @@ it('the side-by-side benchmark runs and prints its table', { timeout: 90000 }, a
   const load = /first load before data \(wasm \+ JS \+ CSS, (\d+) files\): ([\d,]+) B raw.*?([\d,]+) B gzip/.exec(stdout);
   assert.ok(load && Number(load[1]) > 0 && Number(load[3].replace(/,/g, '')) > 0, stdout);
   assert.match(stdout, /data: mnist\.bin [\d,]+ B raw/);
+  // The chapter page trained (its status moved past the untrained network) while long tasks were counted.
+  const page = /Backprop chapter training MNIST at full speed for 2 s \(page: "([^"]*)"\): main-thread long tasks > 50 ms: (\d+)/.exec(stdout);
+  assert.ok(page, stdout);
+  assert.match(page[1], /epoch|training|running/i, stdout);
 });
