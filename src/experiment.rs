@@ -277,6 +277,16 @@ impl Experiment {
         }
     }
 
+    /// Rule `rule`'s starting settings on data set `data` (the CLI's `train` without `--config`).
+    pub fn preset(rule: &str, data: DataKind) -> Result<Self> {
+        Ok(match rule {
+            "eqprop" => Experiment::Eqprop(EqPropConfig::preset(data)),
+            "multiplex" => Experiment::Multiplex(MultiplexConfig::default()),
+            "plasticity" => Experiment::Plasticity(PairingProtocol::default()),
+            _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
+        })
+    }
+
     /// The run the benchmarks time for `rule` (`brainprop bench`, scripts/bench.sh): MNIST
     /// 784-500-10 at batch 32 with the rule's preset for the learning rules (EqProp: the reference
     /// batch of 20, 20 free + 4 nudged steps), and the 300-neuron

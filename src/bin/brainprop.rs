@@ -14,7 +14,7 @@ fn main() {}
 mod cli {
     use brainprop::charts::{self, LineChart, Series};
     use brainprop::data::{mnist, DataKind};
-    use brainprop::experiment::{DataStore, Experiment, FeedforwardConfig};
+    use brainprop::experiment::{DataStore, Experiment};
     use brainprop::nn::{Activation, Loss};
     use brainprop::rule::MetricTable;
     use clap::{Args, Parser, Subcommand};
@@ -74,7 +74,8 @@ mod cli {
 
     #[derive(Args)]
     struct TrainArgs {
-        /// Learning rule: bp, fa, dfa, sign, shallow or burstprop
+        /// Learning rule: bp, fa, dfa, sign, shallow, burstprop or eqprop (multiplex and plasticity
+        /// too: their rows are time bins and pairing frequencies)
         #[arg(long, default_value = "bp")]
         rule: String,
         /// Data set: mnist, circles, xor, spiral, blobs
@@ -165,10 +166,24 @@ mod cli {
                 let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
             }
-            None => Experiment::feedforward_rule(&args.rule, FeedforwardConfig::preset_for(&args.rule, data))
-                .map_err(|e| e.to_string())?,
+            None => Experiment::preset(&args.rule, data).map_err(|e| e.to_string())?,
         };
-        let c = experiment.feedforward_mut().ok_or("this rule has no network settings")?;
+        if let Experiment::Eqprop(c) = &mut experiment {
+            c.data = data;
+            c.seed = args.seed.unwrap_or(c.seed);
+            c.epochs = args.epochs.unwrap_or(c.epochs);
+        }
+        let network_flags = [args.hidden.is_some(), args.lr.is_some(), args.batch.is_some(), args.momentum.is_some()];
+        let Some(c) = experiment.feedforward_mut() else {
+            if network_flags.iter().any(|&given| given) || args.activation.is_some() || args.loss.is_some() {
+                return Err(format!(
+                    "--hidden, --lr, --batch, --momentum, --activation and --loss set feed-forward networks; \
+                     give {} its settings with --config FILE (JSON, as the page's experiment)",
+                    experiment.rule_id()
+                ));
+            }
+            return Ok(experiment);
+        };
         c.data = data;
         if let Some(hidden) = &args.hidden {
             c.hidden = parse_hidden(hidden)?;
@@ -219,7 +234,10 @@ mod cli {
         let experiment = experiment_from(&args)?;
         let store = store_for(&experiment, &args.mnist)?;
         let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
-        let epochs = experiment.feedforward().map_or(0, |c| c.epochs);
+        let epochs = match &experiment {
+            Experiment::Eqprop(c) => c.epochs,
+            other => other.feedforward().map_or(0, |c| c.epochs),
+        };
         let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(epochs as u64) };
         bar.set_style(
             ProgressStyle::with_template("{prefix} [{bar:30}] epoch {pos}/{len} {msg} ({elapsed})").expect("template"),
@@ -231,19 +249,28 @@ mod cli {
         let shown: Vec<&String> = columns.iter().filter(|c| c.as_str() != "samples").collect();
         let header: Vec<&str> = shown.iter().map(|c| c.as_str()).chain(["samples_per_s"]).collect();
         writeln!(out, "{}", header.join(",")).map_err(|e| e.to_string())?;
-        write_row(&mut out, model.metrics(), 0, f64::NAN)?;
+        // Row 0 (the untrained network, for the learning rules) has no throughput.
+        let mut written = model.metrics().rows.len();
+        for row in 0..written {
+            write_row(&mut out, model.metrics(), row, f64::NAN)?;
+        }
         let mut clock = Instant::now();
+        let mut samples = 0;
         loop {
             let outcome = model.step(64).map_err(|e| e.to_string())?;
-            if outcome.new_rows > 0 {
-                let table = model.metrics();
-                let row = table.rows.len() - 1;
-                let samples = table.rows[row][1] - table.rows[row - outcome.new_rows][1];
-                let rate = samples / clock.elapsed().as_secs_f64();
-                write_row(&mut out, table, row, rate)?;
-                bar.set_position(table.rows[row][0] as u64);
-                bar.set_message(format!("test acc {:.4}", table.last("test_acc").unwrap_or(f64::NAN)));
-                clock = Instant::now();
+            samples += outcome.samples;
+            let table = model.metrics();
+            if table.rows.len() > written {
+                let rate = samples as f64 / clock.elapsed().as_secs_f64();
+                for row in written..table.rows.len() {
+                    write_row(&mut out, table, row, rate)?;
+                }
+                written = table.rows.len();
+                bar.set_position(table.rows[written - 1][0] as u64);
+                if let Some(accuracy) = table.last("test_acc") {
+                    bar.set_message(format!("test acc {accuracy:.4}"));
+                }
+                (clock, samples) = (Instant::now(), 0);
             }
             if outcome.finished {
                 break;
