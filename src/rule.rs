@@ -8,6 +8,7 @@
 //! drawn lives in a [`Snapshot`] of named `f32` arrays.
 
 use crate::Result;
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 /// A model the engine can train or simulate.
@@ -110,7 +111,54 @@ pub struct Snapshot {
     pub frames: Vec<Frame>,
 }
 
+/// Units shown per layer in the network diagram.
+pub const DIAGRAM_UNITS: usize = 12;
+/// First-layer receptive fields sent for drawing.
+pub const FIELDS: usize = 36;
+
+/// Up to `k` evenly spaced indices out of `n`.
+pub fn shown_units(n: usize, k: usize) -> Vec<usize> {
+    if n <= k {
+        (0..n).collect()
+    } else {
+        (0..k).map(|i| i * (n - 1) / (k.max(2) - 1)).collect()
+    }
+}
+
 impl Snapshot {
+    /// The network diagram of a layered network of widths `sizes` with weights `weights` (each
+    /// `n_in × n_out`): `diagram.w{l}`, the weights between up to [`DIAGRAM_UNITS`] evenly spaced
+    /// units of layers `l` and `l+1`, and `diagram.units{l}`, which units those are.
+    pub fn push_network_diagram<'a>(&mut self, sizes: &[usize], weights: impl IntoIterator<Item = &'a Array2<f32>>) {
+        let shown: Vec<Vec<usize>> = sizes.iter().map(|&n| shown_units(n, DIAGRAM_UNITS)).collect();
+        for (l, w) in weights.into_iter().enumerate() {
+            let (rows, cols) = (&shown[l], &shown[l + 1]);
+            let data = rows.iter().flat_map(|&i| cols.iter().map(move |&j| w[[i, j]])).collect();
+            self.push(format!("diagram.w{l}"), vec![rows.len(), cols.len()], data);
+            self.push(format!("diagram.units{l}"), vec![rows.len()], rows.iter().map(|&i| i as f32).collect());
+        }
+        let last = sizes.len() - 1;
+        self.push(
+            format!("diagram.units{last}"),
+            vec![shown[last].len()],
+            shown[last].iter().map(|&i| i as f32).collect(),
+        );
+    }
+
+    /// `receptive_fields`: the input weights of up to [`FIELDS`] first-layer units (`w` is
+    /// `inputs × units`), one row per unit (28 × 28 images for MNIST).
+    pub fn push_receptive_fields(&mut self, w: &Array2<f32>) {
+        let k = w.ncols().min(FIELDS);
+        let data = (0..k).flat_map(|j| w.column(j).to_vec()).collect();
+        self.push("receptive_fields", vec![k, w.nrows()], data);
+    }
+
+    /// `confusion`: the `classes × classes` counts of the last test evaluation.
+    pub fn push_confusion(&mut self, confusion: &crate::metrics::Confusion) {
+        let c = confusion.classes;
+        self.push("confusion", vec![c, c], confusion.counts.iter().map(|&v| v as f32).collect());
+    }
+
     pub fn push(&mut self, name: impl Into<String>, shape: Vec<usize>, data: Vec<f32>) {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         self.frames.push(Frame { name: name.into(), shape, data });

@@ -57,7 +57,7 @@ use crate::metrics::Confusion;
 use crate::nn::mlp::argmax;
 use crate::nn::Real;
 use crate::rng::{rng_for, SimRng, Stream};
-use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
+use crate::rule::{shown_units, MetricTable, Progress, Rule, Snapshot, StepOutcome};
 use crate::rules::feedforward::{Evaluation, BOUNDARY_EXTENT, BOUNDARY_SIZE, COLUMNS};
 use crate::{Error, Result};
 use ndarray::linalg::general_mat_mul;
@@ -909,21 +909,8 @@ pub fn bp_gradient<F: Real>(
 }
 
 const EVAL_CHUNK: usize = 500;
-/// First-layer receptive fields sent for drawing.
-const FIELDS: usize = 36;
 /// First-layer units whose relaxation is recorded for drawing.
 const SHOWN_HIDDEN: usize = 64;
-/// Units shown per layer in the network diagram.
-const DIAGRAM_UNITS: usize = 12;
-
-/// Picks up to `k` evenly spaced indices out of `n`.
-fn shown_units(n: usize, k: usize) -> Vec<usize> {
-    if n <= k {
-        (0..n).collect()
-    } else {
-        (0..k).map(|i| i * (n - 1) / (k - 1)).collect()
-    }
-}
 
 /// A classifier trained by Equilibrium Propagation. One work unit is one minibatch (free phase,
 /// nudged phase, update).
@@ -1263,30 +1250,14 @@ impl Rule for EquilibriumPropagation {
         snap.push("relaxation.label", vec![1], vec![rec.label as f32]);
         // Ask the next minibatch to record its relaxation for the next snapshot.
         self.record_next = true;
-        let shown: Vec<Vec<usize>> = sizes.iter().map(|&n| shown_units(n, DIAGRAM_UNITS)).collect();
-        for (l, w) in self.net.w.iter().enumerate() {
-            let (rows, cols) = (&shown[l], &shown[l + 1]);
-            let data = rows.iter().flat_map(|&i| cols.iter().map(move |&j| w[[i, j]])).collect();
-            snap.push(format!("diagram.w{l}"), vec![rows.len(), cols.len()], data);
-            snap.push(format!("diagram.units{l}"), vec![rows.len()], rows.iter().map(|&i| i as f32).collect());
-        }
-        let last = sizes.len() - 1;
-        snap.push(
-            format!("diagram.units{last}"),
-            vec![shown[last].len()],
-            shown[last].iter().map(|&i| i as f32).collect(),
-        );
+        snap.push_network_diagram(&sizes, &self.net.w);
         if self.config.data.is_planar() && sizes[0] == 2 {
             self.push_boundary(&mut snap);
         } else if self.config.data == DataKind::Mnist {
-            let w = &self.net.w[0];
-            let k = w.ncols().min(FIELDS);
-            let data = (0..k).flat_map(|j| w.column(j).to_vec()).collect();
-            snap.push("receptive_fields", vec![k, w.nrows()], data);
+            snap.push_receptive_fields(&self.net.w[0]);
         }
         if let Some(test) = &self.last_test {
-            let c = test.confusion.classes;
-            snap.push("confusion", vec![c, c], test.confusion.counts.iter().map(|&v| v as f32).collect());
+            snap.push_confusion(&test.confusion);
         }
         snap
     }

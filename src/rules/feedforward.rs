@@ -81,14 +81,10 @@ pub struct Feedforward<C> {
 }
 
 const EVAL_CHUNK: usize = 500;
-/// Units shown per layer in the network diagram.
-const DIAGRAM_UNITS: usize = 12;
 /// Resolution of the decision-boundary map of 2-D sets.
 pub const BOUNDARY_SIZE: usize = 64;
 /// Half-width of the square the boundary map covers.
 pub const BOUNDARY_EXTENT: f32 = 1.25;
-/// First-layer receptive fields sent for drawing.
-const FIELDS: usize = 36;
 
 impl<C: Credit<f32>> Feedforward<C> {
     pub fn new(config: FeedforwardConfig, data: Arc<Split>, credit: C) -> Result<Self> {
@@ -243,15 +239,6 @@ impl<C: Credit<f32>> Feedforward<C> {
     fn finished(&self) -> bool {
         self.epoch >= self.config.epochs
     }
-
-    /// Picks up to `k` evenly spaced indices out of `n`.
-    fn shown_units(n: usize, k: usize) -> Vec<usize> {
-        if n <= k {
-            (0..n).collect()
-        } else {
-            (0..k).map(|i| i * (n - 1) / (k - 1)).collect()
-        }
-    }
 }
 
 impl<C: Credit<f32>> Rule for Feedforward<C> {
@@ -286,32 +273,14 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
         let mut snap = Snapshot::default();
         let sizes = self.net.sizes.clone();
         snap.push("sizes", vec![sizes.len()], sizes.iter().map(|&s| s as f32).collect());
-        // The network diagram: weights between up to DIAGRAM_UNITS evenly spaced units per layer.
-        let shown: Vec<Vec<usize>> = sizes.iter().map(|&n| Self::shown_units(n, DIAGRAM_UNITS)).collect();
-        for (l, layer) in self.net.layers.iter().enumerate() {
-            let (rows, cols) = (&shown[l], &shown[l + 1]);
-            let data = rows.iter().flat_map(|&i| cols.iter().map(move |&j| layer.w[[i, j]])).collect();
-            snap.push(format!("diagram.w{l}"), vec![rows.len(), cols.len()], data);
-            snap.push(format!("diagram.units{l}"), vec![rows.len()], rows.iter().map(|&i| i as f32).collect());
-        }
-        let last = sizes.len() - 1;
-        snap.push(
-            format!("diagram.units{last}"),
-            vec![shown[last].len()],
-            shown[last].iter().map(|&i| i as f32).collect(),
-        );
+        snap.push_network_diagram(&sizes, self.net.layers.iter().map(|layer| &layer.w));
         if self.config.data.is_planar() {
             self.push_boundary(&mut snap);
         } else if self.config.data == crate::data::DataKind::Mnist {
-            // First-layer receptive fields: the weights into up to FIELDS units, as 28×28 images.
-            let w = &self.net.layers[0].w;
-            let k = w.ncols().min(FIELDS);
-            let data = (0..k).flat_map(|j| w.column(j).to_vec()).collect();
-            snap.push("receptive_fields", vec![k, w.nrows()], data);
+            snap.push_receptive_fields(&self.net.layers[0].w);
         }
         if let Some(test) = &self.last_test {
-            let c = test.confusion.classes;
-            snap.push("confusion", vec![c, c], test.confusion.counts.iter().map(|&v| v as f32).collect());
+            snap.push_confusion(&test.confusion);
         }
         snap
     }
