@@ -297,7 +297,8 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
       /#v=1&chapter=dendrites&fig=multiplex&multiplex\.somatic_mean=300&multiplex\.somatic_amplitude=150&multiplex\.dendritic_mean=20&multiplex\.dendritic_amplitude=150&multiplex\.neurons=300&multiplex\.speed=max&multiplex\.seed=1$/);
     await page.click(`${MUX} [data-el="train"]`);
     await simulatedAtLeast(page, 20, 20000);
-    await page.waitForTimeout(500);
+    // The speed readout is blank between the worker's 1-second rate windows; wait for a reading.
+    await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.value, `${MUX} [data-el="speed"]`, { timeout: 10000 }).catch(() => {});
     const r = await multiplexReadouts(page);
     measured.maxSpeed = { speed: r.speed, corr: r.corr };
     assert.ok(r.speed > 2, `as fast as possible is only ${r.speed}× real time`);
