@@ -58,11 +58,10 @@ use crate::nn::mlp::argmax;
 use crate::nn::Real;
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{shown_units, MetricTable, Progress, Rule, Snapshot, StepOutcome};
-use crate::rules::feedforward::{Evaluation, BOUNDARY_EXTENT, BOUNDARY_SIZE, COLUMNS};
+use crate::rules::feedforward::{Evaluation, MinibatchTraining, Minibatches, BOUNDARY_EXTENT, BOUNDARY_SIZE, COLUMNS};
 use crate::{Error, Result};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
-use rand::seq::SliceRandom;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -918,12 +917,8 @@ pub struct EquilibriumPropagation {
     config: EqPropConfig,
     net: EqNet<f32>,
     data: Arc<Split>,
-    order_rng: SimRng,
     sign_rng: SimRng,
-    order: Vec<usize>,
-    cursor: usize,
-    epoch: u32,
-    samples: u64,
+    batches: Minibatches,
     batch_x: Array2<f32>,
     batch_labels: Vec<u8>,
     batch_targets: Array2<f32>,
@@ -934,9 +929,6 @@ pub struct EquilibriumPropagation {
     /// Persistent particles: each training example's last free fixed point, per free layer.
     particles: Option<Vec<Array2<f32>>>,
     rates: Vec<f32>,
-    epoch_loss: f64,
-    epoch_correct: usize,
-    epoch_seen: usize,
     metrics: MetricTable,
     last_test: Option<Evaluation>,
     recorder: Recorder,
@@ -972,12 +964,8 @@ impl EquilibriumPropagation {
             ..Recorder::default()
         };
         let mut model = Self {
-            order_rng: rng_for(config.seed, Stream::DataOrder),
             sign_rng: rng_for(config.seed, Stream::Simulation),
-            order: (0..data.train.len()).collect(),
-            cursor: 0,
-            epoch: 0,
-            samples: 0,
+            batches: Minibatches::new(data.train.len(), config.seed),
             batch_x: Array2::zeros((batch, sizes[0])),
             batch_labels: Vec::with_capacity(batch),
             batch_targets: Array2::zeros((batch, data.train.classes)),
@@ -986,9 +974,6 @@ impl EquilibriumPropagation {
             free: sizes[1..].iter().map(|&w| Array2::zeros((batch, w))).collect(),
             particles,
             rates: config.layer_lrs.iter().map(|&r| r as f32).collect(),
-            epoch_loss: 0.0,
-            epoch_correct: 0,
-            epoch_seen: 0,
             metrics: MetricTable { columns, rows: Vec::new() },
             last_test: None,
             recorder,
@@ -1074,8 +1059,8 @@ impl EquilibriumPropagation {
         let residual = self.relax.relax(&self.net, self.config.free_steps, eps, 0.0, None);
         let free_energy = (0..n).map(|i| self.relax.energy_of(&self.net, i)).sum::<f64>() / n as f64;
         self.metrics.push(vec![
-            self.epoch as f64,
-            self.samples as f64,
+            self.batches.epoch as f64,
+            self.batches.samples as f64,
             train_loss,
             train_acc,
             test.loss,
@@ -1093,14 +1078,39 @@ impl EquilibriumPropagation {
         error
     }
 
+    /// The output for class 1 over a grid covering the plane, and the training points.
+    fn push_boundary(&mut self, snap: &mut Snapshot) {
+        let size = BOUNDARY_SIZE;
+        let mut grid = Array2::zeros((size * size, 2));
+        for (k, mut row) in grid.rows_mut().into_iter().enumerate() {
+            let (i, j) = (k / size, k % size);
+            let to_plane = |v: usize| -BOUNDARY_EXTENT + 2.0 * BOUNDARY_EXTENT * (v as f32 + 0.5) / size as f32;
+            row[0] = to_plane(j);
+            row[1] = -to_plane(i); // top row = largest y
+        }
+        let eps = self.config.step_size as f32;
+        let mut values = Vec::with_capacity(size * size);
+        for start in (0..size * size).step_by(EVAL_CHUNK) {
+            let end = (start + EVAL_CHUNK).min(size * size);
+            self.eval.set_input(&self.net, grid.slice(s![start..end, ..]));
+            self.eval.reset();
+            self.eval.relax(&self.net, self.config.free_steps, eps, 0.0, None);
+            let out = self.eval.state(self.net.depth() - 1);
+            values.extend(out.rows().into_iter().map(|r| ((r[1] - r[0] + 1.0) / 2.0).clamp(0.0, 1.0)));
+        }
+        snap.push("boundary", vec![size, size], values);
+        let train = &self.data.train;
+        let points =
+            (0..train.len()).flat_map(|i| [train.x[[i, 0]], train.x[[i, 1]], train.labels[i] as f32]).collect();
+        snap.push("points", vec![train.len(), 3], points);
+    }
+}
+
+impl MinibatchTraining for EquilibriumPropagation {
     /// Trains on one minibatch. Returns the number of examples used.
     fn train_batch(&mut self) -> Result<usize> {
-        if self.cursor == 0 {
-            self.order.shuffle(&mut self.order_rng);
-        }
-        let end = (self.cursor + self.relax.capacity()).min(self.order.len());
-        let n = end - self.cursor;
-        let index = &self.order[self.cursor..end];
+        let index = self.batches.next(self.relax.capacity());
+        let n = index.len();
         self.data.train.gather(index, &mut self.batch_x, &mut self.batch_labels, &mut self.batch_targets);
         self.relax.set_input(&self.net, self.batch_x.slice(s![..n, ..]));
         self.relax.set_labels(&self.batch_labels);
@@ -1142,54 +1152,25 @@ impl EquilibriumPropagation {
         let recorder = if record { Some(&mut self.recorder) } else { None };
         self.relax.relax(&self.net, self.config.nudged_steps, eps, beta, recorder);
         self.relax.apply_update(&mut self.net, &self.free, beta, &self.rates);
-        self.epoch_loss += loss;
-        self.epoch_correct += correct;
-        self.epoch_seen += n;
-        self.cursor = end;
-        self.samples += n as u64;
-        if self.cursor == self.order.len() {
-            self.cursor = 0;
-            self.epoch += 1;
+        if let Some(epoch) = self.batches.finish(n, loss, correct) {
             if !self.net.is_finite() {
                 return Err(self.diverge(f64::NAN));
             }
-            let loss = self.epoch_loss / self.epoch_seen as f64;
-            let acc = self.epoch_correct as f64 / self.epoch_seen as f64;
-            (self.epoch_loss, self.epoch_correct, self.epoch_seen) = (0.0, 0, 0);
-            self.record_epoch(loss, acc)?;
+            self.record_epoch(epoch.loss, epoch.accuracy)?;
         }
         Ok(n)
     }
 
     fn finished(&self) -> bool {
-        self.epoch >= self.config.epochs
+        self.batches.epoch >= self.config.epochs
     }
 
-    /// The output for class 1 over a grid covering the plane, and the training points.
-    fn push_boundary(&mut self, snap: &mut Snapshot) {
-        let size = BOUNDARY_SIZE;
-        let mut grid = Array2::zeros((size * size, 2));
-        for (k, mut row) in grid.rows_mut().into_iter().enumerate() {
-            let (i, j) = (k / size, k % size);
-            let to_plane = |v: usize| -BOUNDARY_EXTENT + 2.0 * BOUNDARY_EXTENT * (v as f32 + 0.5) / size as f32;
-            row[0] = to_plane(j);
-            row[1] = -to_plane(i); // top row = largest y
-        }
-        let eps = self.config.step_size as f32;
-        let mut values = Vec::with_capacity(size * size);
-        for start in (0..size * size).step_by(EVAL_CHUNK) {
-            let end = (start + EVAL_CHUNK).min(size * size);
-            self.eval.set_input(&self.net, grid.slice(s![start..end, ..]));
-            self.eval.reset();
-            self.eval.relax(&self.net, self.config.free_steps, eps, 0.0, None);
-            let out = self.eval.state(self.net.depth() - 1);
-            values.extend(out.rows().into_iter().map(|r| ((r[1] - r[0] + 1.0) / 2.0).clamp(0.0, 1.0)));
-        }
-        snap.push("boundary", vec![size, size], values);
-        let train = &self.data.train;
-        let points =
-            (0..train.len()).flat_map(|i| [train.x[[i, 0]], train.x[[i, 1]], train.labels[i] as f32]).collect();
-        snap.push("points", vec![train.len(), 3], points);
+    fn failure(&self) -> Option<&Error> {
+        self.diverged.as_ref()
+    }
+
+    fn rows(&self) -> usize {
+        self.metrics.rows.len()
     }
 }
 
@@ -1199,18 +1180,7 @@ impl Rule for EquilibriumPropagation {
     }
 
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
-        if let Some(error) = &self.diverged {
-            return Err(error.clone());
-        }
-        let rows_before = self.metrics.rows.len();
-        let mut outcome = StepOutcome::default();
-        while outcome.units < budget.max(1) && !self.finished() {
-            outcome.samples += self.train_batch()? as u64;
-            outcome.units += 1;
-        }
-        outcome.new_rows = self.metrics.rows.len() - rows_before;
-        outcome.finished = self.finished();
-        Ok(outcome)
+        self.step_minibatches(budget)
     }
 
     fn metrics(&self) -> &MetricTable {
@@ -1218,7 +1188,7 @@ impl Rule for EquilibriumPropagation {
     }
 
     fn progress(&self) -> Progress {
-        Progress { samples: self.samples, epoch: self.epoch as f64 + self.cursor as f64 / self.order.len() as f64 }
+        self.batches.progress()
     }
 
     /// Frames: `sizes`; `relaxation.energy` / `relaxation.cost` (`[T+1]`, E and C after each step

@@ -54,25 +54,119 @@ pub struct Evaluation {
     pub confusion: Confusion,
 }
 
+/// The order in which a training set is visited, one minibatch at a time, and the running
+/// totals of the epoch under way. Every epoch starts by reshuffling with the run's data-order
+/// stream, so two rules with the same seed see the same examples in the same order.
+#[derive(Debug, Clone)]
+pub struct Minibatches {
+    rng: SimRng,
+    order: Vec<usize>,
+    cursor: usize,
+    /// Epochs finished.
+    pub epoch: u32,
+    /// Examples trained on since the start.
+    pub samples: u64,
+    epoch_loss: f64,
+    epoch_correct: usize,
+}
+
+/// The training loss and accuracy of an epoch just finished.
+#[derive(Debug, Clone, Copy)]
+pub struct EpochTotals {
+    /// Mean loss per example.
+    pub loss: f64,
+    /// Fraction classified correctly.
+    pub accuracy: f64,
+}
+
+impl Minibatches {
+    /// Visits `examples` examples in an order drawn from `seed`'s data-order stream.
+    pub fn new(examples: usize, seed: u64) -> Self {
+        Self {
+            rng: rng_for(seed, Stream::DataOrder),
+            order: (0..examples).collect(),
+            cursor: 0,
+            epoch: 0,
+            samples: 0,
+            epoch_loss: 0.0,
+            epoch_correct: 0,
+        }
+    }
+
+    /// The example indices of the next minibatch, at most `size` of them (shuffling first when
+    /// an epoch begins). [`Self::finish`] moves past them.
+    pub fn next(&mut self, size: usize) -> &[usize] {
+        if self.cursor == 0 {
+            self.order.shuffle(&mut self.rng);
+        }
+        let end = (self.cursor + size).min(self.order.len());
+        &self.order[self.cursor..end]
+    }
+
+    /// Records the `n` examples just trained on, their summed loss and correct count; returns
+    /// the epoch's totals when they finished it.
+    pub fn finish(&mut self, n: usize, loss: f64, correct: usize) -> Option<EpochTotals> {
+        self.cursor += n;
+        self.samples += n as u64;
+        self.epoch_loss += loss;
+        self.epoch_correct += correct;
+        if self.cursor < self.order.len() {
+            return None;
+        }
+        let seen = self.order.len() as f64;
+        let totals = EpochTotals { loss: self.epoch_loss / seen, accuracy: self.epoch_correct as f64 / seen };
+        (self.cursor, self.epoch_loss, self.epoch_correct) = (0, 0.0, 0);
+        self.epoch += 1;
+        Some(totals)
+    }
+
+    /// Examples done and epochs done (fractional).
+    pub fn progress(&self) -> Progress {
+        Progress { samples: self.samples, epoch: self.epoch as f64 + self.cursor as f64 / self.order.len() as f64 }
+    }
+}
+
+/// A model trained one minibatch per work unit, until a set number of epochs.
+pub trait MinibatchTraining {
+    /// Trains on one minibatch; returns how many examples it used.
+    fn train_batch(&mut self) -> Result<usize>;
+    /// True once the configured epochs are done.
+    fn finished(&self) -> bool;
+    /// The error that stopped the model, if it diverged.
+    fn failure(&self) -> Option<&Error>;
+    /// Rows in its metric table.
+    fn rows(&self) -> usize;
+
+    /// [`Rule::step`] for such models: up to `budget` minibatches (at least one), none after a
+    /// divergence.
+    fn step_minibatches(&mut self, budget: u32) -> Result<StepOutcome> {
+        if let Some(error) = self.failure() {
+            return Err(error.clone());
+        }
+        let rows_before = self.rows();
+        let mut outcome = StepOutcome::default();
+        while outcome.units < budget.max(1) && !self.finished() {
+            outcome.samples += self.train_batch()? as u64;
+            outcome.units += 1;
+        }
+        outcome.new_rows = self.rows() - rows_before;
+        outcome.finished = self.finished();
+        Ok(outcome)
+    }
+}
+
 /// A feed-forward classifier trained by the rule `C`.
 pub struct Feedforward<C> {
     config: FeedforwardConfig,
     credit: C,
     net: Mlp<f32>,
     data: Arc<Split>,
-    order_rng: SimRng,
-    order: Vec<usize>,
-    cursor: usize,
-    epoch: u32,
-    samples: u64,
+    batches: Minibatches,
     batch_x: Array2<f32>,
     batch_labels: Vec<u8>,
     batch_targets: Array2<f32>,
     trace: Trace<f32>,
     eval_trace: Trace<f32>,
-    epoch_loss: f64,
-    epoch_correct: usize,
-    epoch_seen: usize,
     metrics: MetricTable,
     last_test: Option<Evaluation>,
     /// Per-layer learning rates (0 for layers that do not learn).
@@ -109,19 +203,12 @@ impl<C: Credit<f32>> Feedforward<C> {
         let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
         columns.extend(credit.diagnostic_columns(net.depth()));
         let mut model = Self {
-            order_rng: rng_for(config.seed, Stream::DataOrder),
-            order: (0..data.train.len()).collect(),
-            cursor: 0,
-            epoch: 0,
-            samples: 0,
+            batches: Minibatches::new(data.train.len(), config.seed),
             batch_x: Array2::zeros((batch, sizes[0])),
             batch_labels: Vec::with_capacity(batch),
             batch_targets: Array2::zeros((batch, *sizes.last().expect("sizes"))),
             trace: Trace::new(&sizes, batch),
             eval_trace: Trace::new(&sizes, EVAL_CHUNK),
-            epoch_loss: 0.0,
-            epoch_correct: 0,
-            epoch_seen: 0,
             metrics: MetricTable { columns, rows: Vec::new() },
             last_test: None,
             rates,
@@ -176,7 +263,14 @@ impl<C: Credit<f32>> Feedforward<C> {
         if !test.loss.is_finite() || !train_loss.is_finite() {
             return Err(self.diverge(if train_loss.is_finite() { test.loss } else { train_loss }));
         }
-        let mut row = vec![self.epoch as f64, self.samples as f64, train_loss, train_acc, test.loss, test.accuracy];
+        let mut row = vec![
+            self.batches.epoch as f64,
+            self.batches.samples as f64,
+            train_loss,
+            train_acc,
+            test.loss,
+            test.accuracy,
+        ];
         // Diagnostics are measured on the first minibatch of the training set, fixed across epochs.
         let n = self.trace.capacity();
         self.net.forward(self.data.train.rows(0, n), &mut self.trace);
@@ -192,16 +286,14 @@ impl<C: Credit<f32>> Feedforward<C> {
         self.diverged = Some(error.clone());
         error
     }
+}
 
-    /// Trains on one minibatch. Returns the number of examples used.
+impl<C: Credit<f32>> MinibatchTraining for Feedforward<C> {
     fn train_batch(&mut self) -> Result<usize> {
-        if self.cursor == 0 {
-            self.order.shuffle(&mut self.order_rng);
-        }
-        let end = (self.cursor + self.trace.capacity()).min(self.order.len());
-        let n = end - self.cursor;
         let train = &self.data.train;
-        train.gather(&self.order[self.cursor..end], &mut self.batch_x, &mut self.batch_labels, &mut self.batch_targets);
+        let index = self.batches.next(self.trace.capacity());
+        let n = index.len();
+        train.gather(index, &mut self.batch_x, &mut self.batch_labels, &mut self.batch_targets);
         self.net.forward(self.batch_x.slice(s![..n, ..]), &mut self.trace);
         let regression = train.targets.is_some();
         let targets = match train.targets {
@@ -216,19 +308,9 @@ impl<C: Credit<f32>> Feedforward<C> {
         let (momentum, decay) = (self.config.momentum as f32, self.config.weight_decay as f32);
         self.net.apply_update(&self.trace, &self.rates, momentum, decay);
         self.credit.after_update(&self.net, &self.trace, &self.config);
-        self.epoch_loss += loss;
-        self.epoch_correct += correct;
-        self.epoch_seen += n;
-        self.cursor = end;
-        self.samples += n as u64;
-        if self.cursor == self.order.len() {
-            self.cursor = 0;
-            self.epoch += 1;
-            let loss = self.epoch_loss / self.epoch_seen as f64;
+        if let Some(epoch) = self.batches.finish(n, loss, correct) {
             // A regression set has no classes to be right about.
-            let acc = if regression { f64::NAN } else { self.epoch_correct as f64 / self.epoch_seen as f64 };
-            (self.epoch_loss, self.epoch_correct, self.epoch_seen) = (0.0, 0, 0);
-            self.record_epoch(loss, acc)?;
+            self.record_epoch(epoch.loss, if regression { f64::NAN } else { epoch.accuracy })?;
             if !self.net.is_finite() {
                 return Err(self.diverge(f64::NAN));
             }
@@ -237,7 +319,15 @@ impl<C: Credit<f32>> Feedforward<C> {
     }
 
     fn finished(&self) -> bool {
-        self.epoch >= self.config.epochs
+        self.batches.epoch >= self.config.epochs
+    }
+
+    fn failure(&self) -> Option<&Error> {
+        self.diverged.as_ref()
+    }
+
+    fn rows(&self) -> usize {
+        self.metrics.rows.len()
     }
 }
 
@@ -247,18 +337,7 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
     }
 
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
-        if let Some(error) = &self.diverged {
-            return Err(error.clone());
-        }
-        let rows_before = self.metrics.rows.len();
-        let mut outcome = StepOutcome::default();
-        while outcome.units < budget.max(1) && !self.finished() {
-            outcome.samples += self.train_batch()? as u64;
-            outcome.units += 1;
-        }
-        outcome.new_rows = self.metrics.rows.len() - rows_before;
-        outcome.finished = self.finished();
-        Ok(outcome)
+        self.step_minibatches(budget)
     }
 
     fn metrics(&self) -> &MetricTable {
@@ -266,7 +345,7 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
     }
 
     fn progress(&self) -> Progress {
-        Progress { samples: self.samples, epoch: self.epoch as f64 + self.cursor as f64 / self.order.len() as f64 }
+        self.batches.progress()
     }
 
     fn snapshot(&mut self) -> Snapshot {
