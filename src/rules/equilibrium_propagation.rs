@@ -126,16 +126,13 @@ impl Default for EqPropConfig {
     }
 }
 
-/// Upper limits that [`EqPropConfig::validate`] enforces.
+/// Upper limits that [`EqPropConfig::validate`] enforces: the feed-forward rules' limits on
+/// widths, batch, epochs, rates and points, and its own on depth, relaxation and nudging.
 pub mod limits {
+    pub use crate::experiment::limits::{MAX_BATCH, MAX_EPOCHS, MAX_LR, MAX_POINTS, MAX_WIDTH};
     pub const MAX_HIDDEN_LAYERS: usize = 6;
-    pub const MAX_WIDTH: usize = 2048;
-    pub const MAX_BATCH: usize = 1024;
-    pub const MAX_EPOCHS: u32 = 10_000;
     pub const MAX_STEPS: usize = 5_000;
-    pub const MAX_LR: f64 = 10.0;
     pub const MAX_BETA: f64 = 10.0;
-    pub const MAX_POINTS: usize = 5_000;
 }
 
 impl EqPropConfig {
