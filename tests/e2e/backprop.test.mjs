@@ -5,15 +5,9 @@
 // settings form, and checks what a reader would see. Screenshots go to artifacts/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve, CHROMIUM } from '../support/static-server.mjs';
+import { join } from 'node:path';
+import { Site, ARTIFACTS } from '../support/site.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const DIST = join(ROOT, 'dist');
-const ARTIFACTS = join(ROOT, 'artifacts');
 const STATUS = '[data-el="status"]';
 const FIGURE = '[data-el="figure"]';
 
@@ -50,39 +44,19 @@ const statusMatches = (page, pattern, timeout = 3000) =>
     [pattern.source, pattern.flags], { timeout });
 
 describe('the Backprop chapter', { timeout: 150000 }, () => {
-  let browser;
+  const site = new Site();
+  const { consoleErrors, foreignRequests } = site;
   let context;
-  let closeServer;
   let origin;
-  const consoleErrors = [];
-  const foreignRequests = [];
 
-  async function open(hash) {
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.goto(`${origin}/${hash}`);
-    return page;
-  }
+  const open = (hash, options) => site.open(hash, options);
 
   before(async () => {
-    await stat(join(DIST, 'index.html')).catch(() => {
-      throw new Error('dist/ is missing: run `trunk build --release` first');
-    });
-    await mkdir(ARTIFACTS, { recursive: true });
-    ({ close: closeServer, origin } = await serve(DIST));
-    browser = await chromium.launch(CHROMIUM);
-    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    context.on('request', (r) => {
-      if (!r.url().startsWith(`${origin}/`)) foreignRequests.push(r.url());
-    });
+    ({ context, origin } = await site.start());
   });
 
   after(async () => {
-    await browser?.close();
-    await closeServer?.();
+    await site.stop();
   });
 
   it('opens paused on a meaningful default figure', async () => {
@@ -288,10 +262,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
   });
 
   it('with reduced motion the figure still trains and draws, less often', async () => {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.emulateMedia({ reducedMotion: 'reduce' });
-    await page.goto(`${origin}/#v=1&chapter=backprop&data=xor`);
+    const page = await open('#v=1&chapter=backprop&data=xor', { reducedMotion: 'reduce' });
     await phaseIs(page, 'paused');
     await page.waitForTimeout(300);
     const before = await canvasPixels(page, '[data-el="boundary"]');

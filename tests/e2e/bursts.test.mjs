@@ -7,15 +7,10 @@
 // multiplexing figure is copied to docs/bursts.png.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve, CHROMIUM } from '../support/static-server.mjs';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Site, ARTIFACTS, ROOT } from '../support/site.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const DIST = join(ROOT, 'dist');
-const ARTIFACTS = join(ROOT, 'artifacts');
 const fig = (id) => `[data-figure="${id}"]`;
 const MUX = fig('multiplex');
 
@@ -90,42 +85,21 @@ function inkOf(page, selector, rgb) {
 const COLORS = { events: [0, 158, 115], bursts: [213, 94, 0], bp: [0, 114, 178], burstprop: [230, 159, 0], grey: [120, 120, 120] };
 
 describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
-  let browser;
+  const site = new Site();
+  const { consoleErrors, foreignRequests } = site;
   let context;
-  let closeServer;
   let origin;
-  const consoleErrors = [];
-  const foreignRequests = [];
   const measured = {};
 
-  async function open(hash, { reducedMotion } = {}) {
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    if (reducedMotion) await page.emulateMedia({ reducedMotion });
-    await page.goto(`${origin}/${hash}`);
-    return page;
-  }
+  const open = (hash, options) => site.open(hash, options);
 
   before(async () => {
-    await stat(join(DIST, 'index.html')).catch(() => {
-      throw new Error('dist/ is missing: run `trunk build --release` first');
-    });
-    await mkdir(ARTIFACTS, { recursive: true });
-    ({ close: closeServer, origin } = await serve(DIST));
-    browser = await chromium.launch(CHROMIUM);
-    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    context.on('request', (r) => {
-      if (!r.url().startsWith(`${origin}/`)) foreignRequests.push(r.url());
-    });
+    ({ context, origin } = await site.start());
   });
 
   after(async () => {
     if (Object.keys(measured).length) console.log(`measured: ${JSON.stringify(measured, null, 1)}`);
-    await browser?.close();
-    await closeServer?.();
+    await site.stop();
   });
 
   it('the landing card is live and the chapter shows its prose, papers and three figures', async () => {

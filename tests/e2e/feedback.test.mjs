@@ -6,15 +6,10 @@
 // inked pixels of the charts. Screenshots go to artifacts/; the race is copied to docs/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve, CHROMIUM } from '../support/static-server.mjs';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Site, ARTIFACTS, ROOT } from '../support/site.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const DIST = join(ROOT, 'dist');
-const ARTIFACTS = join(ROOT, 'artifacts');
 const fig = (id) => `[data-figure="${id}"]`;
 
 /** The readout table of a figure: {rule: {epoch, metric, rate, state}}. */
@@ -54,41 +49,21 @@ function inkOf(page, selector, rgb) {
 const COLORS = { bp: [0, 114, 178], fa: [213, 94, 0], dfa: [0, 158, 115], shallow: [230, 159, 0] };
 
 describe('the Random feedback chapter', { timeout: 240000 }, () => {
-  let browser;
+  const site = new Site();
+  const { consoleErrors, foreignRequests } = site;
   let context;
-  let closeServer;
   let origin;
-  const consoleErrors = [];
-  const foreignRequests = [];
   const measured = {};
 
-  async function open(hash) {
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.goto(`${origin}/${hash}`);
-    return page;
-  }
+  const open = (hash, options) => site.open(hash, options);
 
   before(async () => {
-    await stat(join(DIST, 'index.html')).catch(() => {
-      throw new Error('dist/ is missing: run `trunk build --release` first');
-    });
-    await mkdir(ARTIFACTS, { recursive: true });
-    ({ close: closeServer, origin } = await serve(DIST));
-    browser = await chromium.launch(CHROMIUM);
-    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    context.on('request', (r) => {
-      if (!r.url().startsWith(`${origin}/`)) foreignRequests.push(r.url());
-    });
+    ({ context, origin } = await site.start());
   });
 
   after(async () => {
     if (Object.keys(measured).length) console.log(`measured: ${JSON.stringify(measured, null, 1)}`);
-    await browser?.close();
-    await closeServer?.();
+    await site.stop();
   });
 
   it('the landing card is live and the chapter shows its prose, papers and four figures', async () => {
@@ -322,10 +297,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
   });
 
   it('with reduced motion the linear toy still trains and draws, less often', async () => {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.emulateMedia({ reducedMotion: 'reduce' });
-    await page.goto(`${origin}/#v=1&chapter=feedback&fig=linear&linear.epochs=5`);
+    const page = await open('#v=1&chapter=feedback&fig=linear&linear.epochs=5', { reducedMotion: 'reduce' });
     await phaseIs(page, 'linear', 'paused');
     await page.click(`${fig('linear')} [data-el="train"]`);
     await phaseIs(page, 'linear', 'finished', 20000);
