@@ -8,8 +8,8 @@
 //!    and the W–Y angle over training.
 
 use super::{
-    checks_markdown as list_checks, finals, markdown_table, mean_pm_sd, mean_series, run_all, run_to_end, Check,
-    Figure, Job, Options, Report,
+    checks_markdown as list_checks, finals, firsts, markdown_table, mean_pm_sd, mean_series, run_all, run_to_end,
+    Check, Figure, Job, Options, Report,
 };
 use crate::bursts::figures::{multiplexing_svg, plasticity_svg};
 use crate::bursts::multiplexing::{correlations, MultiplexConfig, MultiplexCorrelations};
@@ -257,8 +257,7 @@ pub fn learning(store: &DataStore, options: &Options) -> Result<LearningPart> {
     let figures = vec![Figure { file: "bursts-burstprop.svg".into(), svg }];
 
     let (bp_acc, burst_acc) = (finals(&bp, "test_acc"), finals(&burst, "test_acc"));
-    let first_angle: Vec<f64> =
-        burst.iter().map(|t| t.column("angle_w_y0").unwrap_or_default().first().copied().unwrap_or(f64::NAN)).collect();
+    let first_angle = firsts(&burst, "angle_w_y0");
     let last_angle = finals(&burst, "angle_w_y0");
     let delta_angle = finals(&burst, "angle_delta0");
     let mean = |v: &[f64]| mean_sd(v).0;

@@ -8,7 +8,8 @@
 //!    BP cannot break the symmetry.
 
 use super::{
-    checks_markdown, finals, markdown_table, mean_pm_sd, mean_series, run_all, Check, Figure, Job, Options, Report,
+    checks_markdown, finals, firsts, markdown_table, mean_pm_sd, mean_series, run_all, Check, Figure, Job, Options,
+    Report,
 };
 use crate::charts::{self, LineChart, Series};
 use crate::data::DataKind;
@@ -148,8 +149,7 @@ fn write<'a>(get: &Get<'a>, options: &Options, plans: &[Plan; 3]) -> Report {
 
     // ---- numbers
     let (bp, fa_acc, dfa, shallow) = (acc("bp"), acc("fa"), acc("dfa"), acc("shallow"));
-    let angle_start =
-        fa.iter().map(|t| t.rows.first().map_or(f64::NAN, |r| column_at(t, r, "angle_w_b0"))).collect::<Vec<_>>();
+    let angle_start = firsts(&fa, "angle_w_b0");
     let angle_end = finals(&fa, "angle_w_b0");
     let delta_end = finals(&fa, "angle_delta0");
     let linear_fa = get("linear", "fa");
@@ -308,8 +308,4 @@ from the layer above, so BP can train only the output layer's bias).
 /// The 90° reference line.
 fn ninety(epochs: u32) -> Series {
     Series { name: "90°".into(), points: vec![(0.0, 90.0), (epochs as f64, 90.0)], color: 6 }
-}
-
-fn column_at(table: &MetricTable, row: &[f64], column: &str) -> f64 {
-    table.column_index(column).map_or(f64::NAN, |i| row[i])
 }

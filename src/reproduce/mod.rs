@@ -118,6 +118,11 @@ pub fn finals(tables: &[&MetricTable], column: &str) -> Vec<f64> {
     tables.iter().map(|t| t.last(column).unwrap_or(f64::NAN)).collect()
 }
 
+/// The first value of `column` in each run (row 0: the untrained network).
+pub fn firsts(tables: &[&MetricTable], column: &str) -> Vec<f64> {
+    tables.iter().map(|t| t.column(column).and_then(|c| c.first().copied()).unwrap_or(f64::NAN)).collect()
+}
+
 /// `mean ± sd` of `values × scale` with `decimals` digits.
 pub fn mean_pm_sd(values: &[f64], scale: f64, decimals: usize) -> String {
     let scaled: Vec<f64> = values.iter().map(|v| v * scale).collect();
