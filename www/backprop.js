@@ -6,7 +6,7 @@
 // (`step`) at most `speed` times a second, as TF Playground does; at speed "max" it sends `train`
 // and the engine runs in its 10 ms slices.
 import { EngineClient, sameExperiment } from './engine-client.js';
-import { experimentOf, isPlanar } from './state.js';
+import { experimentOf, isPlanar } from './state/state.js';
 import { MetricTable } from './metrics.js';
 import { CurveCharts, chartBindings } from './linechart.js';
 import { drawNetwork } from './network.js';

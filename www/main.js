@@ -1,7 +1,7 @@
 // Wiring: the URL hash → the state → the page that is shown, the settings form and the figure.
 // Every change goes back into the hash with history.replaceState, so a reload or a shared link
 // rebuilds the same figure.
-import { parse, serialize, withData } from './state.js';
+import { parse, serialize, withData } from './state/state.js';
 import { Controls } from './controls.js';
 import { BackpropChapter } from './backprop.js';
 import { FeedbackChapter } from './feedback.js';

@@ -4,7 +4,7 @@
 // of www/race.js and www/metrics.js it added (live adjust, repeat, bounded tables, Pearson).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, serialize, defaults, prop, PROPS, DENDRITES_FIGURES } from '../../www/state.js';
+import { parse, serialize, defaults, prop, PROPS, DENDRITES_FIGURES } from '../../www/state/state.js';
 import {
   FIGURES, RULES, STREAMS, BURSTPROP, experimentsOf, paceOf, chartsOf, progressText, inputsOf,
   multiplexStats, normalise, recent, corrText, tracesSummary, niceCeil, TRACE_PANELS,

@@ -3,7 +3,7 @@
 // (www/feedback-figures.js): lanes, experiments, charts and direct labels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES } from '../../www/state.js';
+import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES } from '../../www/state/state.js';
 import { FIGURES, RULES, experimentsOf, chartsOf, paceOf, spread, LABEL_HEIGHT } from '../../www/feedback-figures.js';
 import { MetricTable } from '../../www/metrics.js';
 

@@ -1,7 +1,7 @@
 // node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, serialize, defaults, experimentOf, withData, coerce, prop, PROPS, VERSION } from '../../www/state.js';
+import { parse, serialize, defaults, experimentOf, withData, coerce, prop, PROPS, VERSION } from '../../www/state/state.js';
 
 test('the empty hash gives the engine defaults and no notices', () => {
   for (const hash of ['', '#', '#v=1']) {
