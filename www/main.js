@@ -2,11 +2,11 @@
 // Every change goes back into the hash with history.replaceState, so a reload or a shared link
 // rebuilds the same figure.
 import { parse, serialize, withData } from './state/state.js';
-import { Controls } from './controls.js';
-import { BackpropChapter } from './backprop.js';
-import { FeedbackChapter } from './feedback.js';
-import { DendritesChapter } from './dendrites.js';
-import { bindShare, figureUrl } from './share.js';
+import { Controls } from './figures/controls.js';
+import { BackpropChapter } from './chapters/backprop.js';
+import { FeedbackChapter } from './chapters/feedback/index.js';
+import { DendritesChapter } from './chapters/dendrites/index.js';
+import { bindShare, figureUrl } from './figures/share.js';
 
 const TITLES = {
   '': 'Can the brain do backprop?',

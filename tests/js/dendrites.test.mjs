@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { parse, serialize, defaults, prop, PROPS, DENDRITES_FIGURES } from '../../www/state/state.js';
 import {
   FIGURES, RULES, STREAMS, BURSTPROP, experimentsOf, paceOf, chartsOf, progressText, inputsOf,
-  multiplexStats, normalise, recent, corrText, tracesSummary, niceCeil, TRACE_PANELS,
-} from '../../www/dendrites-figures.js';
-import { MetricTable, pearson } from '../../www/metrics.js';
-import { Race } from '../../www/race.js';
+  multiplexStats, recent, corrText, tracesSummary, niceCeil, TRACE_PANELS,
+} from '../../www/chapters/dendrites/figures.js';
+import { MetricTable, pearson } from '../../www/engine/metrics.js';
+import { normalise } from '../../www/views/traces.js';
+import { Race } from '../../www/figures/race.js';
 
 const DENDRITES = { ...defaults(), chapter: 'dendrites' };
 

@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES } from '../../www/state/state.js';
-import { FIGURES, RULES, experimentsOf, chartsOf, paceOf, spread, LABEL_HEIGHT } from '../../www/feedback-figures.js';
-import { MetricTable } from '../../www/metrics.js';
+import { FIGURES, RULES, experimentsOf, chartsOf, paceOf } from '../../www/chapters/feedback/figures.js';
+import { spread, LABEL_HEIGHT } from '../../www/views/labelled-chart.js';
+import { MetricTable } from '../../www/engine/metrics.js';
 
 const FEEDBACK = { ...defaults(), chapter: 'feedback' };
 

@@ -1,7 +1,7 @@
 // node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MetricTable, MAX_POINTS } from '../../www/metrics.js';
+import { MetricTable, MAX_POINTS } from '../../www/engine/metrics.js';
 
 const COLUMNS = ['epoch', 'samples', 'train_loss', 'train_acc', 'test_loss', 'test_acc'];
 

@@ -2,7 +2,7 @@
 // www/race.js with fake engines: what each worker is told, and when.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Race } from '../../www/race.js';
+import { Race } from '../../www/figures/race.js';
 
 /** Stands in for an EngineClient: records what it is sent, replies when the test says. */
 class FakeEngine extends EventTarget {

@@ -1,7 +1,7 @@
 // node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { figureUrl, embedCode } from '../../www/share.js';
+import { figureUrl, embedCode } from '../../www/figures/share.js';
 
 const PAGE = 'https://example.org/course/brainprop/#v=1&chapter=backprop&lr=0.3&hidden=8,4';
 

@@ -5,7 +5,6 @@
 //   {id, title, yLabel, yRange, xMax, summary, series: [{name, note, color, points, label, value}]}
 // with, optionally, xLabel (default 'epoch') and xMin (default 0).
 import { drawChart, plotArea } from './linechart.js';
-import { spread, LABEL_HEIGHT } from './feedback-figures.js';
 import { PALETTE, css } from './colors.js';
 
 function element(tag, className, text) {
@@ -109,4 +108,23 @@ export class LabelledChart {
       return label;
     }));
   }
+}
+
+/** Vertical room one label beside a curve needs (CSS pixels). */
+export const LABEL_HEIGHT = 17;
+
+/**
+ * Moves label positions (ys, sorted ascending) apart so that neighbours are at least
+ * LABEL_HEIGHT apart, as little as possible, staying within [top, bottom] when they fit.
+ */
+export function spread(ys, top, bottom) {
+  const out = ys.slice();
+  for (let i = 1; i < out.length; i++) out[i] = Math.max(out[i], out[i - 1] + LABEL_HEIGHT);
+  for (let i = out.length - 1; i >= 0; i--) {
+    const limit = i === out.length - 1 ? bottom : out[i + 1] - LABEL_HEIGHT;
+    out[i] = Math.min(out[i], limit);
+  }
+  // Too many to fit: stack them from the top.
+  if (out.length && out[0] < top) return out.map((_, i) => top + i * LABEL_HEIGHT);
+  return out;
 }

@@ -19,7 +19,7 @@ export class EngineClient extends EventTarget {
   #ready = false;
   #readyPromise;
 
-  constructor(url = new URL('./worker.js', import.meta.url)) {
+  constructor(url = new URL('../worker.js', import.meta.url)) {
     super();
     let resolveReady;
     this.#readyPromise = new Promise((resolve) => {

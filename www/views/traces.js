@@ -3,7 +3,6 @@
 // be compared whatever their units). Plain canvas, redrawn as rows arrive.
 import { fit } from './canvas.js';
 import { PALETTE, css } from './colors.js';
-import { normalise } from './dendrites-figures.js';
 
 const MARGIN = { left: 12, right: 12, top: 4, bottom: 26 };
 const LINE = 20; // one line of title or legend above each panel
@@ -124,4 +123,17 @@ function line(ctx, s, points) {
   }
   ctx.stroke();
   ctx.setLineDash([]);
+}
+
+/** Scales values to [0, 1] by their own range (a constant series sits at 0.5). */
+export function normalise(values) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) return values.map((v) => (Number.isFinite(v) ? 0.5 : NaN));
+  return values.map((v) => (v - lo) / (hi - lo));
 }

@@ -11,7 +11,7 @@
 // `make(id, root, {onPlay})` and calls onPlay(itself) when it starts training.
 import { Controls } from './controls.js';
 import { bindShare, figureUrl } from './share.js';
-import { serialize } from './state/state.js';
+import { serialize } from '../state/state.js';
 
 export class FigureChapter {
   /**

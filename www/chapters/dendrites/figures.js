@@ -3,8 +3,8 @@
 // multiplexing simulation (correlations and levels over the visible window). Pure (no DOM), so
 // node --test covers it; www/dendrites.js, www/multiplex-figure.js and www/feedback-figure.js
 // turn it into views.
-import { MNIST, ruleSeries, angleChart, summary, percent } from './feedback-figures.js';
-import { pearson } from './metrics.js';
+import { MNIST, ruleSeries, angleChart, summary, percent } from '../feedback/figures.js';
+import { pearson } from '../../engine/metrics.js';
 
 /**
  * One Okabe–Ito colour (index into src/charts.rs PALETTE) per stream, on every figure of the
@@ -231,19 +231,6 @@ export function multiplexStats(table) {
   for (const c of ['somatic_input', 'dendritic_input', 'event_rate', 'burst_prob', 'burst_rate']) levels[c] = mean(last[c] || []);
   const times = w.time_s || [];
   return { correlations, levels, start: times[0] ?? 0, end: times.at(-1) ?? 0, rows: times.length };
-}
-
-/** Scales values to [0, 1] by their own range (a constant series sits at 0.5). */
-export function normalise(values) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (!(hi > lo)) return values.map((v) => (Number.isFinite(v) ? 0.5 : NaN));
-  return values.map((v) => (v - lo) / (hi - lo));
 }
 
 /** A correlation as the page prints it: two decimals with a true minus sign, '–' if undefined. */

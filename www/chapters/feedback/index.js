@@ -1,9 +1,9 @@
 // The Random feedback chapter: four figures on one page (www/chapter.js), each a race of engine
 // workers (www/feedback-figure.js) described as data in www/feedback-figures.js.
-import { FigureChapter } from './chapter.js';
-import { FEEDBACK_FIGURES } from './state/state.js';
-import { FeedbackFigure } from './feedback-figure.js';
-import { FIGURES } from './feedback-figures.js';
+import { FigureChapter } from '../../figures/chapter.js';
+import { FEEDBACK_FIGURES } from '../../state/state.js';
+import { FeedbackFigure } from '../../figures/figure.js';
+import { FIGURES } from './figures.js';
 
 export class FeedbackChapter extends FigureChapter {
   /**

@@ -5,17 +5,17 @@
 // over before the eye sees anything. At a finite speed the page asks for one epoch at a time
 // (`step`) at most `speed` times a second, as TF Playground does; at speed "max" it sends `train`
 // and the engine runs in its 10 ms slices.
-import { EngineClient, sameExperiment } from './engine-client.js';
-import { experimentOf, isPlanar } from './state/state.js';
-import { MetricTable } from './metrics.js';
-import { CurveCharts, chartBindings } from './linechart.js';
-import { drawNetwork } from './network.js';
-import { drawBoundary } from './heatmap.js';
-import { drawFields } from './digits.js';
-import { drawConfusion } from './confusion.js';
-import { framesByName } from './canvas.js';
-import { throttle, reducedMotion } from './schedule.js';
-import { loadDigits, sendDigits } from './mnist-data.js';
+import { EngineClient, sameExperiment } from '../engine/client.js';
+import { experimentOf, isPlanar } from '../state/state.js';
+import { MetricTable } from '../engine/metrics.js';
+import { CurveCharts, chartBindings } from '../views/linechart.js';
+import { drawNetwork } from '../views/network.js';
+import { drawBoundary } from '../views/heatmap.js';
+import { drawFields } from '../views/digits.js';
+import { drawConfusion } from '../views/confusion.js';
+import { framesByName } from '../views/canvas.js';
+import { throttle, reducedMotion } from '../figures/schedule.js';
+import { loadDigits, sendDigits } from '../engine/mnist.js';
 
 const RATE_WINDOW_MS = 1500;
 

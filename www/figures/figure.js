@@ -9,11 +9,11 @@
 // its hooks: raceOptions(), configureRace(state), raceChanged(detail), onSnapshot(rule), draw(),
 // readouts(), progressParts(lanes) and the words it uses (`this.words`, `this.playWord`).
 import { Race } from './race.js';
-import { MetricTable } from './metrics.js';
-import * as FEEDBACK_SPEC from './feedback-figures.js';
-import { percent } from './feedback-figures.js';
-import { chartBindings } from './linechart.js';
-import { LabelledChart, swatch } from './labelled-chart.js';
+import { MetricTable } from '../engine/metrics.js';
+import * as FEEDBACK_SPEC from '../chapters/feedback/figures.js';
+import { percent } from '../chapters/feedback/figures.js';
+import { chartBindings } from '../views/linechart.js';
+import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { throttle, reducedMotion } from './schedule.js';
 
 const PHASE_WORDS = {

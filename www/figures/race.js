@@ -15,9 +15,9 @@
 // The race owns no DOM: it dispatches 'change' after anything a view may show changed,
 // 'snapshot' ({rule}) when a lane's engine sent arrays to draw (`lane.snapshot`), and
 // 'loading' ({received, total}) while the digits download.
-import { EngineClient, sameExperiment } from './engine-client.js';
-import { MetricTable } from './metrics.js';
-import { loadDigits, sendDigits } from './mnist-data.js';
+import { EngineClient, sameExperiment } from '../engine/client.js';
+import { MetricTable } from '../engine/metrics.js';
+import { loadDigits, sendDigits } from '../engine/mnist.js';
 
 /** Capitalised, and ending in exactly one full stop. */
 export function sentence(text) {

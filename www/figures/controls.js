@@ -1,7 +1,7 @@
 // The settings form of a chapter: native, labelled controls whose `name` is a key of the state's
 // PROPS table. Reading a control uses the same validation as the URL hash (state.js `coerce`);
 // a value that cannot be read stays in the field, marked invalid, and is not applied.
-import { prop, coerce, formatValue } from './state/state.js';
+import { prop, coerce, formatValue } from '../state/state.js';
 
 export class Controls {
   /**

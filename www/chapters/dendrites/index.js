@@ -1,11 +1,11 @@
 // The Dendrites & Bursts chapter: three figures on one page (www/chapter.js). Figure 1 simulates
 // the multiplexing population (www/multiplex-figure.js); figures 2 and 3 are races of engine
 // workers (www/feedback-figure.js) described as data in www/dendrites-figures.js.
-import { FigureChapter } from './chapter.js';
-import { DENDRITES_FIGURES } from './state/state.js';
-import { FeedbackFigure } from './feedback-figure.js';
-import { MultiplexFigure } from './multiplex-figure.js';
-import * as SPEC from './dendrites-figures.js';
+import { FigureChapter } from '../../figures/chapter.js';
+import { DENDRITES_FIGURES } from '../../state/state.js';
+import { FeedbackFigure } from '../../figures/figure.js';
+import { MultiplexFigure } from './multiplex.js';
+import * as SPEC from './figures.js';
 
 export class DendritesChapter extends FigureChapter {
   /**

@@ -9,17 +9,17 @@
 // only the stream they drive responds; an engine without live settings for this model rebuilds
 // it with the new values instead (www/race.js `adjust`), and the figure says which it did in
 // its `data-adjust` attribute (live or rebuild).
-import { FeedbackFigure } from './feedback-figure.js';
-import { sameExperiment } from './engine-client.js';
-import { framesByName } from './canvas.js';
-import { throttle } from './schedule.js';
-import * as SPEC from './dendrites-figures.js';
+import { FeedbackFigure } from '../../figures/figure.js';
+import { sameExperiment } from '../../engine/client.js';
+import { framesByName } from '../../views/canvas.js';
+import { throttle } from '../../figures/schedule.js';
+import * as SPEC from './figures.js';
 import {
   STREAMS, INPUT_KEYS, TRACE_PANELS, WINDOW_S, SETTLE_S, inputsOf, multiplexPace, experimentsOf,
   multiplexStats, recent, corrText, tracesSummary,
-} from './dendrites-figures.js';
-import { drawRaster, rasterCounts } from './raster.js';
-import { drawTraces } from './traces.js';
+} from './figures.js';
+import { drawRaster, rasterCounts } from '../../views/raster.js';
+import { drawTraces } from '../../views/traces.js';
 
 /** Rows the page keeps (10 s at 10 ms each): the traces show the last 5 s. */
 const KEEP_ROWS = 1000;
