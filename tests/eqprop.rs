@@ -5,15 +5,16 @@
 use brainprop::data::{mnist, toy, DataKind};
 use brainprop::rng::{rng_for, Stream};
 use brainprop::rule::Rule;
-use brainprop::rules::equilibrium_propagation::{
-    bp_gradient, cost, energy, ep_gradient, free_phase, nudged_phase, one_hot, zero_state, EqNet, EqPropConfig,
-    EquilibriumPropagation, Phases,
-};
+use brainprop::rules::equilibrium_propagation::{EqNet, EqPropConfig, EquilibriumPropagation};
 use brainprop::Error;
 use ndarray::Array2;
 use rand::Rng;
 use std::sync::Arc;
 use std::time::Instant;
+
+#[path = "support/eqprop_reference.rs"]
+mod eqprop_reference;
+use eqprop_reference::{bp_gradient, cost, energy, ep_gradient, free_phase, nudged_phase, one_hot, zero_state, Phases};
 
 fn mnist_split() -> Arc<brainprop::data::Split> {
     Arc::new(mnist::load(std::path::Path::new(mnist::DEFAULT_PATH)).expect("run scripts/setup.sh"))
