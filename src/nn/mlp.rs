@@ -9,7 +9,7 @@
 //! All buffers live in a [`Trace`] sized once for the largest batch: the training loop allocates
 //! nothing.
 
-use super::{Activation, Real};
+use super::{axpy, Activation, Real, Sgd};
 use crate::rng::SimRng;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
@@ -294,11 +294,12 @@ impl<F: Real> Mlp<F> {
         g
     }
 
-    /// One SGD step with the per-layer learning rates `rates` (a layer with rate 0 does not
-    /// learn), using the deltas in `trace`:
+    /// One SGD step ([`Sgd`]) with the per-layer learning rates `rates` (a layer with rate 0 does
+    /// not learn), using the deltas in `trace`:
     /// `v ← μv − η_l (h_{l−1}ᵀ δ_l / n + λW)`, `W ← W + v` (biases likewise, without decay).
     pub fn apply_update(&mut self, trace: &Trace<F>, rates: &[F], momentum: F, weight_decay: F) {
         assert_eq!(rates.len(), self.layers.len(), "one learning rate per layer");
+        let sgd = Sgd { momentum, weight_decay };
         let n = trace.rows;
         for ((l, layer), &lr) in self.layers.iter_mut().enumerate().zip(rates) {
             if lr == F::zero() {
@@ -308,13 +309,12 @@ impl<F: Real> Mlp<F> {
             let input = trace.h[l].slice(s![..n, ..]);
             let delta = trace.delta[l].slice(s![..n, ..]);
             let bias_step = delta.sum_axis(Axis(0));
-            let decay = -lr * weight_decay;
             let sparse = if l == 0 { trace.sparse_input.as_ref() } else { None };
-            // target ← beta·target + scale·inputᵀδ, from the nonzero inputs only when sparse.
-            let accumulate = |target: &mut Array2<F>, beta: F| match sparse {
+            // target ← keep·target + scale·inputᵀδ, from the nonzero inputs only when sparse.
+            let add_step = |target: &mut Array2<F>, keep: F| match sparse {
                 Some(sparse) => {
-                    if beta != F::one() {
-                        target.mapv_inplace(|v| beta * v);
+                    if keep != F::one() {
+                        target.mapv_inplace(|v| keep * v);
                     }
                     for i in 0..n {
                         let d = delta.row(i);
@@ -325,37 +325,18 @@ impl<F: Real> Mlp<F> {
                         }
                     }
                 }
-                None => general_mat_mul(scale, &input.t(), &delta, beta, target),
+                None => general_mat_mul(scale, &input.t(), &delta, keep, target),
             };
-            if momentum == F::zero() {
-                if weight_decay != F::zero() {
-                    layer.w.mapv_inplace(|w| w + decay * w);
-                }
-                accumulate(&mut layer.w, F::one());
-                Zip::from(&mut layer.b).and(&bias_step).for_each(|b, &g| *b = *b + scale * g);
-            } else {
-                if weight_decay != F::zero() {
-                    Zip::from(&mut layer.velocity_w).and(&layer.w).for_each(|v, &w| *v = *v + decay * w / momentum);
-                }
-                accumulate(&mut layer.velocity_w, momentum);
-                Zip::from(&mut layer.w).and(&layer.velocity_w).for_each(|w, &v| *w = *w + v);
-                Zip::from(&mut layer.velocity_b).and(&bias_step).for_each(|v, &g| *v = momentum * *v + scale * g);
-                Zip::from(&mut layer.b).and(&layer.velocity_b).for_each(|b, &v| *b = *b + v);
-            }
+            sgd.step(lr, &mut layer.w, Some(&mut layer.velocity_w), add_step);
+            sgd.without_decay().step(lr, &mut layer.b, Some(&mut layer.velocity_b), |target, keep| {
+                Zip::from(target).and(&bias_step).for_each(|b, &g| *b = keep * *b + scale * g)
+            });
         }
     }
 
     /// True when every weight and bias is finite.
     pub fn is_finite(&self) -> bool {
         self.layers.iter().all(|l| l.w.iter().all(|v| v.is_finite()) && l.b.iter().all(|v| v.is_finite()))
-    }
-}
-
-/// `y ← y + a·x` over two slices of equal length (auto-vectorised: SIMD128 in the browser).
-#[inline]
-fn axpy<F: Real>(a: F, x: &[F], y: &mut [F]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = *y + a * x;
     }
 }
 

@@ -27,7 +27,7 @@ use super::feedback_alignment::{delta_angle, random_feedback};
 use super::feedforward::Credit;
 use crate::experiment::FeedforwardConfig;
 use crate::metrics::angle_degrees;
-use crate::nn::{Activation, Mlp, Trace};
+use crate::nn::{Activation, Mlp, Sgd, Trace};
 use crate::rng::SimRng;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array2, Zip};
@@ -126,21 +126,13 @@ impl Credit<f32> for Burstprop {
         // Y_l gets the increment W_{l+1} got: the same gradient, rate, momentum and decay.
         let n = trace.rows;
         let depth = net.depth();
-        let momentum = config.momentum as f32;
+        let sgd = Sgd { momentum: config.momentum as f32, weight_decay: config.weight_decay as f32 };
         for (l, (y, v)) in self.y.iter_mut().zip(&mut self.velocity).enumerate() {
             let layer = l + 1;
             let lr = config.layer_lr(layer, depth) as f32;
             let scale = -lr / n as f32;
-            let decay = -lr * config.weight_decay as f32;
             let (input, delta) = (trace.h[layer].slice(s![..n, ..]), trace.delta[layer].slice(s![..n, ..]));
-            if momentum == 0.0 {
-                y.mapv_inplace(|w| w + decay * w);
-                general_mat_mul(scale, &input.t(), &delta, 1.0, y);
-            } else {
-                Zip::from(&mut *v).and(&*y).for_each(|v, &w| *v += decay * w / momentum);
-                general_mat_mul(scale, &input.t(), &delta, momentum, v);
-                Zip::from(&mut *y).and(&*v).for_each(|w, &v| *w += v);
-            }
+            sgd.step(lr, y, Some(v), |target, keep| general_mat_mul(scale, &input.t(), &delta, keep, target));
         }
     }
 

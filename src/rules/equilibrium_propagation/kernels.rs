@@ -1,7 +1,7 @@
 //! The inner loops of the relaxation and the update: the hard sigmoid `ρ`, the product that skips
 //! inactive units, and the sparse index of the clamped input.
 
-use crate::nn::Real;
+use crate::nn::{axpy, Real};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2};
 
@@ -14,14 +14,6 @@ pub(super) fn rho<F: Real>(s: F) -> F {
         F::one()
     } else {
         s
-    }
-}
-
-/// `y ← y + a·x` over two slices of equal length.
-#[inline]
-pub(super) fn axpy<F: Real>(a: F, x: &[F], y: &mut [F]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = *y + a * x;
     }
 }
 

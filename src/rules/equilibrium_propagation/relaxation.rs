@@ -2,12 +2,12 @@
 //! clamped phase with `β ≠ 0`), the Equilibrium Propagation update from its two fixed points, and
 //! the [`Recorder`] of one example's trajectory for drawing.
 
-use super::kernels::{add_active_rows, axpy, rho, SparseColumns, SPARSE_INPUT_DENSITY};
+use super::kernels::{add_active_rows, rho, SparseColumns, SPARSE_INPUT_DENSITY};
 use super::network::EqNet;
 use crate::nn::mlp::argmax;
-use crate::nn::Real;
+use crate::nn::{axpy, Real, Sgd};
 use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array2, ArrayView2, Zip};
+use ndarray::{s, Array, Array2, ArrayView2, Dimension, Zip};
 
 /// Preallocated buffers in which a batch of up to `capacity` examples relaxes.
 #[derive(Debug, Clone)]
@@ -255,11 +255,13 @@ impl<F: Real> Relaxation<F> {
     }
 
     /// The Equilibrium Propagation update from the free fixed point `free` (saved with
-    /// [`Relaxation::save_state`]) and the nudged state held now:
+    /// [`Relaxation::save_state`]) and the nudged state held now, as a plain SGD step
+    /// ([`Sgd::plain`]) per layer:
     /// `ΔW_l = (α_l/β)·mean(ρ_{l−1}^β ρ_l^βᵀ − ρ_{l−1}⁰ ρ_l⁰ᵀ)`, biases likewise.
     pub fn apply_update(&mut self, net: &mut EqNet<F>, free: &[Array2<F>], beta: F, rates: &[F]) {
         let n = self.rows;
         assert_eq!(rates.len(), net.depth(), "one learning rate per weight layer");
+        let sgd = Sgd::plain();
         for l in 0..net.depth() {
             let lr = rates[l];
             if lr == F::zero() {
@@ -271,29 +273,43 @@ impl<F: Real> Relaxation<F> {
             // The difference of post-synaptic states, in the (now stale) drive buffer.
             let mut diff = self.drive[l].slice_mut(s![..n, ..]);
             Zip::from(diff.view_mut()).and(&nudged).and(&free_l).for_each(|d, &a, &b| *d = a - b);
-            let bias = net.b[l].as_slice_mut().expect("biases are contiguous");
-            for row in diff.rows() {
-                axpy(scale, row.as_slice().expect("buffer rows are contiguous"), bias);
-            }
-            if l == 0 {
-                // The clamped input is the same in both phases: ΔW_1 ∝ xᵀ(ρ_1^β − ρ_1⁰).
-                if self.use_sparse {
-                    for (j, mut w_row) in net.w[0].rows_mut().into_iter().enumerate() {
-                        let w_row = w_row.as_slice_mut().expect("weights are contiguous");
-                        for (i, v) in self.sparse.entries(j) {
-                            axpy(scale * v, diff.row(i).to_slice().expect("buffer rows are contiguous"), w_row);
+            let diff = diff.view();
+            sgd.step(lr, &mut net.b[l], None, |bias, keep| {
+                scale_unless_one(bias, keep);
+                let bias = bias.as_slice_mut().expect("biases are contiguous");
+                for row in diff.rows() {
+                    axpy(scale, row.as_slice().expect("buffer rows are contiguous"), bias);
+                }
+            });
+            sgd.step(lr, &mut net.w[l], None, |w, keep| {
+                if l == 0 {
+                    // The clamped input is the same in both phases: ΔW_1 ∝ xᵀ(ρ_1^β − ρ_1⁰).
+                    if self.use_sparse {
+                        scale_unless_one(w, keep);
+                        for (j, mut w_row) in w.rows_mut().into_iter().enumerate() {
+                            let w_row = w_row.as_slice_mut().expect("weights are contiguous");
+                            for (i, v) in self.sparse.entries(j) {
+                                axpy(scale * v, diff.row(i).to_slice().expect("buffer rows are contiguous"), w_row);
+                            }
                         }
+                    } else {
+                        general_mat_mul(scale, &self.input.slice(s![..n, ..]).t(), &diff, keep, w);
                     }
                 } else {
-                    general_mat_mul(scale, &self.input.slice(s![..n, ..]).t(), &diff, F::one(), &mut net.w[0]);
+                    let pre_nudged = self.state[l - 1].slice(s![..n, ..]);
+                    let pre_free = free[l - 1].slice(s![..n, ..]);
+                    general_mat_mul(scale, &pre_nudged.t(), &nudged, keep, w);
+                    general_mat_mul(-scale, &pre_free.t(), &free_l, F::one(), w);
                 }
-            } else {
-                let pre_nudged = self.state[l - 1].slice(s![..n, ..]);
-                let pre_free = free[l - 1].slice(s![..n, ..]);
-                general_mat_mul(scale, &pre_nudged.t(), &nudged, F::one(), &mut net.w[l]);
-                general_mat_mul(-scale, &pre_free.t(), &free_l, F::one(), &mut net.w[l]);
-            }
+            });
         }
+    }
+}
+
+/// `a ← keep·a`, skipped for `keep = 1` (a plain SGD step adds to the parameters directly).
+fn scale_unless_one<F: Real, D: Dimension>(a: &mut Array<F, D>, keep: F) {
+    if keep != F::one() {
+        a.mapv_inplace(|v| keep * v);
     }
 }
 
