@@ -1,12 +1,10 @@
-// Wiring: the URL hash → the state → the page that is shown, the settings form and the figure.
+// Wiring: the URL hash → the state → the page that is shown, the settings forms and the figures.
 // Every change goes back into the hash with history.replaceState, so a reload or a shared link
 // rebuilds the same figure.
 import { parse, serialize, withData } from './state/state.js';
-import { Controls } from './figures/controls.js';
 import { BackpropChapter } from './chapters/backprop.js';
 import { FeedbackChapter } from './chapters/feedback/index.js';
 import { DendritesChapter } from './chapters/dendrites/index.js';
-import { bindShare, figureUrl } from './figures/share.js';
 
 const TITLES = {
   '': 'Can the brain do backprop?',
@@ -18,15 +16,13 @@ const TITLES = {
   time: 'Through time',
 };
 
+/** The chapters with figures, each made when first shown. */
+const CHAPTERS = { backprop: BackpropChapter, feedback: FeedbackChapter, dendrites: DendritesChapter };
+
 function start() {
-  const $ = (name, root = document) => root.querySelector(`[data-el="${name}"]`);
-  const bpRoot = document.querySelector('[data-page="backprop"]');
-  const figure = $('figure', bpRoot);
+  const $ = (name) => document.querySelector(`[data-el="${name}"]`);
   let state;
-  let chapter = null; // the Backprop figure, made when first shown
-  let controls = null;
-  let feedback = null; // the Random feedback chapter, made when first shown
-  let dendrites = null; // the Dendrites & Bursts chapter, made when first shown
+  const chapters = {}; // chapter id → its FigureChapter, once shown
 
   function showNotices(notices) {
     const box = $('notices');
@@ -45,6 +41,11 @@ function start() {
     render(false);
   }
 
+  /** A setting changed in a form: choosing another data set also loads its starting values. */
+  function onChange(key, value) {
+    setState(key === 'data' ? withData(state, value) : { ...state, [key]: value });
+  }
+
   function render(moveFocus) {
     document.body.classList.toggle('embed', state.embed);
     const page = state.chapter;
@@ -54,36 +55,14 @@ function start() {
       else link.removeAttribute('aria-current');
     }
     document.title = page ? `${TITLES[page]} · brainprop` : 'brainprop · Can the brain do backprop?';
-    $('open-full', bpRoot).href = figureUrl(location.href, false);
 
-    if (page === 'backprop') {
-      if (!chapter) {
-        chapter = new BackpropChapter(figure);
-        controls = new Controls($('controls', bpRoot), (key, value) => {
-          setState(key === 'data' ? withData(state, value) : { ...state, [key]: value });
-        });
-        bindShare(bpRoot.querySelector('.share'), () => `brainprop: ${TITLES.backprop}`);
+    for (const [id, Chapter] of Object.entries(CHAPTERS)) {
+      if (id === page) {
+        chapters[id] ??= new Chapter(document.querySelector(`[data-page="${id}"]`), onChange);
+        chapters[id].apply(state);
+      } else {
+        chapters[id]?.leave();
       }
-      controls.show(state);
-      chapter.apply(state);
-    } else if (chapter) {
-      chapter.leave();
-    }
-    if (page === 'feedback') {
-      if (!feedback) {
-        feedback = new FeedbackChapter(document.querySelector('[data-page="feedback"]'), (key, value) => setState({ ...state, [key]: value }));
-      }
-      feedback.apply(state);
-    } else if (feedback) {
-      feedback.leave();
-    }
-    if (page === 'dendrites') {
-      if (!dendrites) {
-        dendrites = new DendritesChapter(document.querySelector('[data-page="dendrites"]'), (key, value) => setState({ ...state, [key]: value }));
-      }
-      dendrites.apply(state);
-    } else if (dendrites) {
-      dendrites.leave();
     }
     if (moveFocus) {
       const heading = document.querySelector(`[data-page="${page}"] h1`);
@@ -112,7 +91,7 @@ function start() {
   // Keyboard: Space train/pause, → one epoch, R reset; never while typing or on a control
   // that uses the key itself.
   document.addEventListener('keydown', (event) => {
-    const active = { backprop: chapter, feedback, dendrites }[state.chapter] || null;
+    const active = chapters[state.chapter];
     if (!active || event.defaultPrevented) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target instanceof Element ? event.target : document.body;

@@ -5,18 +5,14 @@
 // what the reader sees: the raster's spikes, the correlation and level readouts, the charts'
 // text alternatives and inked pixels. Screenshots go to artifacts/bursts-*.png; the
 // multiplexing figure is copied to docs/bursts.png.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Site, ARTIFACTS, ROOT } from '../support/site.mjs';
+import { ARTIFACTS, ROOT, siteSuite, itStayedClean } from '../support/site.mjs';
+import { fig, phaseIs, readouts, epochsReached, inkOf, openFromLanding } from '../support/figures.mjs';
 
-const fig = (id) => `[data-figure="${id}"]`;
 const MUX = fig('multiplex');
-
-/** Waits for a figure's engine phase (its data-engine attribute), shown or not. */
-const phaseIs = (page, id, phase, timeout = 30000) =>
-  page.waitForSelector(`${fig(id)}[data-engine="${phase}"]`, { timeout, state: 'attached' });
 
 /** Seconds simulated so far, as the multiplexing figure's status line says. */
 async function simulated(page) {
@@ -55,65 +51,16 @@ async function meanLevels(page, ms) {
   return { event_rate: mean('event_rate'), burst_prob: mean('burst_prob'), burst_rate: mean('burst_rate') };
 }
 
-/** The readout table of a race figure: {rule: {epoch, metric, rate, state}}. */
-function readouts(page, id) {
-  return page.$$eval(`${fig(id)} tbody tr[data-rule]`, (rows) => Object.fromEntries(rows.map((row) => {
-    const cell = (col) => row.querySelector(`td[data-col="${col}"]`).textContent;
-    const number = (text) => Number(text.replace(/[^\d.]/g, ''));
-    return [row.dataset.rule, { epoch: Number(cell('epoch')), metricText: cell('metric'), metric: number(cell('metric')), rate: number(cell('rate')), state: cell('state') }];
-  })));
-}
-
-const epochsReached = (page, id, rules, epochs, timeout) => page.waitForFunction(([selector, rules, epochs]) => rules.every((rule) => {
-  const cell = document.querySelector(`${selector} tbody tr[data-rule="${rule}"] td[data-col="epoch"]`);
-  return cell && Number(cell.textContent) >= epochs;
-}), [fig(id), rules, epochs], { timeout, polling: 200 });
-
-/** Pixels of a canvas close to an RGB colour. */
-function inkOf(page, selector, rgb) {
-  return page.$eval(selector, (canvas, [r, g, b]) => {
-    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30) n++;
-    }
-    return n;
-  }, rgb);
-}
-
 // Okabe–Ito: events bluish green, bursts vermillion; BP blue, BurstProp orange; reference grey.
 const COLORS = { events: [0, 158, 115], bursts: [213, 94, 0], bp: [0, 114, 178], burstprop: [230, 159, 0], grey: [120, 120, 120] };
 
 describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
-  const site = new Site();
-  const { consoleErrors, foreignRequests } = site;
-  let context;
-  let origin;
   const measured = {};
-
+  const site = siteSuite(measured);
   const open = (hash, options) => site.open(hash, options);
 
-  before(async () => {
-    ({ context, origin } = await site.start());
-  });
-
-  after(async () => {
-    if (Object.keys(measured).length) console.log(`measured: ${JSON.stringify(measured, null, 1)}`);
-    await site.stop();
-  });
-
   it('the landing card is live and the chapter shows its prose, papers and three figures', async () => {
-    const page = await open('');
-    const card = page.locator('.chapter-card', { hasText: 'Dendrites & Bursts' });
-    assert.equal(await card.locator('.badge').textContent(), 'live');
-    await card.locator('a.cta').click();
-    await page.waitForURL(/chapter=dendrites/);
-    assert.equal(await page.textContent('h1:visible'), 'Dendrites & Bursts');
-    const text = await page.textContent('[data-page="dendrites"]');
-    for (const needle of ['segregated dendrites', 'Guerguiev', 'Naud', 'Sprekeler', 'Payeur', 'Nature Neuroscience', 'eLife', 'Sjöström', 'event rate', 'burst probability', 'depressing', 'facilitating', 'BurstProp']) {
-      assert.ok(text.toLowerCase().includes(needle.toLowerCase()), `the chapter does not mention ${needle}`);
-    }
-    assert.doesNotMatch(text, /not built yet/);
+    const page = await openFromLanding(site, 'Dendrites & Bursts', 'dendrites', ['segregated dendrites', 'Guerguiev', 'Naud', 'Sprekeler', 'Payeur', 'Nature Neuroscience', 'eLife', 'Sjöström', 'event rate', 'burst probability', 'depressing', 'facilitating', 'BurstProp']);
     assert.equal(await page.locator('[data-page="dendrites"] .figure').count(), 3);
     const labels = await page.$$eval('[data-page="dendrites"] [data-el="train"]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
     assert.deepEqual(labels, ['Play (figure 1)', 'Run (figure 2)', 'Train (figure 3)']);
@@ -157,9 +104,9 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     // event rate stays where it was, and the simulation goes on (no restart).
     const levelsBefore = await meanLevels(page, 3000);
     const t0 = await simulated(page);
-    await page.fill('#db-mx-dm', '200');
+    await page.fill('#multiplex-dendritic-mean', '200');
     assert.match(page.url(), /multiplex\.dendritic_mean=200&/);
-    assert.equal(await page.textContent(`${MUX} output[for="db-mx-dm"]`), '200');
+    assert.equal(await page.textContent(`${MUX} output[for="multiplex-dendritic-mean"]`), '200');
     await page.waitForTimeout(1500); // the 1-s level window and the 50-ms smoothing catch up
     const levelsAfter = await meanLevels(page, 3000);
     const mode = await page.getAttribute(MUX, 'data-adjust');
@@ -220,7 +167,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     await page.locator(fig('burstprop')).screenshot({ path: join(ARTIFACTS, 'bursts-burstprop.png') });
 
     // Fixed feedback is a URL key; BurstProp's lane rebuilds, BP's does not need to.
-    await page.selectOption('#db-bp-feedback', 'fixed');
+    await page.selectOption('#burstprop-feedback', 'fixed');
     assert.match(page.url(), /burstprop\.feedback=fixed&/);
     await phaseIs(page, 'burstprop', 'paused', 20000);
     await page.waitForTimeout(600);
@@ -279,7 +226,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     assert.ok(r.corr.E_soma > r.corr.P_soma);
     await page.screenshot({ path: join(ARTIFACTS, 'bursts-embed.png') });
 
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await site.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
     await page.click(`${MUX} [data-el="copy-embed"]`);
     await page.waitForFunction(() => /Embed code copied/.test(document.querySelector('[data-figure="multiplex"] [data-el="share-message"]').textContent));
     const code = await page.evaluate(() => navigator.clipboard.readText());
@@ -298,9 +245,9 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     assert.match(text, /BurstProp seed: "-1" is not between 0 and 4294967295; using 1/);
     assert.match(text, /figure: "race" is not one of multiplex, plasticity, burstprop; showing the whole chapter/);
     assert.equal(await page.locator('[data-el="notices"] b').count(), 0);
-    assert.equal(await page.inputValue('#db-mx-dm'), '500');
-    assert.equal(await page.inputValue('#db-mx-sm'), '300');
-    assert.equal(await page.inputValue('#db-bp-feedback'), 'learned');
+    assert.equal(await page.inputValue('#multiplex-dendritic-mean'), '500');
+    assert.equal(await page.inputValue('#multiplex-somatic-mean'), '300');
+    assert.equal(await page.inputValue('#burstprop-feedback'), 'learned');
     assert.match(page.url(), /multiplex\.somatic_mean=300&multiplex\.somatic_amplitude=150&multiplex\.dendritic_mean=500&/);
     assert.doesNotMatch(page.url(), /fig=/);
     await page.close();
@@ -318,8 +265,5 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     await page.close();
   });
 
-  it('logged no console error and sent no request off the origin', () => {
-    assert.deepEqual(consoleErrors, []);
-    assert.deepEqual(foreignRequests, []);
-  });
+  itStayedClean(site);
 });

@@ -4,80 +4,22 @@
 // Serves dist/ from a static server started here, trains each figure as a reader would, and
 // checks what the reader sees: the readout tables, the charts' text alternatives, and the
 // inked pixels of the charts. Screenshots go to artifacts/; the race is copied to docs/.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Site, ARTIFACTS, ROOT } from '../support/site.mjs';
-
-const fig = (id) => `[data-figure="${id}"]`;
-
-/** The readout table of a figure: {rule: {epoch, metric, rate, state}}. */
-function readouts(page, id) {
-  return page.$$eval(`${fig(id)} tbody tr`, (rows) => Object.fromEntries(rows.map((row) => {
-    const cell = (col) => row.querySelector(`td[data-col="${col}"]`).textContent;
-    const number = (text) => Number(text.replace(/[^\d.]/g, ''));
-    return [row.dataset.rule, {
-      epoch: Number(cell('epoch')), metricText: cell('metric'), metric: number(cell('metric')),
-      rate: number(cell('rate')), state: cell('state'),
-    }];
-  })));
-}
-
-/** Waits for a figure's engine phase (its data-engine attribute), shown or not. */
-const phaseIs = (page, id, phase, timeout = 30000) =>
-  page.waitForSelector(`${fig(id)}[data-engine="${phase}"]`, { timeout, state: 'attached' });
-
-/** Waits until every listed rule of a figure's table has reached `epochs`. */
-const epochsReached = (page, id, rules, epochs, timeout) => page.waitForFunction(([selector, rules, epochs]) => rules.every((rule) => {
-  const cell = document.querySelector(`${selector} tbody tr[data-rule="${rule}"] td[data-col="epoch"]`);
-  return cell && Number(cell.textContent) >= epochs;
-}), [fig(id), rules, epochs], { timeout, polling: 200 });
-
-/** Pixels of a canvas close to an RGB colour. */
-function inkOf(page, selector, rgb) {
-  return page.$eval(selector, (canvas, [r, g, b]) => {
-    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30) n++;
-    }
-    return n;
-  }, rgb);
-}
+import { ARTIFACTS, ROOT, siteSuite, itStayedClean } from '../support/site.mjs';
+import { fig, phaseIs, readouts, epochsReached, inkOf, openFromLanding } from '../support/figures.mjs';
 
 const COLORS = { bp: [0, 114, 178], fa: [213, 94, 0], dfa: [0, 158, 115], shallow: [230, 159, 0] };
 
 describe('the Random feedback chapter', { timeout: 240000 }, () => {
-  const site = new Site();
-  const { consoleErrors, foreignRequests } = site;
-  let context;
-  let origin;
   const measured = {};
-
+  const site = siteSuite(measured);
   const open = (hash, options) => site.open(hash, options);
 
-  before(async () => {
-    ({ context, origin } = await site.start());
-  });
-
-  after(async () => {
-    if (Object.keys(measured).length) console.log(`measured: ${JSON.stringify(measured, null, 1)}`);
-    await site.stop();
-  });
-
   it('the landing card is live and the chapter shows its prose, papers and four figures', async () => {
-    const page = await open('');
-    const card = page.locator('.chapter-card', { hasText: 'Random feedback' });
-    assert.equal(await card.locator('.badge').textContent(), 'live');
-    await card.locator('a.cta').click();
-    await page.waitForURL(/chapter=feedback/);
-    assert.equal(await page.textContent('h1:visible'), 'Random feedback');
-    const text = await page.textContent('[data-page="feedback"]');
-    for (const needle of ['weight transport', 'Lillicrap', 'Nature Communications', 'Nøkland (2016)', 'Liao', 'sign symmetry']) {
-      assert.ok(text.toLowerCase().includes(needle.toLowerCase()), `the chapter does not mention ${needle}`);
-    }
-    assert.doesNotMatch(text, /not built yet/);
+    const page = await openFromLanding(site, 'Random feedback', 'feedback', ['weight transport', 'Lillicrap', 'Nature Communications', 'Nøkland (2016)', 'Liao', 'sign symmetry']);
     assert.equal(await page.locator('.fb-figure').count(), 4);
     // Every Train button says which figure it trains; nothing trains by itself.
     const labels = await page.$$eval('.fb-figure [data-el="train"]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
@@ -196,8 +138,8 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
 
     // Without shallow and with another seed, the race rebuilds three lanes, and the URL says so.
     await page.uncheck(`${fig('race')} input[name="race.rules"][value="shallow"]`);
-    await page.fill('#fb-race-seed', '7');
-    await page.press('#fb-race-seed', 'Enter');
+    await page.fill('#race-seed', '7');
+    await page.press('#race-seed', 'Enter');
     await phaseIs(page, 'race', 'paused', 20000);
     assert.match(page.url(), /race\.rules=bp,fa,dfa&race\.seed=7&/);
     await page.waitForTimeout(600);
@@ -240,9 +182,9 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     assert.match(text, /linear toy epochs: "5000" is above the maximum 500; using 500/);
     assert.match(text, /race rules: "<b>x<\/b>" is not one of/);
     assert.equal(await page.locator('[data-el="notices"] b').count(), 0);
-    assert.equal(await page.inputValue('#fb-race-seed'), '1');
-    assert.equal(await page.inputValue('#fb-race-scale'), '5');
-    assert.equal(await page.inputValue('#fb-linear-epochs'), '500');
+    assert.equal(await page.inputValue('#race-seed'), '1');
+    assert.equal(await page.inputValue('#race-feedback-scale'), '5');
+    assert.equal(await page.inputValue('#linear-epochs'), '500');
     assert.ok(await page.isChecked(`${fig('race')} input[name="race.rules"][value="dfa"]`));
     assert.match(page.url(), /race\.seed=1&race\.epochs=20&race\.feedback_scale=5&/);
 
@@ -253,16 +195,16 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await alert.waitFor({ timeout: 20000 });
     assert.match(await alert.textContent(), /^FA: Training diverged at epoch [\d.]+/);
     await page.waitForFunction(() => /diverged/.test(document.querySelector('[data-figure="linear"] tr[data-rule="fa"] td[data-col="state"]')?.textContent));
-    await page.fill('#fb-linear-epochs', '20');
-    await page.press('#fb-linear-epochs', 'Enter');
-    await page.fill('#fb-linear-scale', '1');
-    await page.press('#fb-linear-scale', 'Enter');
+    await page.fill('#linear-epochs', '20');
+    await page.press('#linear-epochs', 'Enter');
+    await page.fill('#linear-feedback-scale', '1');
+    await page.press('#linear-feedback-scale', 'Enter');
     await page.waitForFunction(() => document.querySelector('[data-figure="linear"] [data-el="alert"]').hidden);
     // A value typed into a field is checked the same way, and refused visibly.
-    await page.fill('#fb-linear-scale', 'lots');
-    await page.press('#fb-linear-scale', 'Enter');
-    assert.equal(await page.getAttribute('#fb-linear-scale', 'aria-invalid'), 'true');
-    assert.match(await page.textContent('#fb-linear-scale-msg'), /not a number/);
+    await page.fill('#linear-feedback-scale', 'lots');
+    await page.press('#linear-feedback-scale', 'Enter');
+    assert.equal(await page.getAttribute('#linear-feedback-scale', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#linear-feedback-scale-msg'), /not a number/);
     await page.close();
   });
 
@@ -288,7 +230,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'feedback-deep-embed.png') });
 
     // "Copy embed code" gives an iframe of exactly this figure.
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await site.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
     await page.click(`${fig('deep')} [data-el="copy-embed"]`);
     await page.waitForFunction(() => /Embed code copied/.test(document.querySelector('[data-figure="deep"] [data-el="share-message"]').textContent));
     const code = await page.evaluate(() => navigator.clipboard.readText());
@@ -306,8 +248,5 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.close();
   });
 
-  it('logged no console error and sent no request off the origin', () => {
-    assert.deepEqual(consoleErrors, []);
-    assert.deepEqual(foreignRequests, []);
-  });
+  itStayedClean(site);
 });

@@ -9,24 +9,20 @@ import {
   FIGURES, RULES, STREAMS, BURSTPROP, experimentsOf, paceOf, chartsOf, progressText, inputsOf,
   multiplexStats, recent, corrText, tracesSummary, niceCeil, TRACE_PANELS,
 } from '../../www/chapters/dendrites/figures.js';
+import { assertCarriesChapter, assertChapterDefaults } from '../support/links.mjs';
 import { MetricTable, pearson } from '../../www/engine/metrics.js';
 import { normalise } from '../../www/views/traces.js';
-import { Race } from '../../www/figures/race.js';
+import { fakeRace } from '../support/fake-engine.mjs';
 
 const DENDRITES = { ...defaults(), chapter: 'dendrites' };
 
 test('a dendrites link with no settings gives every figure its defaults, without notices', () => {
-  const { state, notices } = parse('#v=1&chapter=dendrites');
-  assert.deepEqual(notices, []);
-  assert.equal(state.fig, '');
+  const state = assertChapterDefaults('dendrites', {
+    'multiplex.neurons': 300, 'multiplex.speed': '1', 'multiplex.seed': 1, 'plasticity.seed': 1,
+    'burstprop.feedback': 'learned', 'burstprop.epochs': 20,
+  });
   // The engine's MultiplexConfig defaults (src/bursts/multiplexing.rs).
   assert.deepEqual(inputsOf(state), { somatic_mean: 300, somatic_amplitude: 150, dendritic_mean: 20, dendritic_amplitude: 150 });
-  assert.equal(state['multiplex.neurons'], 300);
-  assert.equal(state['multiplex.speed'], '1');
-  assert.equal(state['multiplex.seed'], 1);
-  assert.equal(state['plasticity.seed'], 1);
-  assert.equal(state['burstprop.feedback'], 'learned');
-  assert.equal(state['burstprop.epochs'], 20);
 });
 
 test('the chapter link carries every dendrites setting and nothing else, and round-trips', () => {
@@ -35,11 +31,7 @@ test('the chapter link carries every dendrites setting and nothing else, and rou
     'multiplex.neurons': 50, 'burstprop.feedback': 'fixed', 'burstprop.epochs': 3, 'plasticity.seed': 99,
   };
   const hash = serialize(state);
-  for (const p of PROPS) {
-    if (p.key === 'embed' || p.key === 'fig') continue;
-    const present = new RegExp(`[#&]${p.key.replace('.', '\\.')}=`).test(hash);
-    assert.equal(present, p.key === 'chapter' || p.chapter === 'dendrites', `${p.key} in ${hash}`);
-  }
+  assertCarriesChapter(hash, 'dendrites');
   assert.match(hash, /&multiplex\.dendritic_mean=-120&/);
   const back = parse(hash);
   assert.deepEqual(back.notices, []);
@@ -232,37 +224,13 @@ test('Pearson correlation and a bounded metric table', () => {
 
 // ---- www/race.js: what a simulation figure adds ----------------------------------------------
 
-class FakeEngine extends EventTarget {
-  constructor() {
-    super();
-    this.sent = [];
-  }
-
-  send(message) {
-    this.sent.push(message);
-  }
-
-  terminate() {
-    this.terminated = true;
-  }
-
-  reply(message) {
-    this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
-  }
-
-  types() {
-    return this.sent.map((m) => m.type);
-  }
-}
-
 const MUX = { rule: 'multiplex', neurons: 300, seed: 1, duration_s: 600, somatic_mean: 300, somatic_amplitude: 150, dendritic_mean: 20, dendritic_amplitude: 150 };
 const progress = (over) => ({ type: 'progress', rows: [], samples: 0, epoch: 0, running: true, finished: false, samples_per_s: 0, ...over });
 
 function simulation(options = {}) {
-  const engines = [];
-  const race = new Race({ repeat: true, keepRows: 3, ...options, makeClient: () => { const e = new FakeEngine(); engines.push(e); return e; } });
+  const { race, engines } = fakeRace({ repeat: true, keepRows: 3, ...options });
   race.configure([MUX]);
-  const built = (experiment = engines[0].sent.filter((m) => m.type === 'configure').at(-1).experiment) => {
+  const built = (experiment = engines[0].lastExperiment()) => {
     engines[0].reply({ type: 'configured', rule: 'multiplexing', experiment, columns: ['time_s'], rows: [] });
   };
   return { race, engine: () => engines[0], built };
@@ -342,8 +310,7 @@ test('snapshots of the current model are kept for drawing; a paced race steps, a
 });
 
 test('the plasticity protocol\'s echo, whose own `rule` setting hides the tag, is accepted as built', () => {
-  const engines = [];
-  const race = new Race({ makeClient: () => { const e = new FakeEngine(); engines.push(e); return e; } });
+  const { race, engines } = fakeRace();
   race.configure([{ rule: 'plasticity', seed: 3 }]);
   const echo = { rule: { learning_rate: 0.01 }, frequencies_hz: [0.1, 10, 20, 40, 50], seed: 3, neurons: 20 };
   engines[0].reply({ type: 'configured', rule: 'plasticity', experiment: echo, columns: ['frequency_hz', 'weight_change'], rows: [] });

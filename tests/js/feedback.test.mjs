@@ -6,26 +6,18 @@ import assert from 'node:assert/strict';
 import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES } from '../../www/state/state.js';
 import { FIGURES, RULES, experimentsOf, chartsOf, paceOf } from '../../www/chapters/feedback/figures.js';
 import { spread, LABEL_HEIGHT } from '../../www/views/labelled-chart.js';
+import { assertCarriesChapter, assertChapterDefaults } from '../support/links.mjs';
 import { MetricTable } from '../../www/engine/metrics.js';
 
 const FEEDBACK = { ...defaults(), chapter: 'feedback' };
 
 test('a feedback link with no settings gives every figure its defaults, without notices', () => {
-  const { state, notices } = parse('#v=1&chapter=feedback');
-  assert.deepEqual(notices, []);
-  assert.equal(state.fig, '');
-  assert.deepEqual(state['race.rules'], ['bp', 'fa', 'dfa', 'shallow']);
-  assert.equal(state['race.seed'], 1);
-  assert.equal(state['race.epochs'], 20);
-  assert.equal(state['race.feedback_scale'], 5); // the engine's MNIST preset
-  assert.equal(state['race.feedback_dist'], 'gaussian');
-  assert.equal(state['align.lr'], 0.1);
-  assert.equal(state['align.feedback_scale'], 5);
-  assert.equal(state['linear.feedback_scale'], 1);
-  assert.equal(state['linear.epochs'], 20);
-  assert.equal(state['deep.depth'], 10);
-  assert.equal(state['deep.init'], 'zero');
-  assert.equal(state['deep.epochs'], 10);
+  assertChapterDefaults('feedback', {
+    'race.rules': ['bp', 'fa', 'dfa', 'shallow'], 'race.seed': 1, 'race.epochs': 20,
+    'race.feedback_scale': 5, // the engine's MNIST preset
+    'race.feedback_dist': 'gaussian', 'align.lr': 0.1, 'align.feedback_scale': 5, 'linear.feedback_scale': 1,
+    'linear.epochs': 20, 'deep.depth': 10, 'deep.init': 'zero', 'deep.epochs': 10,
+  });
 });
 
 test('the chapter link carries every feedback setting and no Backprop setting, and round-trips', () => {
@@ -34,11 +26,7 @@ test('the chapter link carries every feedback setting and no Backprop setting, a
     'race.feedback_dist': 'uniform', 'align.lr': 1, 'linear.epochs': 500, 'deep.depth': 3, 'deep.init': 'xavier',
   };
   const hash = serialize(state);
-  for (const p of PROPS) {
-    if (p.key === 'embed' || p.key === 'fig') continue;
-    const present = new RegExp(`[#&]${p.key.replace('.', '\\.')}=`).test(hash);
-    assert.equal(present, p.key === 'chapter' || p.chapter === 'feedback', `${p.key} in ${hash}`);
-  }
+  assertCarriesChapter(hash, 'feedback');
   assert.match(hash, /&race\.rules=fa,sign&/);
   const back = parse(hash);
   assert.deepEqual(back.notices, []);

@@ -1,43 +1,18 @@
 // node --test tests/js/
-// www/race.js with fake engines: what each worker is told, and when.
+// www/figures/race.js with fake engines: what each worker is told, and when.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Race } from '../../www/figures/race.js';
-
-/** Stands in for an EngineClient: records what it is sent, replies when the test says. */
-class FakeEngine extends EventTarget {
-  constructor() {
-    super();
-    this.sent = [];
-  }
-
-  send(message) {
-    this.sent.push(message.type === 'configure' ? { type: 'configure', rule: message.experiment.rule, experiment: message.experiment } : message);
-  }
-
-  terminate() {
-    this.terminated = true;
-  }
-
-  reply(message) {
-    this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
-  }
-
-  types() {
-    return this.sent.map((m) => m.type);
-  }
-}
+import { fakeRace } from '../support/fake-engine.mjs';
 
 const COLUMNS = ['epoch', 'samples', 'train_loss', 'train_acc', 'test_loss', 'test_acc'];
 const ROW0 = [0, 0, 2.3, 0.1, 2.3, 0.1];
 
 function setup(rules = ['bp', 'fa'], options = {}) {
-  const engines = [];
-  const race = new Race({ ...options, makeClient: () => { const e = new FakeEngine(); engines.push(e); return e; } });
+  const { race, engines } = fakeRace(options);
   const experiments = rules.map((rule) => ({ rule, data: 'linear', seed: 1, epochs: 3 }));
   race.configure(experiments);
   const built = () => engines.forEach((e) => {
-    const { experiment } = e.sent.filter((m) => m.type === 'configure').at(-1);
+    const experiment = e.lastExperiment();
     e.reply({ type: 'configured', rule: experiment.rule, experiment, columns: COLUMNS, rows: [ROW0] });
   });
   return { race, engines, experiments, built };
@@ -48,7 +23,7 @@ const progress = (over) => ({ type: 'progress', rows: [], samples: 0, epoch: 0, 
 test('one engine per rule, each told to build the same experiment but its rule', () => {
   const { race, engines, built } = setup(['bp', 'fa', 'dfa']);
   assert.equal(engines.length, 3);
-  assert.deepEqual(engines.map((e) => e.sent[0].rule), ['bp', 'fa', 'dfa']);
+  assert.deepEqual(engines.map((e) => e.sent[0].experiment.rule), ['bp', 'fa', 'dfa']);
   assert.equal(race.phase, 'starting');
   assert.equal(race.canTrain, false);
   built();

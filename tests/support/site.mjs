@@ -1,6 +1,8 @@
 // The built site (dist/) served locally and opened in headless Chromium, shared by the
 // end-to-end test files: one browser context per file, every page's console errors and every
 // request that leaves the origin collected, so each file can assert there were none.
+import { before, after, it } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,4 +58,26 @@ export class Site {
     await page.goto(`${this.origin}/${hash}`);
     return page;
   }
+}
+
+/**
+ * A `describe` block's site: started before its tests, stopped after them, with `measured`
+ * (figures a suite records for the log) printed at the end. Call inside `describe`.
+ */
+export function siteSuite(measured = {}) {
+  const site = new Site();
+  before(() => site.start());
+  after(async () => {
+    if (Object.keys(measured).length) console.log(`measured: ${JSON.stringify(measured, null, 1)}`);
+    await site.stop();
+  });
+  return site;
+}
+
+/** The last test of a suite: its pages logged no console error and sent no request off the origin. */
+export function itStayedClean(site) {
+  it('logged no console error and sent no request off the origin', () => {
+    assert.deepEqual(site.consoleErrors, []);
+    assert.deepEqual(site.foreignRequests, []);
+  });
 }

@@ -1,333 +1,149 @@
-// The Backprop chapter's figure: it drives one engine worker from the page state, paces training,
-// and hands every reply to the view that draws it.
+// The Backprop chapter's figure: a race of one lane (backprop itself, www/figures/figure.js)
+// with its own views: the decision boundary on the 2-D sets, the network diagram, receptive
+// fields and the confusion matrix on the digits, and the loss and accuracy charts of every
+// metric group.
 //
 // Pacing: on the 2-D sets an epoch takes about a millisecond, so "as fast as possible" would be
-// over before the eye sees anything. At a finite speed the page asks for one epoch at a time
-// (`step`) at most `speed` times a second, as TF Playground does; at speed "max" it sends `train`
+// over before the eye sees anything. At a finite speed (10, 30 or 100 epochs a second) the race
+// asks for one epoch at a time (`step`), as TF Playground does; at speed "max" it sends `train`
 // and the engine runs in its 10 ms slices.
-import { EngineClient, sameExperiment } from '../engine/client.js';
+import { Figure } from '../figures/figure.js';
+import { FigureChapter } from '../figures/chapter.js';
 import { experimentOf, isPlanar } from '../state/state.js';
 import { MetricTable } from '../engine/metrics.js';
-import { CurveCharts, chartBindings } from '../views/linechart.js';
+import { CurveCharts } from '../views/linechart.js';
 import { drawNetwork } from '../views/network.js';
 import { drawBoundary } from '../views/heatmap.js';
 import { drawFields } from '../views/digits.js';
 import { drawConfusion } from '../views/confusion.js';
 import { framesByName } from '../views/canvas.js';
-import { throttle, reducedMotion } from '../figures/schedule.js';
-import { loadDigits, sendDigits } from '../engine/mnist.js';
+import { throttle } from '../figures/schedule.js';
 
+/** The samples/s shown while training are measured over this window. */
 const RATE_WINDOW_MS = 1500;
+
+/** Fields that only the 2-D sets have: hidden on the digits. */
+const PLANAR_ONLY = new Set(['noise', 'points']);
 
 function epochsPerSecond(speed) {
   return speed === 'max' ? Infinity : Number(speed) || 30;
 }
 
-/** Capitalised, and ending in exactly one full stop. */
-function sentence(text) {
-  const s = String(text || '').trim().replace(/[.\s]+$/, '');
-  return s ? `${s.charAt(0).toUpperCase()}${s.slice(1)}.` : '';
-}
+/** What the figure races (see www/figures/figure.js): backprop, on the chapter's settings. */
+const SPEC = Object.freeze({
+  FIGURES: { backprop: { title: 'Backprop', rules: () => ['bp'] } },
+  RULES: { bp: { name: 'BP', long: 'backprop', color: 0 } },
+  experimentsOf: (figure, state) => [experimentOf(state)],
+  paceOf: (figure, state) => epochsPerSecond(state.speed),
+  chartsOf: () => [],
+});
 
-export class BackpropChapter {
-  /** @param {HTMLElement} root the chapter's figure element */
-  constructor(root) {
-    const $ = (name) => root.querySelector(`[data-el="${name}"]`);
-    this.root = root;
-    this.el = {
-      train: $('train'), step: $('step'), reset: $('reset'), status: $('status'),
-      alert: $('alert'), loading: $('loading'), loadingText: $('loading-text'), loadingBar: $('loading-bar'),
-      network: $('network'), boundary: $('boundary'), fields: $('fields'), confusion: $('confusion'),
-      views: $('views'),
-    };
-    this.charts = new CurveCharts($('charts'));
-    this.motion = reducedMotion();
-    this.table = new MetricTable();
-    this.frames = new Map();
-    this.state = null;
-    this.wanted = null; // the experiment last sent with `configure`
-    this.client = null;
-    // What the engine is doing, as far as the page knows.
-    this.flags = { ready: false, configuring: false, loadingData: false, playing: false, finished: false, diverged: false, broken: false };
-    this.stepInFlight = false;
-    this.resumeAfterConfigure = false;
-    this.resumeWhenVisible = false;
-    this.pumpTimer = null;
-    this.lastStepAt = -Infinity;
-    this.epoch = 0;
-    this.rateMarks = [];
+const WORDS = {
+  idle: 'starting the engine…', starting: 'starting the engine…', configuring: 'building the network…',
+  'loading-data': 'loading digits…', training: 'training', stepping: 'training one epoch', paused: 'paused',
+  finished: 'finished', diverged: 'stopped: diverged', broken: 'engine stopped',
+};
 
+const VIEWS = `
+  <div class="views" data-el="views">
+    <figure class="panel">
+      <canvas class="wide" data-el="network" role="img" aria-label="Network diagram."></canvas>
+      <figcaption>The network. <span class="swatch pos"></span> Blue links are positive weights, <span class="swatch neg"></span> orange negative; thicker is larger (within a layer).</figcaption>
+    </figure>
+    <figure class="panel" data-show="planar">
+      <canvas class="square" data-el="boundary" role="img" aria-label="Decision boundary."></canvas>
+      <figcaption>
+        <span class="colorbar" aria-hidden="true"><span>class 0</span><span class="bar"></span><span>class 1</span></span>
+        What the network answers at each point of the plane, with the training points.
+      </figcaption>
+    </figure>
+    <figure class="panel" data-show="mnist">
+      <canvas class="square" data-el="fields" role="img" aria-label="Receptive fields."></canvas>
+      <figcaption>Receptive fields: the weights from the 28×28 pixels into first-layer hidden units, each scaled to its own largest weight (blue positive, orange negative).</figcaption>
+    </figure>
+    <div class="charts" data-el="charts"></div>
+    <figure class="panel" data-show="mnist">
+      <canvas class="square" data-el="confusion" role="img" aria-label="Confusion matrix."></canvas>
+      <figcaption>Test digits by true class (rows) and the network's answer (columns), after the last epoch.</figcaption>
+    </figure>
+  </div>`;
+
+export class BackpropFigure extends Figure {
+  constructor(id, root, hooks) {
+    super(id, root, {
+      ...hooks, spec: SPEC, words: WORDS, keys: true, formFirst: true,
+      show: (spec) => (PLANAR_ONLY.has(spec.key) ? 'planar' : undefined),
+    });
+    for (const name of ['views', 'network', 'boundary', 'fields', 'confusion']) this.el[name] = this.$(name);
+    this.curves = new CurveCharts(this.el.charts);
+    this.frames = new Map(); // the last snapshot's arrays, kept while a new model is built
+    this.rateMarks = []; // [time, samples] while training
     this.requestViews = throttle(() => this.#drawViews(), () => (this.motion.reduce ? 250 : 0), { frame: true });
-    this.requestCharts = throttle(() => this.#drawCharts(), () => (this.motion.reduce ? 1000 : 150), { frame: true });
-    this.requestStatus = throttle(() => this.#writeStatus(), () => 1000);
-
-    this.el.train.addEventListener('click', () => this.toggle());
-    this.el.step.addEventListener('click', () => this.step());
-    this.el.reset.addEventListener('click', () => this.reset());
     new ResizeObserver(() => {
       this.requestViews();
-      this.requestCharts();
+      this.requestDraw();
     }).observe(this.el.views);
-    chartBindings().then(() => this.requestCharts());
-    document.addEventListener('visibilitychange', () => this.#onVisibility());
-    this.#sync();
   }
 
-  /** Takes a new page state: reconfigures the engine when the experiment changed. */
+  get lane() {
+    return this.race ? this.race.lanes.get('bp') : null;
+  }
+
+  views() {
+    return VIEWS;
+  }
+
   apply(state) {
-    const previous = this.state;
-    this.state = state;
-    const planar = isPlanar(state.data);
-    this.root.dataset.data = planar ? 'planar' : 'mnist';
-    if (!this.client) this.#startEngine();
-    const experiment = experimentOf(state);
-    if (!sameExperiment(this.wanted, experiment)) {
-      this.#configure(experiment, this.flags.playing);
-    } else if (previous && previous.speed !== state.speed && this.flags.playing) {
-      this.#changePace(previous.speed);
-    }
-    this.requestViews();
-    this.requestCharts();
-    this.#sync();
-  }
-
-  /** The reader left the chapter: stop training. */
-  leave() {
-    this.pause();
-  }
-
-  toggle() {
-    if (this.flags.playing) this.pause();
-    else this.play();
-  }
-
-  play() {
-    if (!this.#canTrain() || this.flags.playing) return;
-    this.flags.playing = true;
-    this.rateMarks = [];
-    if (epochsPerSecond(this.state.speed) === Infinity) this.client.send({ type: 'train' });
-    else this.#pump();
-    this.#sync();
-  }
-
-  pause() {
-    if (!this.flags.playing) return;
-    this.flags.playing = false;
-    this.#cancelPump();
-    this.client.send({ type: 'pause' });
-    this.#sync();
-  }
-
-  /** Trains exactly one more epoch. */
-  step() {
-    if (!this.#canTrain()) return;
-    if (this.flags.playing) this.pause();
-    this.stepInFlight = true;
-    this.client.send({ type: 'step' });
-    this.#sync();
-  }
-
-  /** Rebuilds the model from the same settings and seed; also recovers from a crashed engine. */
-  reset() {
-    if (this.flags.broken) {
-      this.client.terminate();
-      this.client = null;
-      this.#startEngine();
-      this.#configure(experimentOf(this.state), false);
-      return;
-    }
-    if (this.flags.configuring || this.flags.loadingData) return;
-    this.flags.playing = false;
-    this.#cancelPump();
-    this.stepInFlight = false;
-    if (!this.flags.ready) {
-      this.#configure(experimentOf(this.state), false);
-      return;
-    }
-    this.flags.configuring = true;
-    this.resumeAfterConfigure = false;
-    this.client.send({ type: 'reset' });
-    this.#sync();
-  }
-
-  // ---- the engine --------------------------------------------------------------------------
-
-  #startEngine() {
-    this.flags = { ...this.flags, ready: false, configuring: false, loadingData: false, playing: false, broken: false };
-    this.wanted = null;
-    const client = new EngineClient();
-    const on = (type, handler) => client.addEventListener(type, (event) => {
-      if (client === this.client) handler(event.detail); // ignore a replaced worker
-    });
-    on('configured', (m) => this.#onConfigured(m));
-    on('needs_data', (m) => this.#onNeedsData(m));
-    on('progress', (m) => this.#onProgress(m));
-    on('snapshot', (m) => this.#onSnapshot(m));
-    on('error', (m) => this.#onError(m));
-    this.client = client;
-  }
-
-  #configure(experiment, resume) {
-    const pending = this.flags.configuring || this.flags.loadingData;
-    this.wanted = experiment;
-    // A run that was training keeps training with the new settings, even when they change
-    // again before the previous ones took effect.
-    this.resumeAfterConfigure = resume || (pending && this.resumeAfterConfigure);
-    this.flags.playing = false;
-    this.flags.configuring = true;
-    this.#cancelPump();
-    this.stepInFlight = false;
-    this.client.send({ type: 'configure', experiment });
-    this.#sync();
-  }
-
-  #onConfigured(message) {
-    if (!sameExperiment(message.experiment, this.wanted)) {
-      // A model the page no longer wants (e.g. MNIST arriving after the reader moved on).
-      this.client.send({ type: 'configure', experiment: this.wanted });
-      return;
-    }
-    Object.assign(this.flags, { ready: true, configuring: false, loadingData: false, finished: false, diverged: false });
-    this.table = new MetricTable(message.columns, message.rows);
-    this.epoch = 0;
-    this.rateMarks = [];
-    this.el.loading.hidden = true;
-    this.#alert('');
-    this.requestCharts();
-    this.#sync();
-    if (this.resumeAfterConfigure) {
-      this.resumeAfterConfigure = false;
-      this.play();
-    }
-  }
-
-  async #onNeedsData() {
-    this.flags.loadingData = true;
-    this.#sync();
-    if (this.loadingDigits) return;
-    this.loadingDigits = true;
-    this.el.loading.hidden = false;
-    this.el.loadingText.textContent = 'Loading digits…';
-    this.el.loadingBar.removeAttribute('value');
-    const client = this.client;
-    try {
-      const bytes = await loadDigits((received, total) => {
-        this.el.loadingText.textContent = `Loading digits… ${(received / 1e6).toFixed(1)} MB`;
-        if (total >= received) this.el.loadingBar.value = received / total;
-      });
-      this.el.loadingText.textContent = 'Preparing digits…';
-      if (client === this.client) sendDigits(client, bytes);
-    } catch (error) {
-      this.flags.loadingData = false;
-      this.flags.configuring = false;
-      this.el.loading.hidden = true;
-      this.#alert(`The digits could not be loaded (${error.message}). Choose another data set, or reload the page to try again.`);
-      this.#sync();
-    } finally {
-      this.loadingDigits = false;
-    }
-  }
-
-  #onProgress(p) {
-    if (this.flags.configuring || this.flags.loadingData) return; // from the model being replaced
-    this.table.append(p.rows);
-    if (p.rows.length) this.requestCharts();
-    this.epoch = p.epoch;
-    this.#markRate(p.samples);
-    if (!p.running) this.stepInFlight = false;
-    if (p.finished) {
-      this.flags.finished = true;
-      this.flags.playing = false;
-      this.#cancelPump();
-    } else if (this.flags.playing && epochsPerSecond(this.state.speed) !== Infinity) {
-      this.#pump();
-    }
-    this.#sync();
-  }
-
-  #onSnapshot(message) {
-    if (this.flags.configuring || this.flags.loadingData) return;
-    this.frames = framesByName(message.snapshot);
+    this.root.dataset.data = isPlanar(state.data) ? 'planar' : 'mnist';
+    super.apply(state);
     this.requestViews();
   }
 
-  #onError(e) {
-    const message = sentence(e.message);
-    if (e.fatal) {
-      this.flags.broken = true;
-      this.flags.playing = false;
-      this.#alert(`${message} Press Reset to start the engine again.`);
-    } else if (e.kind === 'diverged') {
-      this.flags.diverged = true;
-      this.flags.playing = false;
-      this.stepInFlight = false;
-      this.#cancelPump();
-      this.#alert(message);
-    } else {
-      // config, data or protocol: the engine kept its previous model.
-      this.flags.configuring = false;
-      this.flags.loadingData = false;
-      this.el.loading.hidden = true;
-      this.#alert(message);
-    }
-    this.#sync();
+  // ---- hooks -------------------------------------------------------------------------------
+
+  raceOptions() {
+    return { catchUp: 0 }; // a late epoch is not made up for: the pace is the reader's to watch
   }
 
-  // ---- pacing ------------------------------------------------------------------------------
+  get phase() {
+    const lane = this.lane;
+    if (lane?.broken) return 'broken';
+    if (lane?.diverged) return 'diverged';
+    const phase = super.phase;
+    return phase === 'idle' || phase === 'error' ? 'starting' : phase;
+  }
 
-  #pump() {
-    if (!this.flags.playing || this.stepInFlight || this.pumpTimer !== null) return;
-    const wait = this.lastStepAt + 1000 / epochsPerSecond(this.state.speed) - performance.now();
-    if (wait > 1) {
-      this.pumpTimer = setTimeout(() => {
-        this.pumpTimer = null;
-        this.#pump();
-      }, wait);
+  alertOf(lane) {
+    return lane.error;
+  }
+
+  raceChanged() {
+    const lane = this.lane;
+    if (!lane || !this.playing) {
+      this.rateMarks = [];
       return;
     }
-    this.lastStepAt = performance.now();
-    this.stepInFlight = true;
-    this.client.send({ type: 'step' });
-  }
-
-  #cancelPump() {
-    if (this.pumpTimer !== null) clearTimeout(this.pumpTimer);
-    this.pumpTimer = null;
-  }
-
-  #changePace(previousSpeed) {
-    if (epochsPerSecond(this.state.speed) === Infinity) {
-      this.#cancelPump();
-      this.client.send({ type: 'train' });
-    } else if (epochsPerSecond(previousSpeed) === Infinity) {
-      this.client.send({ type: 'pause' });
-      this.stepInFlight = false;
-      this.#pump();
-    }
-  }
-
-  #canTrain() {
-    const f = this.flags;
-    return this.client !== null && f.ready && !f.configuring && !f.loadingData && !f.finished && !f.diverged && !f.broken;
-  }
-
-  #onVisibility() {
-    if (document.hidden && this.flags.playing) {
-      this.resumeWhenVisible = true;
-      this.pause();
-    } else if (!document.hidden && this.resumeWhenVisible) {
-      this.resumeWhenVisible = false;
-      this.play();
-    }
-  }
-
-  // ---- what the reader sees ----------------------------------------------------------------
-
-  #markRate(samples) {
     const now = performance.now();
-    this.rateMarks.push([now, samples]);
+    this.rateMarks.push([now, lane.samples]);
     while (this.rateMarks.length > 2 && now - this.rateMarks[0][0] > RATE_WINDOW_MS) this.rateMarks.shift();
   }
+
+  onSnapshot() {
+    this.frames = framesByName(this.lane.snapshot);
+    this.requestViews();
+  }
+
+  progressParts([lane]) {
+    const epoch = isPlanar(this.state.data) ? Math.floor(lane.epoch) : Math.floor(lane.epoch * 10) / 10;
+    const parts = [`Epoch ${epoch} of ${this.state.epochs}`];
+    const acc = lane.table.last('test_acc');
+    if (Number.isFinite(acc)) parts.push(`test accuracy ${(100 * acc).toFixed(1)}%`);
+    const rate = this.#rate();
+    if (this.phase === 'training' && rate !== null) parts.push(`${Math.round(rate).toLocaleString('en-US')} samples/s`);
+    return parts;
+  }
+
+  // ---- views -------------------------------------------------------------------------------
 
   #rate() {
     const marks = this.rateMarks;
@@ -337,57 +153,10 @@ export class BackpropChapter {
     return t1 - t0 >= 250 && s1 >= s0 ? ((s1 - s0) * 1000) / (t1 - t0) : null;
   }
 
-  #phase() {
-    const f = this.flags;
-    if (f.broken) return 'broken';
-    if (f.diverged) return 'diverged';
-    if (f.loadingData) return 'loading-data';
-    if (!f.ready) return 'starting';
-    if (f.configuring) return 'configuring';
-    if (f.playing) return 'training';
-    if (this.stepInFlight) return 'stepping';
-    if (f.finished) return 'finished';
-    return 'paused';
-  }
-
-  /** Buttons and the phase attribute follow at once; the spoken status line at most once a second. */
-  #sync() {
-    const phase = this.#phase();
-    this.root.dataset.engine = phase;
-    const can = this.#canTrain();
-    this.el.train.textContent = this.flags.playing ? 'Pause' : 'Train';
-    this.el.train.disabled = !can;
-    this.el.step.disabled = !can;
-    this.el.reset.disabled = !this.flags.broken && (this.client === null || this.flags.configuring || this.flags.loadingData || !this.flags.ready);
-    this.requestStatus();
-  }
-
-  #writeStatus() {
+  /** The loss and accuracy charts, one per metric group. */
+  draw() {
     if (!this.state) return;
-    const phase = this.#phase();
-    const words = {
-      starting: 'starting the engine…', configuring: 'building the network…', 'loading-data': 'loading digits…',
-      training: 'training', stepping: 'training one epoch', paused: 'paused', finished: 'finished',
-      diverged: 'stopped: diverged', broken: 'engine stopped',
-    };
-    const parts = [];
-    if (this.flags.ready) {
-      const epoch = isPlanar(this.state.data) ? Math.floor(this.epoch) : Math.floor(this.epoch * 10) / 10;
-      parts.push(`Epoch ${epoch} of ${this.state.epochs}`);
-      const acc = this.table.last('test_acc');
-      if (Number.isFinite(acc)) parts.push(`test accuracy ${(100 * acc).toFixed(1)}%`);
-      const rate = this.#rate();
-      if (phase === 'training' && rate !== null) parts.push(`${Math.round(rate).toLocaleString('en-US')} samples/s`);
-    }
-    parts.push(words[phase]);
-    const line = parts.join(' · ');
-    this.el.status.textContent = line.charAt(0).toUpperCase() + line.slice(1);
-    if (phase === 'training') this.requestStatus(); // keep the rate fresh while training
-  }
-
-  #alert(text) {
-    this.el.alert.textContent = text;
-    this.el.alert.hidden = text === '';
+    this.curves.draw(this.lane?.table ?? new MetricTable());
   }
 
   #drawViews() {
@@ -405,8 +174,21 @@ export class BackpropChapter {
       label(this.el.confusion, drawConfusion(this.el.confusion, frames));
     }
   }
+}
 
-  #drawCharts() {
-    this.charts.draw(this.table);
+/** The chapter: one figure, started as soon as the chapter is shown, its links the whole state. */
+export class BackpropChapter extends FigureChapter {
+  /**
+   * @param {HTMLElement} page the chapter's <article>
+   * @param {(key: string, value: unknown) => void} onChange a setting changed (valid value)
+   */
+  constructor(page, onChange) {
+    super(page, {
+      ids: ['backprop'],
+      make: (id, root, hooks) => new BackpropFigure(id, root, hooks),
+      title: () => 'brainprop: Backprop',
+      lazy: false,
+      whole: true,
+    }, onChange);
   }
 }

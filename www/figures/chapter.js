@@ -1,14 +1,16 @@
-// A chapter page with several figures (Random feedback, Dendrites & Bursts): each figure has its
-// own settings form, share buttons and URL keys (`race.seed`, `multiplex.dendritic_mean`, … in
-// www/state.js), and trains in its own engine workers.
+// A chapter page of figures: each figure has its own settings form, share buttons and URL keys
+// (`race.seed`, `multiplex.dendritic_mean`, … in www/state/state.js), and trains in its own
+// engine workers. The Backprop chapter is one too, with one figure whose keys have no prefix.
 //
-// Workers start when their figure first scrolls into view. Only one figure trains at a time
-// (starting one pauses the others, so they do not share the processor), and a training figure
-// holds while it is out of view or the page is hidden, and goes on when it is back.
+// Workers start when their figure first scrolls into view (with `lazy: false`, as soon as the
+// chapter is shown). Only one figure trains at a time (starting one pauses the others, so they
+// do not share the processor), and a training figure holds while the page is hidden, and (when
+// lazy) while it is out of view, and goes on when it is back.
 //
-// A figure is any object with: apply(state), start(), play(), pause(), toggle(), step(),
-// reset(), suspend(reason), resume(reason), leave() and a `playing` getter; it is made by
-// `make(id, root, {onPlay})` and calls onPlay(itself) when it starts training.
+// A figure (www/figures/figure.js) has: apply(state), start(), play(), pause(), toggle(),
+// step(), reset(), suspend(reason), resume(reason), leave() and a `playing` getter; it is made
+// by `make(id, root, {onPlay})`, renders its shell into `root`, and calls onPlay(itself) when it
+// starts training.
 import { Controls } from './controls.js';
 import { bindShare, figureUrl } from './share.js';
 import { serialize } from '../state/state.js';
@@ -16,12 +18,16 @@ import { serialize } from '../state/state.js';
 export class FigureChapter {
   /**
    * @param {HTMLElement} page the chapter's <article>
-   * @param {{ids: string[], make: Function, title: (id: string) => string}} figures the figure
-   *   ids in page order, the factory, and each figure's title for embed code
+   * @param {{ids: string[], make: Function, title: (id: string) => string, lazy?: boolean, whole?: boolean}} figures
+   *   the figure ids in page order, the factory, each figure's title for embed code; lazy: start
+   *   a figure's workers when it comes into view, and hold it while it is out of view; whole:
+   *   links carry the whole chapter's state (a chapter of one figure) rather than `fig=…`
    * @param {(key: string, value: unknown) => void} onChange a setting changed (valid value)
    */
-  constructor(page, { ids, make, title }, onChange) {
+  constructor(page, { ids, make, title, lazy = true, whole = false }, onChange) {
     this.page = page;
+    this.lazy = lazy;
+    this.whole = whole;
     this.state = null;
     this.shown = false;
     this.active = null; // the figure the keyboard drives
@@ -47,7 +53,7 @@ export class FigureChapter {
   /** The full-page URL of one figure: its own settings and `fig=…`, nothing else. */
   figureHref(id) {
     const url = new URL(location.href);
-    url.hash = serialize({ ...this.state, embed: false }, { figure: id });
+    url.hash = serialize({ ...this.state, embed: false }, { figure: this.whole ? '' : id });
     return url.href;
   }
 
@@ -59,11 +65,12 @@ export class FigureChapter {
       root.hidden = only !== '' && id !== only;
       controls.show(state);
       figure.apply(state);
+      if (!this.lazy) figure.start();
       root.querySelector('[data-el="open-full"]').href = figureUrl(this.figureHref(id), false);
     }
     if (!this.shown) {
       this.shown = true;
-      for (const { root } of this.figures.values()) this.observer.observe(root);
+      if (this.lazy) for (const { root } of this.figures.values()) this.observer.observe(root);
     }
     // A link to one figure opens the chapter at that figure.
     if (state.fig && !state.embed && state.fig !== this.scrolledTo) {

@@ -1,19 +1,22 @@
-// One figure that races engine workers (www/race.js) on the page: its buttons and status line,
-// its charts (www/labelled-chart.js: plotters, with a label beside the end of each curve), and a
-// table of per-rule readouts. What the figure races and draws is data: a `spec` (the Random
-// feedback chapter's is www/feedback-figures.js, the default; Dendrites & Bursts passes
-// www/dendrites-figures.js) with {FIGURES, RULES, experimentsOf, paceOf, chartsOf} and
-// optionally readout(id) → {column, format} and progressText(id, state, lanes) → string.
+// One figure on the page: a race of engine workers (www/figures/race.js, one lane per learning
+// rule) with its shell (www/figures/shell.js: buttons, status line, alert, loading box, views,
+// settings form), its charts (www/views/labelled-chart.js: plotters, with a label beside the
+// end of each curve) and a table of per-lane readouts. Every figure of the site is one: the
+// Backprop chapter's (one lane), the Random feedback chapter's four, the Dendrites & Bursts
+// chapter's three.
 //
-// A figure that draws something else (www/multiplex-figure.js) extends this class and overrides
-// its hooks: raceOptions(), configureRace(state), raceChanged(detail), onSnapshot(rule), draw(),
-// readouts(), progressParts(lanes) and the words it uses (`this.words`, `this.playWord`).
+// What a figure races and draws is data: a `spec` (a chapter's figures module, e.g.
+// www/chapters/feedback/figures.js) with {FIGURES, RULES, experimentsOf, paceOf, chartsOf} and
+// optionally readout(id) → {column, format, header} and progressText(id, state, lanes) → string.
+// A figure that draws something else (the Backprop chapter's, the multiplexing figure) extends
+// this class and overrides its hooks: views(), raceOptions(), raceChanged(detail),
+// onSnapshot(rule), draw(), readouts(), progressParts(lanes), phase, alertOf(lane).
 import { Race } from './race.js';
+import { renderShell, raceViews } from './shell.js';
 import { MetricTable } from '../engine/metrics.js';
-import * as FEEDBACK_SPEC from '../chapters/feedback/figures.js';
-import { percent } from '../chapters/feedback/figures.js';
 import { chartBindings } from '../views/linechart.js';
 import { LabelledChart, swatch } from '../views/labelled-chart.js';
+import { percent } from '../views/format.js';
 import { throttle, reducedMotion } from './schedule.js';
 
 const PHASE_WORDS = {
@@ -21,6 +24,8 @@ const PHASE_WORDS = {
   configuring: 'building the networks…', training: 'training', stepping: 'training one epoch',
   paused: 'paused', finished: 'finished', error: 'stopped',
 };
+/** Phases in which the lanes' progress is not worth reporting yet. */
+const BUILDING = ['starting', 'loading-data', 'configuring'];
 
 function epochText(epoch) {
   return String(Math.floor(epoch * 10) / 10);
@@ -37,21 +42,34 @@ function element(tag, className, text) {
   return e;
 }
 
-export class FeedbackFigure {
+/** A status word as a line of its own: capitalised, with a full stop unless it trails off. */
+function statusLine(words) {
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}${words.endsWith('…') ? '' : '.'}`;
+}
+
+export class Figure {
   /**
-   * @param {string} id figure id (race, align, linear, deep)
-   * @param {HTMLElement} root the figure's <section>
-   * @param {{onPlay: (figure: FeedbackFigure) => void, spec?: object, playWord?: string, words?: object}} hooks
+   * @param {string} id figure id (race, align, …; backprop for the Backprop chapter)
+   * @param {HTMLElement} root the figure's placeholder <section>
+   * @param {{onPlay: (figure: Figure) => void, spec: object, playWord?: string, stepLabel?: string,
+   *   words?: object, keys?: boolean, formFirst?: boolean, show?: Function}} options
    *   onPlay: this figure starts training; spec: what it races and draws (see above); playWord:
-   *   the play button's label (Train); words: the status line's word for each race phase
+   *   the play button's label (Train); stepLabel: the step button's; words: the status line's
+   *   word for each phase; keys, formFirst, show: see www/figures/shell.js
    */
-  constructor(id, root, { onPlay, spec = FEEDBACK_SPEC, playWord = 'Train', words = {} }) {
-    const $ = (name) => root.querySelector(`[data-el="${name}"]`);
+  constructor(id, root, { onPlay, spec, playWord = 'Train', stepLabel = 'Step one epoch', words = {}, keys = false, formFirst = false, show }) {
     this.id = id;
     this.root = root;
     this.spec = spec;
     this.number = spec.FIGURES[id].number;
     this.onPlay = onPlay;
+    this.words = { ...PHASE_WORDS, ...words };
+    this.playWord = playWord;
+    const $ = renderShell(root, {
+      id, playWord, stepLabel, keys, formFirst, show, status: statusLine(this.words.idle), views: this.views(),
+      formLabel: this.number ? `Settings of figure ${this.number}` : 'Settings',
+    });
+    this.$ = $;
     this.el = {
       train: $('train'), step: $('step'), reset: $('reset'), status: $('status'), alert: $('alert'),
       loading: $('loading'), loadingText: $('loading-text'), loadingBar: $('loading-bar'),
@@ -62,21 +80,19 @@ export class FeedbackFigure {
     this.playWhenReady = false;
     this.alertText = '';
     this.holds = new Set(); // why training is held: 'offscreen', 'hidden'
-    this.views = new Map(); // chart id → LabelledChart
-    this.words = { ...PHASE_WORDS, ...words };
-    this.playWord = playWord;
+    this.charts = new Map(); // chart id → LabelledChart
     this.motion = reducedMotion();
     this.requestDraw = throttle(() => this.draw(), () => (this.motion.reduce ? 1000 : 150), { frame: true });
     this.requestSync = throttle(() => this.#sync(), () => 0, { frame: true });
     this.requestReadouts = throttle(() => this.readouts(), () => (this.motion.reduce ? 1000 : 400), { frame: true });
     this.requestStatus = throttle(() => this.#writeStatus(), () => 1000);
 
-    this.el.train.setAttribute('aria-label', `${this.playWord} (figure ${this.number})`);
     this.el.train.addEventListener('click', () => this.toggle());
     this.el.step.addEventListener('click', () => this.step());
     this.el.reset.addEventListener('click', () => this.reset());
     if (this.el.charts) new ResizeObserver(() => this.requestDraw()).observe(this.el.charts);
     chartBindings().then(() => this.requestDraw());
+    this.#sync();
   }
 
   /** Takes a new page state: rebuilds the lanes whose experiment changed. */
@@ -105,19 +121,25 @@ export class FeedbackFigure {
     });
     this.race.addEventListener('snapshot', (event) => this.onSnapshot(event.detail.rule));
     this.race.addEventListener('loading', (event) => this.#loading(event.detail));
-    this.race.configure(this.spec.experimentsOf(this.id, this.state));
+    this.configureRace(this.state);
   }
 
   // ---- hooks for figures that extend this one ------------------------------------------------
 
-  /** Extra options of the Race (www/race.js): repeat, keepRows. */
+  /** The views' markup, inside the figure's body: charts and, if the spec says, readouts. */
+  views() {
+    const { readouts } = this.spec.FIGURES[this.id];
+    return raceViews(readouts && { caption: readouts, header: this.#readout().header });
+  }
+
+  /** Extra options of the Race (www/figures/race.js): repeat, keepRows, catchUp. */
   raceOptions() {
     return {};
   }
 
   /** Hands a new state to the race: its pace, and the lanes' experiments (changed ones rebuild). */
   configureRace(state) {
-    this.race.pace = this.spec.paceOf(this.id, state);
+    this.race.setPace(this.spec.paceOf(this.id, state));
     this.race.configure(this.spec.experimentsOf(this.id, state));
   }
 
@@ -126,6 +148,18 @@ export class FeedbackFigure {
 
   /** A lane's engine sent arrays to draw (`lane.snapshot`). */
   onSnapshot() {}
+
+  /** What the figure is doing, for its status line and its `data-engine` attribute. */
+  get phase() {
+    return this.race ? this.race.phase : 'idle';
+  }
+
+  /** The alert line for a lane that stopped or failed. */
+  alertOf(lane) {
+    return `${this.spec.RULES[lane.rule].name}: ${lane.error}`;
+  }
+
+  // ---- buttons -----------------------------------------------------------------------------
 
   get playing() {
     return Boolean(this.race && this.race.playing);
@@ -137,35 +171,45 @@ export class FeedbackFigure {
   }
 
   play() {
-    this.holds.clear();
     if (!this.race || !this.race.canTrain) {
+      this.holds.clear();
       // Not built yet: train as soon as it is.
-      this.playWhenReady = !this.race || ['starting', 'loading-data', 'configuring'].includes(this.race.phase);
+      this.playWhenReady = !this.race || BUILDING.includes(this.race.phase);
       this.start();
       this.#sync();
       return;
     }
-    this.onPlay(this);
+    this.takeOver();
     this.race.play();
   }
 
   pause() {
-    this.holds.clear();
-    this.playWhenReady = false;
+    this.release();
     this.race?.pause();
   }
 
   step() {
     if (!this.race || !this.race.canTrain) return;
-    this.holds.clear();
-    this.onPlay(this);
+    this.takeOver();
     this.race.step();
   }
 
   reset() {
+    if (!this.race || !this.race.canReset) return;
+    this.release();
+    this.race.reset();
+  }
+
+  /** The reader drives this figure now: it goes (and the chapter pauses the others). */
+  takeOver() {
+    this.holds.clear();
+    this.onPlay(this);
+  }
+
+  /** The reader stopped this figure: no hold or pending Train brings it back. */
+  release() {
     this.holds.clear();
     this.playWhenReady = false;
-    this.race?.reset();
   }
 
   /** Holds training for `reason` (off-screen, page hidden); `resume(reason)` lets it go on. */
@@ -195,24 +239,21 @@ export class FeedbackFigure {
 
   // ---- what the reader sees ----------------------------------------------------------------
 
-  #phase() {
-    return this.race ? this.race.phase : 'idle';
-  }
-
   #sync() {
-    const phase = this.#phase();
+    const phase = this.phase;
     this.root.dataset.engine = phase;
     const can = this.race ? this.race.canTrain : true;
     const word = this.playing ? 'Pause' : this.playWord;
-    if (this.el.train.textContent !== word) {
+    if (this.el.train.textContent !== word || !this.el.train.hasAttribute('aria-label')) {
       this.el.train.textContent = word;
-      this.el.train.setAttribute('aria-label', `${word} (figure ${this.number})`);
+      // A page with several figures says which one each button trains.
+      if (this.number) this.el.train.setAttribute('aria-label', `${word} (figure ${this.number})`);
     }
     this.el.train.disabled = !can;
     this.el.step.disabled = !this.race || !this.race.canTrain;
     this.el.reset.disabled = !this.race || !this.race.canReset;
     this.el.loading.hidden = phase !== 'loading-data';
-    const errors = (this.race ? this.race.list.filter((l) => l.error) : []).map((l) => `${this.spec.RULES[l.rule].name}: ${l.error}`);
+    const errors = (this.race ? this.race.list.filter((l) => l.error) : []).map((l) => this.alertOf(l));
     if (errors.join('\n') !== this.alertText) { // rewrite only on change: role=alert speaks each time
       this.alertText = errors.join('\n');
       this.el.alert.replaceChildren(...errors.map((text) => element('p', '', text)));
@@ -221,17 +262,21 @@ export class FeedbackFigure {
     this.requestStatus();
   }
 
-  #loading({ received, total }) {
+  #loading({ received, total, done }) {
+    if (done) {
+      this.el.loadingText.textContent = 'Preparing digits…';
+      return;
+    }
     this.el.loadingText.textContent = `Loading digits… ${(received / 1e6).toFixed(1)} MB`;
     if (total >= received && total > 0) this.el.loadingBar.value = received / total;
   }
 
   #writeStatus() {
     if (!this.state) return;
-    const phase = this.#phase();
+    const phase = this.phase;
     const parts = [];
     const lanes = this.race ? this.race.list.filter((l) => l.ready) : [];
-    if (lanes.length && !['starting', 'loading-data', 'configuring'].includes(phase)) parts.push(...this.progressParts(lanes));
+    if (lanes.length && !BUILDING.includes(phase)) parts.push(...this.progressParts(lanes));
     parts.push(this.holds.size && phase === 'paused' ? 'paused while out of view' : this.words[phase]);
     const line = parts.join(' · ');
     this.el.status.textContent = line.charAt(0).toUpperCase() + line.slice(1);
@@ -254,32 +299,37 @@ export class FeedbackFigure {
     return parts;
   }
 
-  #lanes() {
+  /** The lanes as the charts see them: [{rule, table, built}] (empty tables before the race). */
+  lanes() {
     if (this.race) return this.race.list.map((l) => ({ rule: l.rule, table: l.table, built: l.built }));
     return this.spec.FIGURES[this.id].rules(this.state).map((rule) => ({ rule, table: new MetricTable() }));
   }
 
   draw() {
     if (!this.state) return;
-    const charts = this.spec.chartsOf(this.id, this.state, this.#lanes());
+    const charts = this.spec.chartsOf(this.id, this.state, this.lanes());
     const ids = charts.map((c) => c.id);
-    for (const [id, view] of this.views) {
+    for (const [id, view] of this.charts) {
       if (!ids.includes(id)) {
         view.remove();
-        this.views.delete(id);
+        this.charts.delete(id);
       }
     }
     for (const chart of charts) {
-      if (!this.views.has(chart.id)) this.views.set(chart.id, new LabelledChart(this.el.charts, chart.id));
-      this.views.get(chart.id).draw(chart);
+      if (!this.charts.has(chart.id)) this.charts.set(chart.id, new LabelledChart(this.el.charts, chart.id));
+      this.charts.get(chart.id).draw(chart);
     }
     this.readouts();
+  }
+
+  #readout() {
+    return { column: 'test_acc', format: percent, header: 'Test accuracy', ...(this.spec.readout ? this.spec.readout(this.id) : {}) };
   }
 
   readouts() {
     const body = this.el.readouts;
     if (!body) return;
-    const { column, format } = this.spec.readout ? this.spec.readout(this.id) : { column: 'test_acc', format: percent };
+    const { column, format } = this.#readout();
     const lanes = this.race ? this.race.list : [];
     body.replaceChildren(...lanes.map((lane) => {
       const row = element('tr');

@@ -1,6 +1,6 @@
 // A race: the same experiment trained with several learning rules side by side, one engine
 // worker per rule ("lane"), same seed, so the same initial weights and the same data order.
-// Used by every figure of the Random feedback chapter, including those with a single lane.
+// Every figure of the site is a race (www/figures/figure.js), the Backprop chapter's of one lane.
 //
 // Pacing: `pace` is in epochs per second. At Infinity every lane gets `train` and runs in its
 // own 10 ms slices as fast as it can (MNIST). At a finite pace the race asks every lane for one
@@ -14,7 +14,7 @@
 //
 // The race owns no DOM: it dispatches 'change' after anything a view may show changed,
 // 'snapshot' ({rule}) when a lane's engine sent arrays to draw (`lane.snapshot`), and
-// 'loading' ({received, total}) while the digits download.
+// 'loading' ({received, total}) while the digits download ({done: true} once they are here).
 import { EngineClient, sameExperiment } from '../engine/client.js';
 import { MetricTable } from '../engine/metrics.js';
 import { loadDigits, sendDigits } from '../engine/mnist.js';
@@ -288,7 +288,9 @@ export class Race extends EventTarget {
       const bytes = await loadDigits((received, total) => {
         this.dispatchEvent(new CustomEvent('loading', { detail: { received, total } }));
       });
-      if (client === lane.client) sendDigits(client, bytes);
+      if (client !== lane.client) return;
+      this.dispatchEvent(new CustomEvent('loading', { detail: { done: true } }));
+      sendDigits(client, bytes);
     } catch (error) {
       if (client !== lane.client) return;
       lane.loadingData = false;

@@ -21,6 +21,17 @@ export function fit(canvas) {
   return { ctx, width, height, dpr };
 }
 
+/** `fit`, then paints the whole canvas white: a clean page to draw on (null while not laid out). */
+export function blank(canvas) {
+  const box = fit(canvas);
+  if (!box) return null;
+  const { ctx, width, height } = box;
+  ctx.clearRect(0, 0, width, height);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  return box;
+}
+
 /** A small canvas holding an RGBA image, to be scaled onto a visible canvas with drawImage. */
 export function imageCanvas(width, height, fill) {
   const canvas = document.createElement('canvas');

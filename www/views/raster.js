@@ -2,7 +2,7 @@
 // the last second, single spikes in the event colour and the spikes of a burst in the burst
 // colour (www/dendrites-figures.js STREAMS). Drawn with plain canvas from the engine's snapshot
 // frames `raster.times` (s), `raster.neuron` (row), `raster.burst` (1 in a burst), `raster.window`.
-import { fit } from './canvas.js';
+import { blank } from './canvas.js';
 import { PALETTE, css } from './colors.js';
 
 const MARGIN = { left: 46, right: 10, top: 10, bottom: 30 };
@@ -23,12 +23,9 @@ export function rasterCounts(frames) {
  * canvas is not laid out.
  */
 export function drawRaster(canvas, frames, { span = 1, colors }) {
-  const box = fit(canvas);
+  const box = blank(canvas);
   if (!box) return false;
   const { ctx, width, height } = box;
-  ctx.clearRect(0, 0, width, height);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, height);
   const times = frames.get('raster.times')?.data || [];
   const rowsOf = frames.get('raster.neuron')?.data || [];
   const burst = frames.get('raster.burst')?.data || [];

@@ -1,7 +1,7 @@
 // The scrolling traces of the multiplexing figure: panels stacked on one time axis, each with a
 // few series, every series scaled to its own range over the visible window (so that shapes can
 // be compared whatever their units). Plain canvas, redrawn as rows arrive.
-import { fit } from './canvas.js';
+import { blank } from './canvas.js';
 import { PALETTE, css } from './colors.js';
 
 const MARGIN = { left: 12, right: 12, top: 4, bottom: 26 };
@@ -16,12 +16,9 @@ const TITLE_FONT = '600 12px system-ui, sans-serif';
  * (the start-up transient) are left out. Returns false while the canvas is not laid out.
  */
 export function drawTraces(canvas, panels, data, { start, end, from = 0 }) {
-  const box = fit(canvas);
+  const box = blank(canvas);
   if (!box) return false;
   const { ctx, width, height } = box;
-  ctx.clearRect(0, 0, width, height);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, height);
   const left = MARGIN.left;
   const w = Math.max(1, width - MARGIN.left - MARGIN.right);
   const n = panels.length;

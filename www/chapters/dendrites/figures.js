@@ -1,9 +1,10 @@
 // The three figures of the Dendrites & Bursts chapter, as data: the experiment JSON each
 // figure's workers get, the charts drawn from their metric tables, and the statistics of the
 // multiplexing simulation (correlations and levels over the visible window). Pure (no DOM), so
-// node --test covers it; www/dendrites.js, www/multiplex-figure.js and www/feedback-figure.js
+// node --test covers it; www/chapters/dendrites/index.js, multiplex.js and www/figures/figure.js
 // turn it into views.
-import { MNIST, ruleSeries, angleChart, summary, percent } from '../feedback/figures.js';
+import { MNIST, ruleSeries, angleChart, summary } from '../feedback/figures.js';
+import { percent } from '../../views/format.js';
 import { pearson } from '../../engine/metrics.js';
 
 /**
@@ -31,7 +32,7 @@ export const RULES = Object.freeze({
 export const FIGURES = Object.freeze({
   multiplex: { number: 1, title: 'Two signals in one spike train', rules: () => ['multiplex'] },
   plasticity: { number: 2, title: 'Bursts set the sign of learning', rules: () => ['plasticity'] },
-  burstprop: { number: 3, title: 'BurstProp against backprop', rules: () => ['bp', 'burstprop'] },
+  burstprop: { number: 3, title: 'BurstProp against backprop', rules: () => ['bp', 'burstprop'], readouts: "Each rule's progress" },
 });
 
 // ---- figure 1: multiplexing ----------------------------------------------------------------
@@ -109,7 +110,7 @@ export function paceOf(figure, state) {
 
 /** What the readout table of a figure shows. */
 export function readout() {
-  return { column: 'test_acc', format: percent };
+  return { column: 'test_acc', format: percent, header: 'Test accuracy' };
 }
 
 /** The status line's progress for the plasticity figure (the others count epochs). */

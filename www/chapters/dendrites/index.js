@@ -1,11 +1,16 @@
-// The Dendrites & Bursts chapter: three figures on one page (www/chapter.js). Figure 1 simulates
-// the multiplexing population (www/multiplex-figure.js); figures 2 and 3 are races of engine
-// workers (www/feedback-figure.js) described as data in www/dendrites-figures.js.
+// The Dendrites & Bursts chapter: three figures on one page (www/figures/chapter.js). Figure 1
+// simulates the multiplexing population (./multiplex.js); figures 2 and 3 are races of engine
+// workers (www/figures/figure.js) described as data in ./figures.js.
 import { FigureChapter } from '../../figures/chapter.js';
 import { DENDRITES_FIGURES } from '../../state/state.js';
-import { FeedbackFigure } from '../../figures/figure.js';
+import { Figure } from '../../figures/figure.js';
 import { MultiplexFigure } from './multiplex.js';
 import * as SPEC from './figures.js';
+
+/** The pairing protocol runs one frequency at a time. */
+const PLASTICITY = {
+  playWord: 'Run', stepLabel: 'Step one frequency', words: { idle: 'press Run to start', training: 'running the protocol' },
+};
 
 export class DendritesChapter extends FigureChapter {
   /**
@@ -17,7 +22,7 @@ export class DendritesChapter extends FigureChapter {
       ids: DENDRITES_FIGURES,
       make: (id, root, hooks) => (id === 'multiplex'
         ? new MultiplexFigure(id, root, hooks)
-        : new FeedbackFigure(id, root, { ...hooks, spec: SPEC, ...(id === 'plasticity' ? { playWord: 'Run', words: { idle: 'press Run to start', training: 'running the protocol' } } : {}) })),
+        : new Figure(id, root, { ...hooks, spec: SPEC, ...(id === 'plasticity' ? PLASTICITY : {}) })),
       title: (id) => `brainprop: Dendrites & Bursts, figure ${SPEC.FIGURES[id].number}: ${SPEC.FIGURES[id].title}`,
     }, onChange);
   }

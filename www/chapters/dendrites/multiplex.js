@@ -1,15 +1,15 @@
 // Figure 1 of the Dendrites & Bursts chapter: Naud & Sprekeler's multiplexing population,
 // simulated in one engine worker (`{"rule": "multiplex", …}`), paced to a chosen multiple of
-// real time, and started again when its 600 s run ends. It is a FeedbackFigure (buttons, status,
-// holds, errors) with its own views: the spike raster (from snapshots), scrolling traces of the
+// real time, and started again when its 600 s run ends. It is a Figure (www/figures/figure.js:
+// buttons, status, holds, errors, settings) with its own views: the spike raster (from snapshots), scrolling traces of the
 // inputs and the population's streams (from the metric rows), and the correlations between them
 // over the visible window.
 //
 // The input sliders change the running simulation through the engine's `adjust` command, so
 // only the stream they drive responds; an engine without live settings for this model rebuilds
-// it with the new values instead (www/race.js `adjust`), and the figure says which it did in
+// it with the new values instead (www/figures/race.js `adjust`), and the figure says which it did in
 // its `data-adjust` attribute (live or rebuild).
-import { FeedbackFigure } from '../../figures/figure.js';
+import { Figure } from '../../figures/figure.js';
 import { sameExperiment } from '../../engine/client.js';
 import { framesByName } from '../../views/canvas.js';
 import { throttle } from '../../figures/schedule.js';
@@ -31,6 +31,45 @@ const WORDS = {
   training: 'running', stepping: 'running', paused: 'paused', finished: 'finished', error: 'stopped',
 };
 
+const VIEWS = `
+  <div class="mx-views" data-el="views">
+    <figure class="panel mx-raster">
+      <canvas data-el="raster" role="img" aria-label="Spike raster: no spikes yet."></canvas>
+      <figcaption class="legend">
+        <span class="legend-item"><span class="swatch tick events" aria-hidden="true"></span><strong>single spike</strong> an event that is not a burst</span>
+        <span class="legend-item"><span class="swatch tick bursts" aria-hidden="true"></span><strong>burst</strong> spikes less than 16 ms apart (one event)</span>
+      </figcaption>
+    </figure>
+    <figure class="panel mx-traces">
+      <canvas data-el="traces" role="img" aria-label="Traces of the inputs and of the population's event rate, burst probability and synaptic read-outs: not enough simulated time yet."></canvas>
+      <figcaption>Population averages over 10-ms bins, smoothed over 50 ms, each trace scaled to its own range so that shapes can be compared. <span class="swatch line input" aria-hidden="true"></span> grey: the input currents; <span class="swatch line events" aria-hidden="true"></span> green: events; <span class="swatch line bursts" aria-hidden="true"></span> vermillion: bursts; dashed: what the synapses pass on.</figcaption>
+    </figure>
+    <div class="mx-readouts">
+      <table class="readouts corr">
+        <caption>Correlation over the last 5 s</caption>
+        <thead><tr><td></td><th scope="col">somatic input</th><th scope="col">dendritic input</th></tr></thead>
+        <tbody>
+          <tr><th scope="row"><span class="swatch line events" aria-hidden="true"></span>event rate <i>E</i></th><td data-corr="E_soma">–</td><td data-corr="E_dend">–</td></tr>
+          <tr><th scope="row"><span class="swatch line bursts" aria-hidden="true"></span>burst probability <i>P</i></th><td data-corr="P_soma">–</td><td data-corr="P_dend">–</td></tr>
+        </tbody>
+      </table>
+      <table class="readouts corr">
+        <caption>What the synapses pass on</caption>
+        <tbody>
+          <tr><th scope="row">depressing read-out against <i>E</i></th><td data-corr="D_E">–</td></tr>
+          <tr><th scope="row">facilitating read-out against burst rate <i>B</i></th><td data-corr="F_B">–</td></tr>
+        </tbody>
+      </table>
+      <dl class="levels">
+        <div><dt>Event rate <i>E</i></dt><dd data-level="event_rate">–</dd></div>
+        <div><dt>Burst probability <i>P</i></dt><dd data-level="burst_prob">–</dd></div>
+        <div><dt>Burst rate <i>B</i> = <i>P</i>·<i>E</i></dt><dd data-level="burst_rate">–</dd></div>
+        <div><dt>Speed</dt><dd data-el="speed">–</dd></div>
+      </dl>
+      <p class="help">Rates per neuron, averaged over the last second.</p>
+    </div>
+  </div>`;
+
 function withoutInputs(experiment) {
   const rest = { ...experiment };
   for (const k of INPUT_KEYS) delete rest[k];
@@ -41,13 +80,10 @@ function setText(element, text) {
   if (element && element.textContent !== text) element.textContent = text;
 }
 
-export class MultiplexFigure extends FeedbackFigure {
+export class MultiplexFigure extends Figure {
   constructor(id, root, { onPlay }) {
-    super(id, root, { onPlay, spec: SPEC, playWord: 'Play', words: WORDS });
-    const $ = (name) => root.querySelector(`[data-el="${name}"]`);
-    this.el.raster = $('raster');
-    this.el.traces = $('traces');
-    this.el.views = $('views');
+    super(id, root, { onPlay, spec: SPEC, playWord: 'Play', stepLabel: 'Step one second', words: WORDS });
+    for (const name of ['raster', 'traces', 'views']) this.el[name] = this.$(name);
     this.stepUntil = null; // simulated time at which a Step ends
     this.stats = null;
     // The raster and traces scroll: redraw every frame (at most once a second with reduced motion).
@@ -61,6 +97,10 @@ export class MultiplexFigure extends FeedbackFigure {
   }
 
   // ---- hooks -------------------------------------------------------------------------------
+
+  views() {
+    return VIEWS;
+  }
 
   raceOptions() {
     // One step is one 10-ms bin: make up for up to 100 ms of late answers.
@@ -107,9 +147,8 @@ export class MultiplexFigure extends FeedbackFigure {
   step() {
     const lane = this.lane;
     if (!this.race || !this.race.canTrain || !lane) return;
-    this.holds.clear();
     this.stepUntil = lane.epoch + STEP_S;
-    this.onPlay(this);
+    this.takeOver();
     this.race.play();
   }
 

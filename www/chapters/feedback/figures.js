@@ -1,6 +1,7 @@
 // The four figures of the Random feedback chapter, as data: which rules each one races, the
 // experiment JSON each lane's worker gets, and the charts drawn from the lanes' metric tables.
-// Pure (no DOM), so node --test covers it; www/feedback.js turns it into views.
+// Pure (no DOM), so node --test covers it; www/figures/figure.js turns it into views.
+import { percent, degrees, sub } from '../../views/format.js';
 
 /** One fixed name and Okabe–Ito colour (index into src/charts.rs PALETTE) per rule, on every figure. */
 export const RULES = Object.freeze({
@@ -27,17 +28,17 @@ const DEEP = { data: 'mnist', activation: 'tanh', loss: 'crossentropy', lr: 0.1,
 const DEEP_WIDTH = 100;
 
 export const FIGURES = Object.freeze({
-  race: { number: 1, title: 'The race', rules: (s) => s['race.rules'] },
-  align: { number: 2, title: 'Alignment', rules: () => ['fa'] },
-  linear: { number: 3, title: 'The linear toy', rules: () => ['bp', 'fa', 'shallow'] },
-  deep: { number: 4, title: 'Deep, from zero', rules: () => ['dfa', 'bp'] },
+  race: { number: 1, title: 'The race', rules: (s) => s['race.rules'], readouts: "Each rule's progress" },
+  align: { number: 2, title: 'Alignment', rules: () => ['fa'], readouts: 'Progress of the FA network' },
+  linear: { number: 3, title: 'The linear toy', rules: () => ['bp', 'fa', 'shallow'], readouts: "Each rule's progress" },
+  deep: { number: 4, title: 'Deep, from zero', rules: () => ['dfa', 'bp'], readouts: "Each rule's progress" },
 });
 
 /** What the readout table shows for a figure: the linear toy's test error, else test accuracy. */
 export function readout(figure) {
   return figure === 'linear'
-    ? { column: 'test_loss', format: (v) => v.toPrecision(3) }
-    : { column: 'test_acc', format: percent };
+    ? { column: 'test_loss', format: (v) => v.toPrecision(3), header: 'Test error' }
+    : { column: 'test_acc', format: percent, header: 'Test accuracy' };
 }
 
 /** Epochs per second a figure's race is paced at (Infinity: as fast as the engine goes). */
@@ -69,19 +70,6 @@ export function experimentFor(figure, rule, state) {
 /** The experiments of every lane of a figure, in display order. */
 export function experimentsOf(figure, state) {
   return FIGURES[figure].rules(state).map((rule) => experimentFor(figure, rule, state));
-}
-
-export function percent(value) {
-  return Number.isFinite(value) ? `${(100 * value).toFixed(1)} %` : '–';
-}
-
-export function degrees(value) {
-  return Number.isFinite(value) ? `${Math.round(value)}°` : '–';
-}
-
-const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
-export function sub(n) {
-  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
 }
 
 /** The last finite value of a column, and the epoch it belongs to. */

@@ -1,9 +1,9 @@
-// The Random feedback chapter: four figures on one page (www/chapter.js), each a race of engine
-// workers (www/feedback-figure.js) described as data in www/feedback-figures.js.
+// The Random feedback chapter: four figures on one page (www/figures/chapter.js), each a race of
+// engine workers (www/figures/figure.js) described as data in ./figures.js.
 import { FigureChapter } from '../../figures/chapter.js';
 import { FEEDBACK_FIGURES } from '../../state/state.js';
-import { FeedbackFigure } from '../../figures/figure.js';
-import { FIGURES } from './figures.js';
+import { Figure } from '../../figures/figure.js';
+import * as SPEC from './figures.js';
 
 export class FeedbackChapter extends FigureChapter {
   /**
@@ -13,8 +13,8 @@ export class FeedbackChapter extends FigureChapter {
   constructor(page, onChange) {
     super(page, {
       ids: FEEDBACK_FIGURES,
-      make: (id, root, hooks) => new FeedbackFigure(id, root, hooks),
-      title: (id) => `brainprop: Random feedback, figure ${FIGURES[id].number}: ${FIGURES[id].title}`,
+      make: (id, root, hooks) => new Figure(id, root, { ...hooks, spec: SPEC }),
+      title: (id) => `brainprop: Random feedback, figure ${SPEC.FIGURES[id].number}: ${SPEC.FIGURES[id].title}`,
     }, onChange);
   }
 }

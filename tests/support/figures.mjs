@@ -1,0 +1,56 @@
+// What the end-to-end tests read off a figure of the built site (www/figures/figure.js): its
+// engine phase, its readout table, and the ink of its canvases; and the way in from the landing page.
+import assert from 'node:assert/strict';
+
+/** The selector of a figure by id. */
+export const fig = (id) => `[data-figure="${id}"]`;
+
+/** Waits for a figure's engine phase (its data-engine attribute), shown or not. */
+export const phaseIs = (page, id, phase, timeout = 30000) =>
+  page.waitForSelector(`${fig(id)}[data-engine="${phase}"]`, { timeout, state: 'attached' });
+
+/** The readout table of a race figure: {rule: {epoch, metricText, metric, rate, state}}. */
+export function readouts(page, id) {
+  return page.$$eval(`${fig(id)} tbody tr[data-rule]`, (rows) => Object.fromEntries(rows.map((row) => {
+    const cell = (col) => row.querySelector(`td[data-col="${col}"]`).textContent;
+    const number = (text) => Number(text.replace(/[^\d.]/g, ''));
+    return [row.dataset.rule, { epoch: Number(cell('epoch')), metricText: cell('metric'), metric: number(cell('metric')), rate: number(cell('rate')), state: cell('state') }];
+  })));
+}
+
+/** Waits until every listed rule of a figure's table has reached `epochs`. */
+export const epochsReached = (page, id, rules, epochs, timeout) => page.waitForFunction(([selector, rules, epochs]) => rules.every((rule) => {
+  const cell = document.querySelector(`${selector} tbody tr[data-rule="${rule}"] td[data-col="epoch"]`);
+  return cell && Number(cell.textContent) >= epochs;
+}), [fig(id), rules, epochs], { timeout, polling: 200 });
+
+/** Pixels of a canvas close to an RGB colour. */
+export function inkOf(page, selector, rgb) {
+  return page.$eval(selector, (canvas, [r, g, b]) => {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30) n++;
+    }
+    return n;
+  }, rgb);
+}
+
+/**
+ * Opens the landing page, checks that `title`'s card is live, follows it, and checks the chapter
+ * is built and mentions every one of `needles`. Resolves to the page.
+ */
+export async function openFromLanding(site, title, chapter, needles) {
+  const page = await site.open('');
+  const card = page.locator('.chapter-card', { hasText: title });
+  assert.equal(await card.locator('.badge').textContent(), 'live');
+  await card.locator('a.cta').click();
+  await page.waitForURL(new RegExp(`chapter=${chapter}`));
+  assert.equal(await page.textContent('h1:visible'), title);
+  const text = await page.textContent(`[data-page="${chapter}"]`);
+  for (const needle of needles) {
+    assert.ok(text.toLowerCase().includes(needle.toLowerCase()), `the chapter does not mention ${needle}`);
+  }
+  assert.doesNotMatch(text, /not built yet/);
+  return page;
+}
