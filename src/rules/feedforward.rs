@@ -1,6 +1,11 @@
 //! The minibatch loop shared by every rule that trains a feed-forward classifier: shuffle, forward,
 //! output error, *credit assignment* (the rule's own part), SGD update, and an evaluation on the
 //! test set at the end of every epoch.
+//!
+//! Its parts that do not depend on the network serve Equilibrium Propagation too: the minibatch
+//! schedule ([`Minibatches`]), the step loop ([`MinibatchTraining`]), the per-epoch metric rows
+//! and divergence ([`EpochLog`]), and the evaluation and decision-boundary map of a model that
+//! runs chunks of examples ([`ChunkModel`]).
 
 use crate::data::{Dataset, Split};
 use crate::experiment::FeedforwardConfig;
@@ -10,7 +15,7 @@ use crate::nn::{Mlp, Real, Trace};
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
 use crate::{Error, Result};
-use ndarray::{s, Array2};
+use ndarray::{s, Array2, ArrayView1, ArrayView2};
 use rand::seq::SliceRandom;
 use std::sync::Arc;
 
@@ -126,32 +131,161 @@ impl Minibatches {
     }
 }
 
+/// The bookkeeping of a classifier trained one minibatch at a time: the minibatch schedule, the
+/// metric table (one row per epoch, [`COLUMNS`] then the rule's own columns), the last test
+/// evaluation, and the error that stopped the run.
+#[derive(Debug, Clone)]
+pub struct EpochLog {
+    pub batches: Minibatches,
+    pub metrics: MetricTable,
+    /// The test-set evaluation at the end of the last epoch.
+    pub last_test: Option<Evaluation>,
+    diverged: Option<Error>,
+}
+
+impl EpochLog {
+    /// Visits `examples` training examples in `seed`'s data order (see [`Minibatches`]); the
+    /// metric table has [`COLUMNS`] and then `extra_columns`.
+    pub fn new(examples: usize, seed: u64, extra_columns: impl IntoIterator<Item = String>) -> Self {
+        let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        columns.extend(extra_columns);
+        Self {
+            batches: Minibatches::new(examples, seed),
+            metrics: MetricTable { columns, rows: Vec::new() },
+            last_test: None,
+            diverged: None,
+        }
+    }
+
+    /// Stops the run: remembers and returns [`Error::Diverged`] at the current (fractional) epoch
+    /// with `loss`.
+    pub fn diverge(&mut self, loss: f64) -> Error {
+        let error = Error::Diverged { epoch: self.batches.progress().epoch, loss };
+        self.diverged = Some(error.clone());
+        error
+    }
+
+    /// The error that stopped the run, if it diverged.
+    pub fn failure(&self) -> Option<&Error> {
+        self.diverged.as_ref()
+    }
+
+    /// Appends the row of the epoch just finished: its training loss and accuracy, the `test`
+    /// evaluation, then the rule's own measurements, which `extra` takes (only for a finite row).
+    /// A non-finite training or test loss stops the run instead ([`Self::diverge`] with the
+    /// training loss if it is the non-finite one, else the test loss).
+    pub fn record(
+        &mut self,
+        train_loss: f64,
+        train_acc: f64,
+        test: Evaluation,
+        extra: impl FnOnce() -> Vec<f64>,
+    ) -> Result<()> {
+        if !test.loss.is_finite() || !train_loss.is_finite() {
+            return Err(self.diverge(if train_loss.is_finite() { test.loss } else { train_loss }));
+        }
+        let mut row = vec![
+            self.batches.epoch as f64,
+            self.batches.samples as f64,
+            train_loss,
+            train_acc,
+            test.loss,
+            test.accuracy,
+        ];
+        row.extend(extra());
+        self.metrics.push(row);
+        self.last_test = Some(test);
+        Ok(())
+    }
+}
+
 /// A model trained one minibatch per work unit, until a set number of epochs.
 pub trait MinibatchTraining {
     /// Trains on one minibatch; returns how many examples it used.
     fn train_batch(&mut self) -> Result<usize>;
+    /// The configured number of epochs.
+    fn epochs(&self) -> u32;
+    /// Its schedule, metric table and divergence.
+    fn log(&self) -> &EpochLog;
+
     /// True once the configured epochs are done.
-    fn finished(&self) -> bool;
-    /// The error that stopped the model, if it diverged.
-    fn failure(&self) -> Option<&Error>;
-    /// Rows in its metric table.
-    fn rows(&self) -> usize;
+    fn finished(&self) -> bool {
+        self.log().batches.epoch >= self.epochs()
+    }
 
     /// [`Rule::step`] for such models: up to `budget` minibatches (at least one), none after a
     /// divergence.
     fn step_minibatches(&mut self, budget: u32) -> Result<StepOutcome> {
-        if let Some(error) = self.failure() {
+        if let Some(error) = self.log().failure() {
             return Err(error.clone());
         }
-        let rows_before = self.rows();
+        let rows_before = self.log().metrics.rows.len();
         let mut outcome = StepOutcome::default();
         while outcome.units < budget.max(1) && !self.finished() {
             outcome.samples += self.train_batch()? as u64;
             outcome.units += 1;
         }
-        outcome.new_rows = self.rows() - rows_before;
+        outcome.new_rows = self.log().metrics.rows.len() - rows_before;
         outcome.finished = self.finished();
         Ok(outcome)
+    }
+}
+
+/// Examples per chunk when a model is evaluated (and when it maps a decision boundary).
+pub const EVAL_CHUNK: usize = 500;
+/// Resolution of the decision-boundary map of 2-D sets.
+pub const BOUNDARY_SIZE: usize = 64;
+/// Half-width of the square the boundary map covers.
+pub const BOUNDARY_EXTENT: f32 = 1.25;
+
+/// A classifier that runs a chunk of examples at a time into buffers of its own: all that the
+/// shared evaluation and decision-boundary map need.
+pub trait ChunkModel {
+    /// Runs the inputs `x` (`n × d`, `n ≤` [`EVAL_CHUNK`]); with `targets`, returns their summed
+    /// loss (else 0).
+    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>) -> f64;
+
+    /// The outputs of the last chunk, `n × classes`.
+    fn chunk_output(&self) -> ArrayView2<'_, f32>;
+
+    /// Loss (mean per example), accuracy and confusion on `set`; the prediction is the largest
+    /// output. A regression set has no classes to be right about: its accuracy is NaN.
+    fn evaluate(&mut self, set: &Dataset) -> Evaluation {
+        let mut confusion = Confusion::new(set.classes);
+        let mut loss = 0.0;
+        for start in (0..set.len()).step_by(EVAL_CHUNK) {
+            let end = (start + EVAL_CHUNK).min(set.len());
+            loss += self.run_chunk(set.rows(start, end), Some(set.targets(start, end)));
+            for (row, &truth) in self.chunk_output().rows().into_iter().zip(&set.labels[start..end]) {
+                confusion.record(truth as usize, argmax(row.iter().copied()));
+            }
+        }
+        let accuracy = if set.targets.is_some() { f64::NAN } else { confusion.accuracy() };
+        Evaluation { loss: loss / set.len() as f64, accuracy, confusion }
+    }
+
+    /// Pushes the frames of a 2-D set: `boundary` (`[64, 64]`, `value` of the output over a grid
+    /// covering `±1.25` in both directions, top row = largest y) and `points` (`[n, 3]`: x, y and
+    /// label of each point of `train`).
+    fn push_boundary(&mut self, snap: &mut Snapshot, train: &Dataset, value: impl Fn(ArrayView1<'_, f32>) -> f32) {
+        let size = BOUNDARY_SIZE;
+        let mut grid = Array2::zeros((size * size, 2));
+        for (k, mut row) in grid.rows_mut().into_iter().enumerate() {
+            let (i, j) = (k / size, k % size);
+            let to_plane = |v: usize| -BOUNDARY_EXTENT + 2.0 * BOUNDARY_EXTENT * (v as f32 + 0.5) / size as f32;
+            row[0] = to_plane(j);
+            row[1] = -to_plane(i); // top row = largest y
+        }
+        let mut values = Vec::with_capacity(size * size);
+        for start in (0..size * size).step_by(EVAL_CHUNK) {
+            let end = (start + EVAL_CHUNK).min(size * size);
+            self.run_chunk(grid.slice(s![start..end, ..]), None);
+            values.extend(self.chunk_output().rows().into_iter().map(&value));
+        }
+        snap.push("boundary", vec![size, size], values);
+        let points =
+            (0..train.len()).flat_map(|i| [train.x[[i, 0]], train.x[[i, 1]], train.labels[i] as f32]).collect();
+        snap.push("points", vec![train.len(), 3], points);
     }
 }
 
@@ -161,24 +295,15 @@ pub struct Feedforward<C> {
     credit: C,
     net: Mlp<f32>,
     data: Arc<Split>,
-    batches: Minibatches,
     batch_x: Array2<f32>,
     batch_labels: Vec<u8>,
     batch_targets: Array2<f32>,
     trace: Trace<f32>,
     eval_trace: Trace<f32>,
-    metrics: MetricTable,
-    last_test: Option<Evaluation>,
     /// Per-layer learning rates (0 for layers that do not learn).
     rates: Vec<f32>,
-    diverged: Option<Error>,
+    log: EpochLog,
 }
-
-const EVAL_CHUNK: usize = 500;
-/// Resolution of the decision-boundary map of 2-D sets.
-pub const BOUNDARY_SIZE: usize = 64;
-/// Half-width of the square the boundary map covers.
-pub const BOUNDARY_EXTENT: f32 = 1.25;
 
 impl<C: Credit<f32>> Feedforward<C> {
     pub fn new(config: FeedforwardConfig, data: Arc<Split>, credit: C) -> Result<Self> {
@@ -200,19 +325,14 @@ impl<C: Credit<f32>> Feedforward<C> {
         let rates = (credit.learns(depth).into_iter().enumerate())
             .map(|(l, learns)| if learns { config.layer_lr(l, depth) as f32 } else { 0.0 })
             .collect();
-        let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-        columns.extend(credit.diagnostic_columns(net.depth()));
         let mut model = Self {
-            batches: Minibatches::new(data.train.len(), config.seed),
+            log: EpochLog::new(data.train.len(), config.seed, credit.diagnostic_columns(net.depth())),
             batch_x: Array2::zeros((batch, sizes[0])),
             batch_labels: Vec::with_capacity(batch),
             batch_targets: Array2::zeros((batch, *sizes.last().expect("sizes"))),
             trace: Trace::new(&sizes, batch),
             eval_trace: Trace::new(&sizes, EVAL_CHUNK),
-            metrics: MetricTable { columns, rows: Vec::new() },
-            last_test: None,
             rates,
-            diverged: None,
             config,
             credit,
             net,
@@ -235,63 +355,39 @@ impl<C: Credit<f32>> Feedforward<C> {
 
     /// The test-set evaluation at the end of the last epoch.
     pub fn last_test(&self) -> Option<&Evaluation> {
-        self.last_test.as_ref()
-    }
-
-    /// Loss, accuracy and confusion of the current network on `set`.
-    pub fn evaluate(&mut self, set: &Dataset) -> Evaluation {
-        let mut confusion = Confusion::new(set.classes);
-        let mut loss = 0.0;
-        for start in (0..set.len()).step_by(EVAL_CHUNK) {
-            let end = (start + EVAL_CHUNK).min(set.len());
-            self.net.forward(set.rows(start, end), &mut self.eval_trace);
-            let (l, _) = self.net.output_error(&mut self.eval_trace, set.targets(start, end));
-            loss += l;
-            for (row, &truth) in self.eval_trace.output().rows().into_iter().zip(&set.labels[start..end]) {
-                confusion.record(truth as usize, argmax(row.iter().copied()));
-            }
-        }
-        // A regression set has no classes to be right about.
-        let accuracy = if set.targets.is_some() { f64::NAN } else { confusion.accuracy() };
-        Evaluation { loss: loss / set.len() as f64, accuracy, confusion }
+        self.log.last_test.as_ref()
     }
 
     /// Appends the metrics row for the epoch just finished.
     fn record_epoch(&mut self, train_loss: f64, train_acc: f64) -> Result<()> {
         let data = Arc::clone(&self.data);
         let test = self.evaluate(&data.test);
-        if !test.loss.is_finite() || !train_loss.is_finite() {
-            return Err(self.diverge(if train_loss.is_finite() { test.loss } else { train_loss }));
-        }
-        let mut row = vec![
-            self.batches.epoch as f64,
-            self.batches.samples as f64,
-            train_loss,
-            train_acc,
-            test.loss,
-            test.accuracy,
-        ];
-        // Diagnostics are measured on the first minibatch of the training set, fixed across epochs.
-        let n = self.trace.capacity();
-        self.net.forward(self.data.train.rows(0, n), &mut self.trace);
-        self.net.output_error(&mut self.trace, self.data.train.targets(0, n));
-        row.extend(self.credit.diagnostics(&self.net, &self.trace));
-        self.metrics.push(row);
-        self.last_test = Some(test);
-        Ok(())
+        let (net, trace, credit) = (&self.net, &mut self.trace, &mut self.credit);
+        self.log.record(train_loss, train_acc, test, || {
+            // Diagnostics are measured on the first minibatch of the training set, fixed across epochs.
+            let n = trace.capacity();
+            net.forward(data.train.rows(0, n), trace);
+            net.output_error(trace, data.train.targets(0, n));
+            credit.diagnostics(net, trace)
+        })
+    }
+}
+
+impl<C: Credit<f32>> ChunkModel for Feedforward<C> {
+    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>) -> f64 {
+        self.net.forward(x, &mut self.eval_trace);
+        targets.map_or(0.0, |targets| self.net.output_error(&mut self.eval_trace, targets).0)
     }
 
-    fn diverge(&mut self, loss: f64) -> Error {
-        let error = Error::Diverged { epoch: self.progress().epoch, loss };
-        self.diverged = Some(error.clone());
-        error
+    fn chunk_output(&self) -> ArrayView2<'_, f32> {
+        self.eval_trace.output()
     }
 }
 
 impl<C: Credit<f32>> MinibatchTraining for Feedforward<C> {
     fn train_batch(&mut self) -> Result<usize> {
         let train = &self.data.train;
-        let index = self.batches.next(self.trace.capacity());
+        let index = self.log.batches.next(self.trace.capacity());
         let n = index.len();
         train.gather(index, &mut self.batch_x, &mut self.batch_labels, &mut self.batch_targets);
         self.net.forward(self.batch_x.slice(s![..n, ..]), &mut self.trace);
@@ -302,32 +398,28 @@ impl<C: Credit<f32>> MinibatchTraining for Feedforward<C> {
         };
         let (loss, correct) = self.net.output_error(&mut self.trace, targets);
         if !loss.is_finite() {
-            return Err(self.diverge(loss));
+            return Err(self.log.diverge(loss));
         }
         self.credit.assign(&self.net, &mut self.trace);
         let (momentum, decay) = (self.config.momentum as f32, self.config.weight_decay as f32);
         self.net.apply_update(&self.trace, &self.rates, momentum, decay);
         self.credit.after_update(&self.net, &self.trace, &self.config);
-        if let Some(epoch) = self.batches.finish(n, loss, correct) {
+        if let Some(epoch) = self.log.batches.finish(n, loss, correct) {
             // A regression set has no classes to be right about.
             self.record_epoch(epoch.loss, if regression { f64::NAN } else { epoch.accuracy })?;
             if !self.net.is_finite() {
-                return Err(self.diverge(f64::NAN));
+                return Err(self.log.diverge(f64::NAN));
             }
         }
         Ok(n)
     }
 
-    fn finished(&self) -> bool {
-        self.batches.epoch >= self.config.epochs
+    fn epochs(&self) -> u32 {
+        self.config.epochs
     }
 
-    fn failure(&self) -> Option<&Error> {
-        self.diverged.as_ref()
-    }
-
-    fn rows(&self) -> usize {
-        self.metrics.rows.len()
+    fn log(&self) -> &EpochLog {
+        &self.log
     }
 }
 
@@ -341,11 +433,11 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
     }
 
     fn metrics(&self) -> &MetricTable {
-        &self.metrics
+        &self.log.metrics
     }
 
     fn progress(&self) -> Progress {
-        self.batches.progress()
+        self.log.batches.progress()
     }
 
     fn snapshot(&mut self) -> Snapshot {
@@ -354,42 +446,19 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
         snap.push("sizes", vec![sizes.len()], sizes.iter().map(|&s| s as f32).collect());
         snap.push_network_diagram(&sizes, self.net.layers.iter().map(|layer| &layer.w));
         if self.config.data.is_planar() {
-            self.push_boundary(&mut snap);
+            // The probability of class 1 (or, with MSE outputs, its share of the difference).
+            let loss = self.net.loss;
+            let data = Arc::clone(&self.data);
+            self.push_boundary(&mut snap, &data.train, |r| match loss {
+                crate::nn::Loss::CrossEntropy => r[1],
+                crate::nn::Loss::Mse | crate::nn::Loss::SigmoidMse => (r[1] - r[0] + 1.0) / 2.0,
+            });
         } else if self.config.data == crate::data::DataKind::Mnist {
             snap.push_receptive_fields(&self.net.layers[0].w);
         }
-        if let Some(test) = &self.last_test {
+        if let Some(test) = &self.log.last_test {
             snap.push_confusion(&test.confusion);
         }
         snap
-    }
-}
-
-impl<C: Credit<f32>> Feedforward<C> {
-    /// The probability of class 1 over a grid covering the plane, and the training points.
-    fn push_boundary(&mut self, snap: &mut Snapshot) {
-        let size = BOUNDARY_SIZE;
-        let mut grid = Array2::zeros((size * size, 2));
-        for (k, mut row) in grid.rows_mut().into_iter().enumerate() {
-            let (i, j) = (k / size, k % size);
-            let to_plane = |v: usize| -BOUNDARY_EXTENT + 2.0 * BOUNDARY_EXTENT * (v as f32 + 0.5) / size as f32;
-            row[0] = to_plane(j);
-            row[1] = BOUNDARY_EXTENT - (to_plane(i) + BOUNDARY_EXTENT); // top row = largest y
-        }
-        let mut values = Vec::with_capacity(size * size);
-        for start in (0..size * size).step_by(EVAL_CHUNK) {
-            let end = (start + EVAL_CHUNK).min(size * size);
-            self.net.forward(grid.slice(s![start..end, ..]), &mut self.eval_trace);
-            let out = self.eval_trace.output();
-            values.extend(out.rows().into_iter().map(|r| match self.net.loss {
-                crate::nn::Loss::CrossEntropy => r[1],
-                crate::nn::Loss::Mse | crate::nn::Loss::SigmoidMse => (r[1] - r[0] + 1.0) / 2.0,
-            }));
-        }
-        snap.push("boundary", vec![size, size], values);
-        let train = &self.data.train;
-        let points =
-            (0..train.len()).flat_map(|i| [train.x[[i, 0]], train.x[[i, 1]], train.labels[i] as f32]).collect();
-        snap.push("points", vec![train.len(), 3], points);
     }
 }

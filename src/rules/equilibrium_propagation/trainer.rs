@@ -1,21 +1,22 @@
 //! [`EquilibriumPropagation`], the [`Rule`]: one minibatch per work unit (free phase, nudged
-//! phase, update), an evaluation at the end of every epoch, and the frames it draws.
+//! phase, update), an evaluation at the end of every epoch, and the frames it draws. The
+//! minibatch schedule, the metric rows, the evaluation and the decision-boundary map are the
+//! feed-forward trainer's ([`crate::rules::feedforward`]); what is EqProp's own is how a chunk of
+//! examples is run (a free phase from zero) and the relaxation diagnostics.
 
 use super::config::EqPropConfig;
 use super::network::EqNet;
 use super::relaxation::{Recorder, Relaxation};
-use crate::data::{DataKind, Dataset, Split};
-use crate::metrics::Confusion;
-use crate::nn::mlp::argmax;
+use crate::data::{DataKind, Split};
+use crate::nn::mlp::Targets;
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{shown_units, MetricTable, Progress, Rule, Snapshot, StepOutcome};
-use crate::rules::feedforward::{Evaluation, MinibatchTraining, Minibatches, BOUNDARY_EXTENT, BOUNDARY_SIZE, COLUMNS};
+use crate::rules::feedforward::{ChunkModel, EpochLog, Evaluation, MinibatchTraining, EVAL_CHUNK};
 use crate::{Error, Result};
-use ndarray::{s, Array2};
+use ndarray::{s, Array2, ArrayView2};
 use rand::Rng;
 use std::sync::Arc;
 
-const EVAL_CHUNK: usize = 500;
 /// First-layer units whose relaxation is recorded for drawing.
 const SHOWN_HIDDEN: usize = 64;
 
@@ -26,7 +27,6 @@ pub struct EquilibriumPropagation {
     net: EqNet<f32>,
     data: Arc<Split>,
     sign_rng: SimRng,
-    batches: Minibatches,
     batch_x: Array2<f32>,
     batch_labels: Vec<u8>,
     batch_targets: Array2<f32>,
@@ -37,14 +37,12 @@ pub struct EquilibriumPropagation {
     /// Persistent particles: each training example's last free fixed point, per free layer.
     particles: Option<Vec<Array2<f32>>>,
     rates: Vec<f32>,
-    metrics: MetricTable,
-    last_test: Option<Evaluation>,
+    log: EpochLog,
     recorder: Recorder,
     record_next: bool,
-    diverged: Option<Error>,
 }
 
-/// Extra metric columns after [`COLUMNS`], measured each epoch on the first minibatch of the
+/// Extra metric columns after [`COLUMNS`](crate::rules::feedforward::COLUMNS), measured each epoch on the first minibatch of the
 /// training set relaxed from zero for `free_steps` steps: `free_energy`, the mean energy `E` at
 /// the free fixed point, and `relaxation_residual`, the root-mean-square change of the free
 /// units' states in the last step (≈ 0 when the free phase has settled).
@@ -62,8 +60,6 @@ impl EquilibriumPropagation {
         let sizes = config.sizes(data.train.dims(), data.train.classes);
         let net = EqNet::new(&sizes, &mut rng_for(config.seed, Stream::Weights));
         let batch = config.batch.min(data.train.len());
-        let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-        columns.extend(DIAGNOSTIC_COLUMNS.iter().map(|c| c.to_string()));
         let particles =
             config.persistent.then(|| sizes[1..].iter().map(|&w| Array2::zeros((data.train.len(), w))).collect());
         let recorder = Recorder {
@@ -73,7 +69,6 @@ impl EquilibriumPropagation {
         };
         let mut model = Self {
             sign_rng: rng_for(config.seed, Stream::Simulation),
-            batches: Minibatches::new(data.train.len(), config.seed),
             batch_x: Array2::zeros((batch, sizes[0])),
             batch_labels: Vec::with_capacity(batch),
             batch_targets: Array2::zeros((batch, data.train.classes)),
@@ -82,11 +77,9 @@ impl EquilibriumPropagation {
             free: sizes[1..].iter().map(|&w| Array2::zeros((batch, w))).collect(),
             particles,
             rates: config.layer_lrs.iter().map(|&r| r as f32).collect(),
-            metrics: MetricTable { columns, rows: Vec::new() },
-            last_test: None,
+            log: EpochLog::new(data.train.len(), config.seed, DIAGNOSTIC_COLUMNS.map(String::from)),
             recorder,
             record_next: true,
-            diverged: None,
             config,
             net,
             data,
@@ -110,32 +103,12 @@ impl EquilibriumPropagation {
 
     /// The test-set evaluation at the end of the last epoch.
     pub fn last_test(&self) -> Option<&Evaluation> {
-        self.last_test.as_ref()
+        self.log.last_test.as_ref()
     }
 
     /// The most recently recorded relaxation of one example.
     pub fn recorder(&self) -> &Recorder {
         &self.recorder
-    }
-
-    /// Cost, accuracy and confusion of the free fixed points (from zero) of `set`.
-    pub fn evaluate(&mut self, set: &Dataset) -> Evaluation {
-        let mut confusion = Confusion::new(set.classes);
-        let mut loss = 0.0;
-        let eps = self.config.step_size as f32;
-        for start in (0..set.len()).step_by(EVAL_CHUNK) {
-            let end = (start + EVAL_CHUNK).min(set.len());
-            self.eval.set_input(&self.net, set.rows(start, end));
-            self.eval.set_labels(&set.labels[start..end]);
-            self.eval.reset();
-            self.eval.relax(&self.net, self.config.free_steps, eps, 0.0, None);
-            loss += self.eval.cost_and_correct().0;
-            let out = self.eval.state(self.net.depth() - 1);
-            for (row, &truth) in out.rows().into_iter().zip(&set.labels[start..end]) {
-                confusion.record(truth as usize, argmax(row.iter().copied()));
-            }
-        }
-        Evaluation { loss: loss / set.len() as f64, accuracy: confusion.accuracy(), confusion }
     }
 
     fn demo_relaxation(&mut self) {
@@ -156,68 +129,47 @@ impl EquilibriumPropagation {
     fn record_epoch(&mut self, train_loss: f64, train_acc: f64) -> Result<()> {
         let data = Arc::clone(&self.data);
         let test = self.evaluate(&data.test);
-        if !test.loss.is_finite() || !train_loss.is_finite() {
-            return Err(self.diverge(if train_loss.is_finite() { test.loss } else { train_loss }));
+        let (net, relax, config) = (&self.net, &mut self.relax, &self.config);
+        self.log.record(train_loss, train_acc, test, || {
+            // Diagnostics on the first minibatch of the training set, from zero, fixed across epochs.
+            let n = relax.capacity();
+            relax.set_input(net, data.train.rows(0, n));
+            relax.reset();
+            let residual = relax.relax(net, config.free_steps, config.step_size as f32, 0.0, None);
+            let free_energy = (0..n).map(|i| relax.energy_of(net, i)).sum::<f64>() / n as f64;
+            vec![free_energy, residual]
+        })
+    }
+}
+
+/// A chunk runs as the free phase from zero, `free_steps` steps; its output is the output layer's
+/// state and its loss the cost `C`.
+impl ChunkModel for EquilibriumPropagation {
+    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>) -> f64 {
+        self.eval.set_input(&self.net, x);
+        match targets {
+            Some(Targets::Labels(labels)) => self.eval.set_labels(labels),
+            Some(Targets::Values(values)) => self.eval.set_targets(values),
+            None => {}
         }
-        // Diagnostics on the first minibatch of the training set, from zero, fixed across epochs.
-        let n = self.relax.capacity();
-        self.relax.set_input(&self.net, data.train.rows(0, n));
-        self.relax.reset();
-        let eps = self.config.step_size as f32;
-        let residual = self.relax.relax(&self.net, self.config.free_steps, eps, 0.0, None);
-        let free_energy = (0..n).map(|i| self.relax.energy_of(&self.net, i)).sum::<f64>() / n as f64;
-        self.metrics.push(vec![
-            self.batches.epoch as f64,
-            self.batches.samples as f64,
-            train_loss,
-            train_acc,
-            test.loss,
-            test.accuracy,
-            free_energy,
-            residual,
-        ]);
-        self.last_test = Some(test);
-        Ok(())
+        self.eval.reset();
+        self.eval.relax(&self.net, self.config.free_steps, self.config.step_size as f32, 0.0, None);
+        if targets.is_some() {
+            self.eval.cost_and_correct().0
+        } else {
+            0.0
+        }
     }
 
-    fn diverge(&mut self, loss: f64) -> Error {
-        let error = Error::Diverged { epoch: self.progress().epoch, loss };
-        self.diverged = Some(error.clone());
-        error
-    }
-
-    /// The output for class 1 over a grid covering the plane, and the training points.
-    fn push_boundary(&mut self, snap: &mut Snapshot) {
-        let size = BOUNDARY_SIZE;
-        let mut grid = Array2::zeros((size * size, 2));
-        for (k, mut row) in grid.rows_mut().into_iter().enumerate() {
-            let (i, j) = (k / size, k % size);
-            let to_plane = |v: usize| -BOUNDARY_EXTENT + 2.0 * BOUNDARY_EXTENT * (v as f32 + 0.5) / size as f32;
-            row[0] = to_plane(j);
-            row[1] = -to_plane(i); // top row = largest y
-        }
-        let eps = self.config.step_size as f32;
-        let mut values = Vec::with_capacity(size * size);
-        for start in (0..size * size).step_by(EVAL_CHUNK) {
-            let end = (start + EVAL_CHUNK).min(size * size);
-            self.eval.set_input(&self.net, grid.slice(s![start..end, ..]));
-            self.eval.reset();
-            self.eval.relax(&self.net, self.config.free_steps, eps, 0.0, None);
-            let out = self.eval.state(self.net.depth() - 1);
-            values.extend(out.rows().into_iter().map(|r| ((r[1] - r[0] + 1.0) / 2.0).clamp(0.0, 1.0)));
-        }
-        snap.push("boundary", vec![size, size], values);
-        let train = &self.data.train;
-        let points =
-            (0..train.len()).flat_map(|i| [train.x[[i, 0]], train.x[[i, 1]], train.labels[i] as f32]).collect();
-        snap.push("points", vec![train.len(), 3], points);
+    fn chunk_output(&self) -> ArrayView2<'_, f32> {
+        self.eval.state(self.net.depth() - 1)
     }
 }
 
 impl MinibatchTraining for EquilibriumPropagation {
     /// Trains on one minibatch. Returns the number of examples used.
     fn train_batch(&mut self) -> Result<usize> {
-        let index = self.batches.next(self.relax.capacity());
+        let index = self.log.batches.next(self.relax.capacity());
         let n = index.len();
         self.data.train.gather(index, &mut self.batch_x, &mut self.batch_labels, &mut self.batch_targets);
         self.relax.set_input(&self.net, self.batch_x.slice(s![..n, ..]));
@@ -246,7 +198,7 @@ impl MinibatchTraining for EquilibriumPropagation {
         self.relax.relax(&self.net, self.config.free_steps, eps, 0.0, recorder);
         let (loss, correct) = self.relax.cost_and_correct();
         if !loss.is_finite() {
-            return Err(self.diverge(loss / n as f64));
+            return Err(self.log.diverge(loss / n as f64));
         }
         self.relax.save_state(&mut self.free);
         if let Some(particles) = &mut self.particles {
@@ -260,25 +212,21 @@ impl MinibatchTraining for EquilibriumPropagation {
         let recorder = if record { Some(&mut self.recorder) } else { None };
         self.relax.relax(&self.net, self.config.nudged_steps, eps, beta, recorder);
         self.relax.apply_update(&mut self.net, &self.free, beta, &self.rates);
-        if let Some(epoch) = self.batches.finish(n, loss, correct) {
+        if let Some(epoch) = self.log.batches.finish(n, loss, correct) {
             if !self.net.is_finite() {
-                return Err(self.diverge(f64::NAN));
+                return Err(self.log.diverge(f64::NAN));
             }
             self.record_epoch(epoch.loss, epoch.accuracy)?;
         }
         Ok(n)
     }
 
-    fn finished(&self) -> bool {
-        self.batches.epoch >= self.config.epochs
+    fn epochs(&self) -> u32 {
+        self.config.epochs
     }
 
-    fn failure(&self) -> Option<&Error> {
-        self.diverged.as_ref()
-    }
-
-    fn rows(&self) -> usize {
-        self.metrics.rows.len()
+    fn log(&self) -> &EpochLog {
+        &self.log
     }
 }
 
@@ -292,11 +240,11 @@ impl Rule for EquilibriumPropagation {
     }
 
     fn metrics(&self) -> &MetricTable {
-        &self.metrics
+        &self.log.metrics
     }
 
     fn progress(&self) -> Progress {
-        self.batches.progress()
+        self.log.batches.progress()
     }
 
     /// Frames: `sizes`; `relaxation.energy` / `relaxation.cost` (`[T+1]`, E and C after each step
@@ -330,11 +278,13 @@ impl Rule for EquilibriumPropagation {
         self.record_next = true;
         snap.push_network_diagram(&sizes, &self.net.w);
         if self.config.data.is_planar() && sizes[0] == 2 {
-            self.push_boundary(&mut snap);
+            // The output for class 1, as a share of the difference between the two outputs.
+            let data = Arc::clone(&self.data);
+            self.push_boundary(&mut snap, &data.train, |r| ((r[1] - r[0] + 1.0) / 2.0).clamp(0.0, 1.0));
         } else if self.config.data == DataKind::Mnist {
             snap.push_receptive_fields(&self.net.w[0]);
         }
-        if let Some(test) = &self.last_test {
+        if let Some(test) = &self.log.last_test {
             snap.push_confusion(&test.confusion);
         }
         snap
