@@ -1,231 +1,24 @@
-//! What to run: one configuration type shared by the URL hash, the worker protocol and the CLI.
+//! What to run: one rule and its settings. `Experiment` only composes: each rule's config lives
+//! with the rule and declares its own fields ([`crate::schema`]); this module names the rules,
+//! picks their presets, exports the schema of all of them and builds the model.
 //!
 //! `Experiment` is tagged by `rule`, so `{"rule": "bp", "data": "mnist", "hidden": [500]}` is a
 //! complete experiment; missing fields take their defaults. [`Experiment::build`] validates it
 //! and makes the model.
 
+use crate::chapter::Chapter;
 use crate::bursts::multiplexing::{MultiplexConfig, Multiplexing};
 use crate::bursts::plasticity::{PairingProtocol, PlasticityCurve};
-use crate::data::{mnist, toy, DataKind, Split};
-use crate::nn::{Activation, Init, Loss};
+use crate::data::{DataKind, DataStore};
+use crate::nn::{Activation, Loss};
 use crate::rng::{rng_for, Stream};
 use crate::rule::Rule;
-use crate::rules;
 use crate::rules::equilibrium_propagation::{EqPropConfig, EquilibriumPropagation};
+use crate::rules::{self, FeedforwardConfig, RuleId};
+use crate::schema::{Field, Settings};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-
-/// Settings of every rule that trains a feed-forward network on a classification set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FeedforwardConfig {
-    pub data: DataKind,
-    /// Hidden-layer widths; empty for a network with no hidden layer.
-    pub hidden: Vec<usize>,
-    pub activation: Activation,
-    pub loss: Loss,
-    /// Learning rate η.
-    pub lr: f64,
-    /// Learning rate of the output layer, when it differs from `lr` (BurstProp's sigmoid outputs
-    /// saturate at 0 under a large one).
-    pub output_lr: Option<f64>,
-    /// Momentum μ (0 for plain SGD).
-    pub momentum: f64,
-    /// Minibatch size.
-    pub batch: usize,
-    /// Training stops after this many epochs.
-    pub epochs: u32,
-    pub seed: u64,
-    /// Gaussian noise (standard deviation) added to the 2-D toy sets.
-    pub noise: f64,
-    /// Training and test points of a toy set (each).
-    pub points: usize,
-    pub init: Init,
-    /// Multiplies the initial weight range.
-    pub init_scale: f64,
-    /// Scale of the feedback matrices (FA, DFA, sign symmetry), relative to the forward init.
-    pub feedback_scale: f64,
-    /// Distribution of the fixed random feedback matrices (FA, DFA).
-    pub feedback_dist: FeedbackDist,
-    /// L2 weight decay λ on the forward weights (and on learned feedback).
-    pub weight_decay: f64,
-    /// BurstProp: the output layer's burst probability without a teacher, `p_b`.
-    pub p_baseline: f64,
-    /// BurstProp: learn the feedback weights Y (Kolen–Pollack style) instead of keeping them fixed.
-    pub learn_feedback: bool,
-}
-
-/// How fixed random feedback weights are drawn. Both have the variance of the forward init.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum FeedbackDist {
-    #[default]
-    Gaussian,
-    Uniform,
-}
-
-impl Default for FeedforwardConfig {
-    fn default() -> Self {
-        Self {
-            data: DataKind::Circles,
-            hidden: vec![8, 8],
-            activation: Activation::Tanh,
-            loss: Loss::CrossEntropy,
-            lr: 0.1,
-            output_lr: None,
-            momentum: 0.0,
-            batch: 10,
-            epochs: 200,
-            seed: 1,
-            noise: 0.05,
-            points: 400,
-            init: Init::Xavier,
-            init_scale: 1.0,
-            feedback_scale: 1.0,
-            feedback_dist: FeedbackDist::Gaussian,
-            weight_decay: 0.0,
-            p_baseline: 0.2,
-            learn_feedback: true,
-        }
-    }
-}
-
-/// Limits that the URL hash clamps to and that [`FeedforwardConfig::validate`] enforces.
-pub mod limits {
-    pub const MAX_HIDDEN_LAYERS: usize = 12;
-    pub const MAX_WIDTH: usize = 2048;
-    pub const MAX_BATCH: usize = 1024;
-    pub const MAX_EPOCHS: u32 = 10_000;
-    pub const MAX_LR: f64 = 10.0;
-    pub const MAX_POINTS: usize = 5_000;
-}
-
-impl FeedforwardConfig {
-    /// Checks every value, naming the first one out of range.
-    pub fn validate(&self) -> Result<()> {
-        use limits::*;
-        if self.hidden.len() > MAX_HIDDEN_LAYERS {
-            return Err(Error::invalid(
-                "hidden",
-                format!("at most {MAX_HIDDEN_LAYERS} hidden layers, got {}", self.hidden.len()),
-            ));
-        }
-        if let Some(w) = self.hidden.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
-            return Err(Error::invalid("hidden", format!("layer widths must be 1–{MAX_WIDTH}, got {w}")));
-        }
-        if !(self.lr > 0.0 && self.lr <= MAX_LR) {
-            return Err(Error::invalid("lr", format!("must be in (0, {MAX_LR}], got {}", self.lr)));
-        }
-        if let Some(lr) = self.output_lr.filter(|&lr| !(lr > 0.0 && lr <= MAX_LR)) {
-            return Err(Error::invalid("output_lr", format!("must be in (0, {MAX_LR}], got {lr}")));
-        }
-        if !(0.0..1.0).contains(&self.momentum) {
-            return Err(Error::invalid("momentum", format!("must be in [0, 1), got {}", self.momentum)));
-        }
-        if self.batch == 0 || self.batch > MAX_BATCH {
-            return Err(Error::invalid("batch", format!("must be 1–{MAX_BATCH}, got {}", self.batch)));
-        }
-        if self.epochs == 0 || self.epochs > MAX_EPOCHS {
-            return Err(Error::invalid("epochs", format!("must be 1–{MAX_EPOCHS}, got {}", self.epochs)));
-        }
-        if !(0.0..=1.0).contains(&self.noise) {
-            return Err(Error::invalid("noise", format!("must be in [0, 1], got {}", self.noise)));
-        }
-        if self.points < 10 || self.points > MAX_POINTS {
-            return Err(Error::invalid("points", format!("must be 10–{MAX_POINTS}, got {}", self.points)));
-        }
-        if self.data.is_regression() && self.loss != Loss::Mse {
-            return Err(Error::invalid("loss", "the linear-map task is a regression: use mse"));
-        }
-        if !(self.init_scale >= 0.0 && self.init_scale <= 10.0) {
-            return Err(Error::invalid("init_scale", format!("must be in [0, 10], got {}", self.init_scale)));
-        }
-        if !(self.feedback_scale > 0.0 && self.feedback_scale <= 100.0) {
-            return Err(Error::invalid("feedback_scale", format!("must be in (0, 100], got {}", self.feedback_scale)));
-        }
-        if !(0.0..=0.1).contains(&self.weight_decay) {
-            return Err(Error::invalid("weight_decay", format!("must be in [0, 0.1], got {}", self.weight_decay)));
-        }
-        if !(self.p_baseline > 0.0 && self.p_baseline < 1.0) {
-            return Err(Error::invalid("p_baseline", format!("must be in (0, 1), got {}", self.p_baseline)));
-        }
-        Ok(())
-    }
-
-    /// The starting settings for a data set: a small tanh net for the 2-D sets; for MNIST the
-    /// 784-500-10 sigmoid network with softmax–cross-entropy, batch 32, 20 epochs, feedback 5× the
-    /// init spread; for the linear
-    /// map Lillicrap's linear 30-20-10 network trained online (batch 1) on MSE.
-    pub fn preset(data: DataKind) -> Self {
-        match data {
-            DataKind::Mnist => Self {
-                data,
-                hidden: vec![500],
-                activation: Activation::Sigmoid,
-                lr: 1.0,
-                batch: 32,
-                epochs: 20,
-                // Fixed feedback with the spread of the Glorot init is ~10× smaller than the
-                // output weights become, which starves FA's hidden layer at this learning rate
-                // (its accuracy then swings by ±4 points between epochs); 5× keeps FA and DFA
-                // within a point of BP (reports/feedback.md).
-                feedback_scale: 5.0,
-                ..Self::default()
-            },
-            DataKind::Linear => Self {
-                data,
-                hidden: vec![20],
-                activation: Activation::Linear,
-                loss: Loss::Mse,
-                lr: 0.0005,
-                batch: 1,
-                epochs: 20,
-                points: 1000,
-                ..Self::default()
-            },
-            _ => Self { data, ..Self::default() },
-        }
-    }
-
-    /// The starting settings of rule `rule` on a data set: [`Self::preset`], except for BurstProp,
-    /// whose units are sigmoids with a sigmoid–MSE output. Its rates come from a search on MNIST
-    /// 8k/2k (seed 1, 20 epochs): the hidden layer needs a large rate because its error signal is
-    /// a difference of burst probabilities (about `p_b σ'(u)` ≈ 0.05 of the gradient's size),
-    /// while an output rate above ~0.05 drives sigmoid outputs to 0 for good.
-    pub fn preset_for(rule: &str, data: DataKind) -> Self {
-        let preset = Self::preset(data);
-        match rule {
-            "burstprop" => Self {
-                activation: Activation::Sigmoid,
-                loss: Loss::SigmoidMse,
-                lr: 5.0,
-                output_lr: Some(0.05),
-                momentum: 0.9,
-                weight_decay: 1e-5,
-                feedback_scale: 1.0,
-                ..preset
-            },
-            _ => preset,
-        }
-    }
-
-    /// The learning rate of layer `layer` of a network with `depth` layers.
-    pub fn layer_lr(&self, layer: usize, depth: usize) -> f64 {
-        match self.output_lr {
-            Some(lr) if layer + 1 == depth => lr,
-            _ => self.lr,
-        }
-    }
-
-    /// Layer widths from input to output for a data set of `dims` inputs and `classes` outputs.
-    pub fn sizes(&self, dims: usize, classes: usize) -> Vec<usize> {
-        let mut sizes = vec![dims];
-        sizes.extend(&self.hidden);
-        sizes.push(classes);
-        sizes
-    }
-}
+use serde_json::{json, Value};
 
 /// A complete description of one run: the rule and its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -257,32 +50,125 @@ impl Default for Experiment {
     }
 }
 
-impl Experiment {
-    /// Every rule identifier, as used in URLs and by `--rule`.
-    pub const RULES: [&'static str; 9] =
-        ["bp", "fa", "dfa", "sign", "shallow", "burstprop", "multiplex", "plasticity", "eqprop"];
+/// The config type each rule takes, by the name the schema gives it.
+fn config_name(rule: RuleId) -> &'static str {
+    match rule {
+        RuleId::Bp | RuleId::Fa | RuleId::Dfa | RuleId::Sign | RuleId::Shallow | RuleId::Burstprop => "feedforward",
+        RuleId::Eqprop => "eqprop",
+        RuleId::Multiplex => "multiplex",
+        RuleId::Plasticity => "plasticity",
+    }
+}
 
-    /// The rule's identifier (the `rule` tag).
-    pub fn rule_id(&self) -> &'static str {
+/// The fields of the config that `rule` takes.
+pub fn fields_of(rule: RuleId) -> Vec<Field> {
+    match config_name(rule) {
+        "feedforward" => FeedforwardConfig::fields(),
+        "eqprop" => EqPropConfig::fields(),
+        "multiplex" => MultiplexConfig::fields(),
+        _ => PairingProtocol::fields(),
+    }
+}
+
+/// Version of the schema's JSON layout (bumped when it changes shape).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Every setting of every rule as JSON, for the page and for `brainprop schema`:
+///
+/// ```text
+/// { "version": 1,
+///   "configs": { "feedforward": [field, …], "eqprop": […], … },        fields as in schema::Field
+///   "rules": { "bp": { "label": "backprop", "config": "feedforward",
+///                      "default": {…}, "presets": { "mnist": {…}, … } }, … } }
+/// ```
+///
+/// `default` is the rule's starting experiment; `presets` holds the starting experiment per data
+/// set for rules that take a data set ([`Experiment::preset`]).
+pub fn schema() -> Value {
+    let mut configs = serde_json::Map::new();
+    let mut rules = serde_json::Map::new();
+    for rule in RuleId::ALL {
+        let name = config_name(rule);
+        configs.insert(name.into(), json!(fields_of(rule)));
+        let takes_data = fields_of(rule).iter().any(|f| f.name == "data");
+        let presets: serde_json::Map<String, Value> = if takes_data {
+            DataKind::ALL_WITH_REGRESSION
+                .iter()
+                .filter_map(|&d| Experiment::preset(rule, d).ok().filter(|e| e.validate().is_ok()))
+                .map(|e| (e.data().expect("a rule with a data field").name().to_string(), e.settings()))
+                .collect()
+        } else {
+            serde_json::Map::new()
+        };
+        let default = Experiment::preset(rule, DataKind::default()).map(|e| e.settings()).unwrap_or(Value::Null);
+        rules.insert(
+            rule.name().into(),
+            json!({ "label": rule.label(), "config": name, "default": default, "presets": presets }),
+        );
+    }
+    let chapters: Vec<Value> = Chapter::ALL.iter().map(|c| json!({ "id": c, "title": c.title() })).collect();
+    json!({ "version": SCHEMA_VERSION, "chapters": chapters, "configs": configs, "rules": rules })
+}
+
+/// Where the page's copy of [`schema`] lives, relative to the project's root.
+pub const SCHEMA_MODULE_PATH: &str = "www/state/schema.js";
+
+/// [`schema`] as the ES module the page imports (`brainprop schema --js`). The file is generated,
+/// committed, and checked against the engine by `tests/schema.rs`.
+pub fn schema_module() -> String {
+    let json = serde_json::to_string_pretty(&schema()).expect("the schema is JSON");
+    format!(
+        "// Generated by `brainprop schema --js > {SCHEMA_MODULE_PATH}` from the engine's settings\n\
+         // declarations (src/schema.rs). Do not edit: change the declaration and regenerate.\n\
+         export const SCHEMA = {json};\n"
+    )
+}
+
+impl Experiment {
+    /// The rule (the `rule` tag).
+    pub fn rule(&self) -> RuleId {
         match self {
-            Experiment::Bp(_) => "bp",
-            Experiment::Fa(_) => "fa",
-            Experiment::Dfa(_) => "dfa",
-            Experiment::Sign(_) => "sign",
-            Experiment::Shallow(_) => "shallow",
-            Experiment::Burstprop(_) => "burstprop",
-            Experiment::Multiplex(_) => "multiplex",
-            Experiment::Plasticity(_) => "plasticity",
-            Experiment::Eqprop(_) => "eqprop",
+            Experiment::Bp(_) => RuleId::Bp,
+            Experiment::Fa(_) => RuleId::Fa,
+            Experiment::Dfa(_) => RuleId::Dfa,
+            Experiment::Sign(_) => RuleId::Sign,
+            Experiment::Shallow(_) => RuleId::Shallow,
+            Experiment::Burstprop(_) => RuleId::Burstprop,
+            Experiment::Multiplex(_) => RuleId::Multiplex,
+            Experiment::Plasticity(_) => RuleId::Plasticity,
+            Experiment::Eqprop(_) => RuleId::Eqprop,
         }
     }
 
-    /// Rule `rule`'s starting settings on data set `data` (the CLI's `train` without `--config`).
-    pub fn preset(rule: &str, data: DataKind) -> Result<Self> {
+    /// The settings alone, as JSON (the experiment without its `rule` tag).
+    pub fn settings(&self) -> Value {
+        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Some(object) = value.as_object_mut() {
+            object.remove("rule");
+        }
+        value
+    }
+
+    /// An experiment of `rule` with the settings `settings` (a JSON object; missing fields take
+    /// their defaults).
+    ///
+    /// Errors: [`Error::InvalidConfig`] naming the field whose value has the wrong type.
+    pub fn from_settings(rule: RuleId, settings: Value) -> Result<Self> {
+        let mut value = settings;
+        match value.as_object_mut() {
+            Some(object) => object.insert("rule".into(), json!(rule)),
+            None => return Err(Error::invalid("settings", "must be a JSON object")),
+        };
+        serde_json::from_value(value).map_err(|e| Error::invalid("settings", e.to_string()))
+    }
+
+    /// Rule `rule`'s starting settings on data set `data` (the CLI's `train` without `--config`;
+    /// the page's defaults). Rules without a data set ignore `data`.
+    pub fn preset(rule: RuleId, data: DataKind) -> Result<Self> {
         Ok(match rule {
-            "eqprop" => Experiment::Eqprop(EqPropConfig::preset(data)),
-            "multiplex" => Experiment::Multiplex(MultiplexConfig::default()),
-            "plasticity" => Experiment::Plasticity(PairingProtocol::default()),
+            RuleId::Eqprop => Experiment::Eqprop(EqPropConfig::preset(data)),
+            RuleId::Multiplex => Experiment::Multiplex(MultiplexConfig::default()),
+            RuleId::Plasticity => Experiment::Plasticity(PairingProtocol::default()),
             _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
         })
     }
@@ -291,12 +177,12 @@ impl Experiment {
     /// 784-500-10 at batch 32 with the rule's preset for the learning rules (EqProp: the reference
     /// batch of 20, 20 free + 4 nudged steps), and the 300-neuron
     /// population for `multiplex` (its "samples" are simulated milliseconds). Runs never finish.
-    pub fn benchmark(rule: &str) -> Result<Self> {
+    pub fn benchmark(rule: RuleId) -> Result<Self> {
         match rule {
-            "multiplex" => {
+            RuleId::Multiplex => {
                 Ok(Experiment::Multiplex(MultiplexConfig { duration_s: 600.0, ..MultiplexConfig::default() }))
             }
-            "eqprop" => {
+            RuleId::Eqprop => {
                 Ok(Experiment::Eqprop(EqPropConfig { epochs: 10_000, ..EqPropConfig::preset(DataKind::Mnist) }))
             }
             _ => {
@@ -327,20 +213,19 @@ impl Experiment {
         }
     }
 
-    /// An experiment of rule `id` with the feed-forward settings `config`.
-    pub fn feedforward_rule(id: &str, config: FeedforwardConfig) -> Result<Self> {
-        Ok(match id {
-            "bp" => Experiment::Bp(config),
-            "fa" => Experiment::Fa(config),
-            "dfa" => Experiment::Dfa(config),
-            "sign" => Experiment::Sign(config),
-            "shallow" => Experiment::Shallow(config),
-            "burstprop" => Experiment::Burstprop(config),
+    /// An experiment of the feed-forward rule `rule` with the settings `config`.
+    ///
+    /// Errors: [`Error::InvalidConfig`] when `rule` does not train a feed-forward network.
+    pub fn feedforward_rule(rule: RuleId, config: FeedforwardConfig) -> Result<Self> {
+        Ok(match rule {
+            RuleId::Bp => Experiment::Bp(config),
+            RuleId::Fa => Experiment::Fa(config),
+            RuleId::Dfa => Experiment::Dfa(config),
+            RuleId::Sign => Experiment::Sign(config),
+            RuleId::Shallow => Experiment::Shallow(config),
+            RuleId::Burstprop => Experiment::Burstprop(config),
             other => {
-                return Err(Error::invalid(
-                    "rule",
-                    format!("unknown rule '{other}'; known: {}", Self::RULES.join(", ")),
-                ))
+                return Err(Error::invalid("rule", format!("{other} does not train a feed-forward network")));
             }
         })
     }
@@ -358,42 +243,54 @@ impl Experiment {
         }
     }
 
-    pub fn feedforward_mut(&mut self) -> Option<&mut FeedforwardConfig> {
+    /// The data set, for rules that learn one.
+    pub fn data(&self) -> Option<DataKind> {
         match self {
-            Experiment::Bp(c)
-            | Experiment::Fa(c)
-            | Experiment::Dfa(c)
-            | Experiment::Sign(c)
-            | Experiment::Shallow(c)
-            | Experiment::Burstprop(c) => Some(c),
-            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) => None,
+            Experiment::Eqprop(c) => Some(c.data),
+            other => other.feedforward().map(|c| c.data),
+        }
+    }
+
+    /// How many epochs the run lasts, for rules trained in epochs.
+    pub fn epochs(&self) -> Option<u32> {
+        match self {
+            Experiment::Eqprop(c) => Some(c.epochs),
+            other => other.feedforward().map(|c| c.epochs),
         }
     }
 
     /// Which data set the experiment needs loaded before [`Experiment::build`], if any.
     pub fn needs(&self) -> Option<DataKind> {
-        let data = match self {
-            Experiment::Eqprop(c) => Some(c.data),
-            other => other.feedforward().map(|c| c.data),
-        };
-        data.filter(|d| *d == DataKind::Mnist)
+        self.data().filter(|d| *d == DataKind::Mnist)
+    }
+
+    /// Checks every setting against its declared limits and the config's own rules.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Experiment::Multiplex(c) => c.validate(),
+            Experiment::Plasticity(c) => c.validate(),
+            Experiment::Eqprop(c) => c.validate(),
+            other => other.feedforward().expect("every other experiment is feed-forward").validate(),
+        }
     }
 
     /// Validates the settings and builds the model. `store` supplies data sets loaded from files.
+    ///
+    /// Errors: [`Error::InvalidConfig`] naming the first setting out of range;
+    /// [`Error::Data`] when the data set is not loaded.
     pub fn build(&self, store: &DataStore) -> Result<Box<dyn Rule + Send>> {
         use rules::feedforward::Feedforward;
+        self.validate()?;
         let c = match self {
             Experiment::Multiplex(config) => return Ok(Box::new(Multiplexing::new(config.clone())?)),
             Experiment::Plasticity(protocol) => return Ok(Box::new(PlasticityCurve::new(protocol.clone())?)),
             Experiment::Eqprop(config) => {
-                config.validate()?;
-                let data = store.split_for(&config.data_config())?;
+                let data = store.split(&config.data_spec())?;
                 return Ok(Box::new(EquilibriumPropagation::new(config.clone(), data)?));
             }
             other => other.feedforward().expect("every other experiment is feed-forward"),
         };
-        c.validate()?;
-        let data = store.split_for(c)?;
+        let data = store.split(&c.data_spec())?;
         let sizes = c.sizes(data.train.dims(), data.train.classes);
         let feedback_rng = &mut rng_for(c.seed, Stream::Feedback);
         let c = c.clone();
@@ -427,44 +324,5 @@ impl Experiment {
                 unreachable!("built before the feed-forward settings were read")
             }
         })
-    }
-}
-
-/// Data sets that come from files (MNIST), loaded once and shared by every model built from them.
-#[derive(Debug, Default, Clone)]
-pub struct DataStore {
-    mnist: Option<Arc<Split>>,
-}
-
-impl DataStore {
-    /// Parses and keeps the bytes of `data/mnist.bin`.
-    pub fn load_mnist_bytes(&mut self, bytes: &[u8]) -> Result<()> {
-        self.mnist = Some(Arc::new(mnist::parse(bytes)?));
-        Ok(())
-    }
-
-    pub fn has_mnist(&self) -> bool {
-        self.mnist.is_some()
-    }
-
-    pub fn with_mnist(split: Split) -> Self {
-        Self { mnist: Some(Arc::new(split)) }
-    }
-
-    /// The split an experiment trains on: MNIST from the store, toy sets generated from the seed.
-    pub fn split_for(&self, c: &FeedforwardConfig) -> Result<Arc<Split>> {
-        match c.data {
-            DataKind::Mnist => self.mnist.clone().ok_or_else(|| Error::Data("MNIST is not loaded yet".into())),
-            DataKind::Linear => {
-                Ok(Arc::new(toy::linear_map(c.points, c.points, &mut rng_for(c.seed, Stream::DataGeneration))))
-            }
-            kind => Ok(Arc::new(toy::generate(
-                kind,
-                c.points,
-                c.points,
-                c.noise,
-                &mut rng_for(c.seed, Stream::DataGeneration),
-            ))),
-        }
     }
 }

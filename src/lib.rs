@@ -5,6 +5,7 @@
 //! drive it through [`rule::Rule`] and [`session::Session`].
 
 pub mod bursts;
+pub mod chapter;
 pub mod charts;
 pub mod data;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod reproduce;
 pub mod rng;
 pub mod rule;
 pub mod rules;
+pub mod schema;
 pub mod session;
 
 pub use error::{Error, Result};

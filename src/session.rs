@@ -4,7 +4,8 @@
 
 use crate::data::DataKind;
 use crate::error::Error;
-use crate::experiment::{DataStore, Experiment};
+use crate::data::DataStore;
+use crate::experiment::Experiment;
 use crate::protocol::{Command, ErrorKind, Reply, PROTOCOL_VERSION};
 use crate::rule::Rule;
 

@@ -1,7 +1,9 @@
 //! BurstProp (rate model): its error signals against their analytic forms, and learning on MNIST.
 
 use brainprop::data::{mnist, DataKind};
-use brainprop::experiment::{DataStore, Experiment, FeedforwardConfig};
+use brainprop::data::DataStore;
+use brainprop::experiment::Experiment;
+use brainprop::rules::{FeedforwardConfig, RuleId};
 use brainprop::nn::mlp::Targets;
 use brainprop::nn::{Activation, Init, Loss, Mlp, Trace};
 use brainprop::rng::{rng_for, Stream};
@@ -87,7 +89,7 @@ const BP_REFERENCE_ACCURACY: f64 = 0.954;
 #[test]
 fn burstprop_learns_mnist_near_bp_and_w_aligns_with_learned_y() {
     let store = mnist_store();
-    let config = FeedforwardConfig { seed: 1, ..FeedforwardConfig::preset_for("burstprop", DataKind::Mnist) };
+    let config = FeedforwardConfig { seed: 1, ..FeedforwardConfig::preset_for(RuleId::Burstprop, DataKind::Mnist) };
     let mut model = Experiment::Burstprop(config).build(&store).unwrap();
     while !model.step(1000).unwrap().finished {}
     let table = model.metrics();
@@ -109,12 +111,12 @@ fn fixed_feedback_stays_fixed_and_learned_feedback_moves_with_w() {
             epochs: 30,
             learn_feedback: learn,
             weight_decay: 0.0,
-            ..FeedforwardConfig::preset_for("burstprop", DataKind::Spiral)
+            ..FeedforwardConfig::preset_for(RuleId::Burstprop, DataKind::Spiral)
         };
         let sizes = config.sizes(2, 2);
         let mut credit = Burstprop::new(&sizes, config.batch, &config, &mut rng_for(config.seed, Stream::Feedback));
         let y0 = credit.y[0].clone();
-        let split = store.split_for(&config).unwrap();
+        let split = store.split(&config.data_spec()).unwrap();
         let mut net = Mlp::<f32>::new(
             &sizes,
             Activation::Sigmoid,
@@ -129,7 +131,7 @@ fn fixed_feedback_stays_fixed_and_learned_feedback_moves_with_w() {
             net.forward(split.train.rows(start, start + 10), &mut trace);
             net.output_error(&mut trace, Targets::Labels(&split.train.labels[start..start + 10]));
             credit.assign(&net, &mut trace);
-            let rates: Vec<f32> = (0..2).map(|l| config.layer_lr(l, 2) as f32).collect();
+            let rates: Vec<f32> = (0..2).map(|l| config.layer_rate(l) as f32).collect();
             net.apply_update(&trace, &rates, config.momentum as f32, config.weight_decay as f32);
             credit.after_update(&net, &trace, &config);
         }

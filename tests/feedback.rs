@@ -1,7 +1,9 @@
 //! The Random feedback chapter: identities between the rules, and the chapter's learning results.
 
 use brainprop::data::{mnist, DataKind};
-use brainprop::experiment::{DataStore, Experiment, FeedforwardConfig};
+use brainprop::data::DataStore;
+use brainprop::experiment::Experiment;
+use brainprop::rules::FeedforwardConfig;
 use brainprop::nn::mlp::Targets;
 use brainprop::nn::{Activation, Init, Loss, Mlp, Trace};
 use brainprop::rng::{rng_for, Stream};

@@ -13,11 +13,13 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use brainprop::charts::{self, LineChart, Series};
-    use brainprop::data::{mnist, DataKind};
-    use brainprop::experiment::{DataStore, Experiment};
-    use brainprop::nn::{Activation, Loss};
+    use brainprop::data::{mnist, DataKind, DataStore};
+    use brainprop::experiment::{self, Experiment};
+    use brainprop::chapter::Chapter;
     use brainprop::rule::MetricTable;
-    use clap::{Args, Parser, Subcommand};
+    use brainprop::rules::RuleId;
+    use brainprop::schema::Field;
+    use clap::{Arg, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
     use indicatif::{ProgressBar, ProgressStyle};
     use std::io::Write;
     use std::path::{Path, PathBuf};
@@ -47,12 +49,32 @@ mod cli {
         /// Reproduce a chapter headless: run its figures over several seeds and write
         /// reports/<chapter>.md with SVG figures and our numbers beside the published ones.
         Reproduce(ReproduceArgs),
+        /// Print every rule's settings (name, kind, limits, unit, label, help, defaults and presets)
+        /// as JSON: the one declaration the page's URL keys and forms and these flags are built from.
+        Schema(SchemaArgs),
+        /// Check experiments (JSON, one per line, as `--config` takes them) without running them:
+        /// prints "ok" or what is wrong with each; exits 1 if any is invalid.
+        Check(CheckArgs),
+    }
+
+    #[derive(Args)]
+    struct SchemaArgs {
+        /// Print it as the page's ES module (www/state/schema.js) instead of plain JSON
+        #[arg(long)]
+        js: bool,
+    }
+
+    #[derive(Args)]
+    struct CheckArgs {
+        /// File of experiments, one JSON object per line ("-" for standard input)
+        #[arg(default_value = "-")]
+        file: PathBuf,
     }
 
     #[derive(Args)]
     struct ReproduceArgs {
-        /// Chapter: feedback or bursts
-        chapter: String,
+        /// The chapter, by its id in the site's URLs
+        chapter: Chapter,
         /// Seeds, comma-separated; every rule runs once per seed
         #[arg(long, default_value = "1,2,3")]
         seeds: String,
@@ -72,39 +94,15 @@ mod cli {
         quiet: bool,
     }
 
+    /// `train`'s own flags; the settings of the model are flags too, one per field of the rule's
+    /// schema (see [`schema_flags`]).
     #[derive(Args)]
     struct TrainArgs {
-        /// Learning rule: bp, fa, dfa, sign, shallow, burstprop or eqprop (multiplex and plasticity
-        /// too: their rows are time bins and pairing frequencies)
+        /// Learning rule or model: bp, fa, dfa, sign, shallow, burstprop, eqprop, multiplex,
+        /// plasticity (multiplex and plasticity print time bins and pairing frequencies as rows)
         #[arg(long, default_value = "bp")]
         rule: String,
-        /// Data set: mnist, circles, xor, spiral, blobs
-        #[arg(long, default_value = "mnist")]
-        data: String,
-        /// Hidden layer widths, comma-separated ("500,100"); 0 for none
-        #[arg(long)]
-        hidden: Option<String>,
-        #[arg(long)]
-        epochs: Option<u32>,
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Learning rate
-        #[arg(long)]
-        lr: Option<f64>,
-        #[arg(long)]
-        batch: Option<usize>,
-        #[arg(long)]
-        momentum: Option<f64>,
-        /// sigmoid, tanh, relu or linear
-        #[arg(long)]
-        activation: Option<String>,
-        /// cross-entropy (softmax outputs) or mse (linear outputs)
-        #[arg(long)]
-        loss: Option<String>,
-        /// Initial forward weights: xavier or zero
-        #[arg(long)]
-        init: Option<String>,
-        /// A JSON experiment (as in the page's "Copy settings"); flags override it
+        /// A JSON experiment (as the page's worker gets it); flags you type override its values
         #[arg(long)]
         config: Option<PathBuf>,
         /// Write the loss and accuracy curves to this SVG file
@@ -116,6 +114,9 @@ mod cli {
         /// No progress bar
         #[arg(long)]
         quiet: bool,
+        /// Print the experiment that would run (JSON, as `--config` takes it) and stop
+        #[arg(long)]
+        print_config: bool,
     }
 
     #[derive(Args)]
@@ -137,10 +138,60 @@ mod cli {
         print_experiments: bool,
     }
 
+    /// Every field of every rule's settings, once by name (the first rule that declares it gives
+    /// the help shown by `--help`; values are read with the chosen rule's own declaration).
+    fn schema_fields() -> Vec<Field> {
+        let mut fields: Vec<Field> = Vec::new();
+        for rule in RuleId::ALL {
+            for field in experiment::fields_of(rule) {
+                if !fields.iter().any(|f| f.name == field.name) {
+                    fields.push(field);
+                }
+            }
+        }
+        fields
+    }
+
+    /// One `--flag` per schema field, e.g. `--feedback-scale` for `feedback_scale`.
+    fn schema_flags() -> Vec<Arg> {
+        schema_fields()
+            .into_iter()
+            .map(|f| {
+                let rules: Vec<&str> = RuleId::ALL
+                    .iter()
+                    .filter(|&&r| experiment::fields_of(r).iter().any(|g| g.name == f.name))
+                    .map(|r| r.name())
+                    .collect();
+                let unit = if f.unit.is_empty() { String::new() } else { format!(" [{}]", f.unit) };
+                Arg::new(f.name)
+                    .long(f.name.replace('_', "-"))
+                    .value_name(f.name.to_uppercase())
+                    .allow_hyphen_values(true)
+                    .help(format!("{}{unit}: {} ({})", f.help.trim_end_matches('.'), f.range(), rules.join(", ")))
+                    .help_heading("Settings (each rule takes its own; see `brainprop schema`)")
+            })
+            .collect()
+    }
+
     pub fn main() -> ExitCode {
-        let cli = Cli::parse();
+        let matches = Cli::command().mut_subcommand("train", |train| train.args(schema_flags())).get_matches();
+        let cli = match Cli::from_arg_matches(&matches) {
+            Ok(cli) => cli,
+            Err(e) => e.exit(),
+        };
         let result = match cli.command {
-            Command::Train(args) => train(args),
+            Command::Train(args) => {
+                train(args, matches.subcommand_matches("train").expect("the train subcommand's matches"))
+            }
+            Command::Schema(args) => {
+                if args.js {
+                    print!("{}", experiment::schema_module());
+                } else {
+                    println!("{}", serde_json::to_string_pretty(&experiment::schema()).expect("the schema is JSON"));
+                }
+                Ok(())
+            }
+            Command::Check(args) => check(args),
             Command::Bench(args) => bench(args),
             Command::Reproduce(args) => reproduce(args),
         };
@@ -153,74 +204,75 @@ mod cli {
         }
     }
 
-    fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, value: &str) -> Result<T, String> {
-        serde_json::from_value(serde_json::Value::String(value.to_string()))
-            .map_err(|_| format!("unknown {what} '{value}'"))
-    }
-
-    /// The settings a run starts from: the JSON file if given, else the data set's preset.
-    fn experiment_from(args: &TrainArgs) -> Result<Experiment, String> {
-        let data: DataKind = parse_enum("data set", &args.data)?;
+    /// The settings a run starts from: the `--config` file if given, else the rule's preset for
+    /// `--data` (MNIST if not given); then every settings flag the user typed, read and checked
+    /// with the rule's own declaration of that field. Flags the user did not type change nothing.
+    fn experiment_from(args: &TrainArgs, flags: &ArgMatches) -> Result<Experiment, String> {
+        let typed = |name: &str| {
+            (flags.value_source(name) == Some(clap::parser::ValueSource::CommandLine))
+                .then(|| flags.get_one::<String>(name).cloned())
+                .flatten()
+        };
         let mut experiment: Experiment = match &args.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
             }
-            None => Experiment::preset(&args.rule, data).map_err(|e| e.to_string())?,
-        };
-        if let Experiment::Eqprop(c) = &mut experiment {
-            c.data = data;
-            c.seed = args.seed.unwrap_or(c.seed);
-            c.epochs = args.epochs.unwrap_or(c.epochs);
-        }
-        let network_flags = [args.hidden.is_some(), args.lr.is_some(), args.batch.is_some(), args.momentum.is_some()];
-        let Some(c) = experiment.feedforward_mut() else {
-            if network_flags.iter().any(|&given| given) || args.activation.is_some() || args.loss.is_some() {
-                return Err(format!(
-                    "--hidden, --lr, --batch, --momentum, --activation and --loss set feed-forward networks; \
-                     give {} its settings with --config FILE (JSON, as the page's experiment)",
-                    experiment.rule_id()
-                ));
+            None => {
+                let rule: RuleId = args.rule.parse().map_err(|e: brainprop::Error| e.to_string())?;
+                let data = match typed("data") {
+                    Some(raw) => serde_json::from_value(serde_json::Value::String(raw.clone()))
+                        .map_err(|_| format!("--data: '{raw}' is not a data set; one of mnist, circles, xor, spiral, blobs, linear"))?,
+                    None => DataKind::Mnist,
+                };
+                Experiment::preset(rule, data).map_err(|e| e.to_string())?
             }
-            return Ok(experiment);
         };
-        c.data = data;
-        if let Some(hidden) = &args.hidden {
-            c.hidden = parse_hidden(hidden)?;
+        let rule = experiment.rule();
+        let fields = experiment::fields_of(rule);
+        let mut settings = experiment.settings();
+        for name in schema_fields().iter().map(|f| f.name) {
+            let Some(raw) = typed(name) else { continue };
+            let Some(field) = fields.iter().find(|f| f.name == name) else {
+                let own: Vec<String> = fields.iter().map(|f| format!("--{}", f.name.replace('_', "-"))).collect();
+                return Err(format!(
+                    "--{} is not a setting of {rule}; its settings are {}",
+                    name.replace('_', "-"),
+                    own.join(", ")
+                ));
+            };
+            settings[name] = field.parse(&raw)?;
         }
-        if let Some(v) = args.epochs {
-            c.epochs = v;
-        }
-        if let Some(v) = args.seed {
-            c.seed = v;
-        }
-        if let Some(v) = args.lr {
-            c.lr = v;
-        }
-        if let Some(v) = args.batch {
-            c.batch = v;
-        }
-        if let Some(v) = args.momentum {
-            c.momentum = v;
-        }
-        if let Some(v) = &args.init {
-            c.init = parse_enum("init", v)?;
-        }
-        if let Some(v) = &args.activation {
-            c.activation = parse_enum::<Activation>("activation", v)?;
-        }
-        if let Some(v) = &args.loss {
-            c.loss = parse_enum::<Loss>("loss", if v == "cross-entropy" { "crossentropy" } else { v })?;
-        }
+        experiment = Experiment::from_settings(rule, settings).map_err(|e| e.to_string())?;
+        experiment.validate().map_err(|e| e.to_string())?;
         Ok(experiment)
     }
 
-    fn parse_hidden(text: &str) -> Result<Vec<usize>, String> {
-        let widths: Vec<usize> = text
-            .split(',')
-            .map(|w| w.trim().parse::<usize>().map_err(|_| format!("--hidden: '{w}' is not a whole number")))
-            .collect::<Result<_, _>>()?;
-        Ok(if widths == [0] { Vec::new() } else { widths })
+    /// Reads experiments, one JSON object per line, and says whether each is valid.
+    fn check(args: CheckArgs) -> Result<(), String> {
+        let text = if args.file.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read standard input: {e}"))?
+        } else {
+            std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file.display()))?
+        };
+        let mut invalid = 0;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let verdict = serde_json::from_str::<Experiment>(line)
+                .map_err(|e| e.to_string())
+                .and_then(|e| e.validate().map_err(|e| e.to_string()));
+            match verdict {
+                Ok(()) => println!("ok"),
+                Err(message) => {
+                    invalid += 1;
+                    println!("invalid: {message}");
+                }
+            }
+        }
+        if invalid == 0 {
+            Ok(())
+        } else {
+            Err(format!("{invalid} experiment(s) are invalid"))
+        }
     }
 
     fn store_for(experiment: &Experiment, path: &Path) -> Result<DataStore, String> {
@@ -230,19 +282,20 @@ mod cli {
         })
     }
 
-    fn train(args: TrainArgs) -> Result<(), String> {
-        let experiment = experiment_from(&args)?;
+    fn train(args: TrainArgs, flags: &ArgMatches) -> Result<(), String> {
+        let experiment = experiment_from(&args, flags)?;
+        if args.print_config {
+            println!("{}", serde_json::to_string(&experiment).map_err(|e| e.to_string())?);
+            return Ok(());
+        }
         let store = store_for(&experiment, &args.mnist)?;
         let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
-        let epochs = match &experiment {
-            Experiment::Eqprop(c) => c.epochs,
-            other => other.feedforward().map_or(0, |c| c.epochs),
-        };
+        let epochs = experiment.epochs().unwrap_or(0);
         let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(epochs as u64) };
         bar.set_style(
             ProgressStyle::with_template("{prefix} [{bar:30}] epoch {pos}/{len} {msg} ({elapsed})").expect("template"),
         );
-        bar.set_prefix(experiment.rule_id());
+        bar.set_prefix(experiment.rule().name());
 
         let mut out = std::io::stdout().lock();
         let columns = model.metrics().columns.clone();
@@ -278,7 +331,7 @@ mod cli {
         }
         bar.finish_and_clear();
         if let Some(path) = &args.svg {
-            write_curves_svg(model.metrics(), experiment.rule_id(), path)?;
+            write_curves_svg(model.metrics(), experiment.rule().name(), path)?;
         }
         Ok(())
     }
@@ -355,16 +408,21 @@ mod cli {
             bar.set_message(label.to_string());
         };
         let options = Options { seeds, epochs: args.epochs, threads, progress: &progress };
-        let report = match args.chapter.as_str() {
-            "feedback" => {
+        let report = match args.chapter {
+            Chapter::Feedback => {
                 let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
                 reproduce::feedback::reproduce(&store, &options).map_err(|e| e.to_string())?
             }
-            "bursts" => {
+            Chapter::Dendrites => {
                 let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
                 reproduce::bursts::reproduce(&store, &options).map_err(|e| e.to_string())?
             }
-            other => return Err(format!("no reproduction for chapter '{other}' (try: feedback, bursts)")),
+            other => {
+                return Err(format!(
+                    "the {other} chapter has no reproduction yet (try: {})",
+                    Chapter::REPRODUCED.map(|c| c.name()).join(", ")
+                ))
+            }
         };
         bar.finish_and_clear();
         std::fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
@@ -387,9 +445,14 @@ mod cli {
         }
     }
 
+    /// A comma-separated list of rule ids.
+    fn parse_rules(text: &str) -> Result<Vec<RuleId>, String> {
+        text.split(',').map(|r| r.trim().parse::<RuleId>().map_err(|e| format!("--rules: {e}"))).collect()
+    }
+
     fn bench(args: BenchArgs) -> Result<(), String> {
         if args.print_experiments {
-            for rule in args.rules.split(',').map(str::trim) {
+            for rule in parse_rules(&args.rules)? {
                 let experiment = Experiment::benchmark(rule).map_err(|e| e.to_string())?;
                 println!("{}", serde_json::to_string(&experiment).map_err(|e| e.to_string())?);
             }
@@ -397,7 +460,7 @@ mod cli {
         }
         let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
         println!("rule,network,batch,where,samples_per_s_median,samples_per_s_min,samples_per_s_max,repeats");
-        for rule in args.rules.split(',').map(str::trim) {
+        for rule in parse_rules(&args.rules)? {
             let experiment = Experiment::benchmark(rule).map_err(|e| e.to_string())?;
             let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
             model.step(20).map_err(|e| e.to_string())?; // warm-up
@@ -418,7 +481,7 @@ mod cli {
             let (network, batch) = experiment.benchmark_shape();
             println!(
                 "{},{},{},native,{:.0},{:.0},{:.0},{}",
-                experiment.rule_id(),
+                experiment.rule().name(),
                 network,
                 batch,
                 rates[rates.len() / 2],

@@ -56,6 +56,7 @@ use crate::neuron::{OnlineBurstDetector, OnlineSpike, Stp, StpPopulation, TwoCom
 use crate::neuron::{TwoCompartmentPopulation, BURST_WINDOW_MS};
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
+use crate::schema::Settings;
 use crate::{Error, Result};
 use rand::Rng;
 use rand_distr::StandardNormal;
@@ -87,64 +88,44 @@ pub const MAX_DURATION_S: f64 = 600.0;
 /// Largest allowed input mean, amplitude or noise (pA).
 pub const MAX_CURRENT_PA: f64 = 5000.0;
 
-/// Settings of the multiplexing experiment. Currents in pA, times as named.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct MultiplexConfig {
-    /// Population size N.
-    pub neurons: usize,
-    /// Seed of every random draw (shared signals and private noise).
-    pub seed: u64,
-    /// Simulated time after which the run is finished.
-    pub duration_s: f64,
-    /// Mean somatic current μ_s.
-    pub somatic_mean: f64,
-    /// Standard deviation A_s of the shared somatic signal.
-    pub somatic_amplitude: f64,
-    /// Mean dendritic current μ_d.
-    pub dendritic_mean: f64,
-    /// Standard deviation A_d of the shared dendritic signal.
-    pub dendritic_amplitude: f64,
-    /// Correlation time τ_in of the two shared signals.
-    pub input_tau_ms: f64,
-    /// Standard deviation σ_s of each neuron's private somatic noise.
-    pub somatic_noise: f64,
-    /// Standard deviation σ_d of each neuron's private dendritic noise.
-    pub dendritic_noise: f64,
-    /// Correlation time of the private noise.
-    pub noise_tau_ms: f64,
-    /// Width of the counting bins (whole milliseconds); one metric row per bin.
-    pub bin_ms: u32,
-    /// Time constant of the exponential smoothing applied to every stream.
-    pub smoothing_ms: f64,
-    /// Neurons shown in the raster (evenly spaced through the population).
-    pub shown_neurons: usize,
-    /// How much recent time the raster covers.
-    pub raster_window_ms: f64,
-    /// Rows before this time are left out of [`Multiplexing::correlations`] (the start-up transient).
-    pub settle_s: f64,
-}
-
-impl Default for MultiplexConfig {
-    fn default() -> Self {
-        Self {
-            neurons: 300,
-            seed: 1,
-            duration_s: 30.0,
-            somatic_mean: 300.0,
-            somatic_amplitude: 150.0,
-            dendritic_mean: 20.0,
-            dendritic_amplitude: 150.0,
-            input_tau_ms: 200.0,
-            somatic_noise: 450.0,
-            dendritic_noise: 250.0,
-            noise_tau_ms: 5.0,
-            bin_ms: 10,
-            smoothing_ms: 50.0,
-            shown_neurons: 50,
-            raster_window_ms: 1000.0,
-            settle_s: 0.5,
-        }
+crate::settings! {
+    /// Settings of the multiplexing experiment. Currents in pA, times as named.
+    pub struct MultiplexConfig {
+        /// Mean current μ_s into every soma.
+        somatic_mean: f64 = 300.0, "somatic mean current" in "pA", Kind::number(-MAX_CURRENT_PA, MAX_CURRENT_PA);
+        /// Standard deviation A_s of the shared somatic signal.
+        somatic_amplitude: f64 = 150.0, "somatic signal amplitude" in "pA", Kind::number(0.0, MAX_CURRENT_PA);
+        /// Mean current μ_d into every apical dendrite.
+        dendritic_mean: f64 = 20.0, "dendritic mean current" in "pA", Kind::number(-MAX_CURRENT_PA, MAX_CURRENT_PA);
+        /// Standard deviation A_d of the shared dendritic signal.
+        dendritic_amplitude: f64 = 150.0, "dendritic signal amplitude" in "pA", Kind::number(0.0, MAX_CURRENT_PA);
+        /// Population size N.
+        neurons: usize = 300, "neurons", Kind::int(1.0, MAX_NEURONS as f64);
+        /// Seed of every random draw (shared signals and private noise).
+        seed: u64 = 1, "seed", Kind::seed();
+        /// Simulated time after which the run is finished.
+        duration_s: f64 = 30.0, "duration" in "s", Kind::positive(MAX_DURATION_S);
+        /// Correlation time τ_in of the two shared signals.
+        input_tau_ms: f64 = 200.0, "input correlation time" in "ms", Kind::positive(100_000.0);
+        /// Standard deviation σ_s of each neuron's private somatic noise.
+        somatic_noise: f64 = 450.0, "somatic noise" in "pA", Kind::number(0.0, MAX_CURRENT_PA);
+        /// Standard deviation σ_d of each neuron's private dendritic noise.
+        dendritic_noise: f64 = 250.0, "dendritic noise" in "pA", Kind::number(0.0, MAX_CURRENT_PA);
+        /// Correlation time of the private noise.
+        noise_tau_ms: f64 = 5.0, "noise correlation time" in "ms", Kind::positive(100_000.0);
+        /// Width of the counting bins (whole milliseconds); one metric row per bin.
+        bin_ms: u32 = 10, "bin width" in "ms", Kind::int(1.0, 1000.0);
+        /// Time constant of the exponential smoothing applied to every stream.
+        smoothing_ms: f64 = 50.0, "smoothing time constant" in "ms", Kind::positive(100_000.0);
+        /// Neurons shown in the raster (evenly spaced through the population).
+        shown_neurons: usize = 50, "neurons in the raster", Kind::int(0.0, MAX_NEURONS as f64);
+        /// How much recent time the raster covers.
+        raster_window_ms: f64 = 1000.0, "raster window" in "ms", Kind::positive(10_000.0);
+        /// Rows before this time are left out of the correlations (the start-up transient).
+        settle_s: f64 = 0.5, "settling time" in "s", Kind::number(0.0, MAX_DURATION_S);
+    }
+    check(self) {
+        Ok(())
     }
 }
 
@@ -161,31 +142,20 @@ pub struct MultiplexInputs {
     pub dendritic_amplitude: f64,
 }
 
-fn check_current(name: &'static str, value: f64, signed: bool) -> Result<()> {
-    let low = if signed { -MAX_CURRENT_PA } else { 0.0 };
-    if !value.is_finite() || value < low || value > MAX_CURRENT_PA {
-        return Err(Error::invalid(
-            name,
-            format!("must be a number between {low} and {MAX_CURRENT_PA} pA, got {value}"),
-        ));
-    }
-    Ok(())
-}
-
-fn check_positive(name: &'static str, value: f64, max: f64) -> Result<()> {
-    if !value.is_finite() || value <= 0.0 || value > max {
-        return Err(Error::invalid(name, format!("must be greater than 0 and at most {max}, got {value}")));
-    }
-    Ok(())
-}
-
 impl MultiplexInputs {
-    /// Means within ±5000 pA, amplitudes within 0–5000 pA, all finite.
+    /// Checks the four currents against [`MultiplexConfig`]'s declared limits.
     pub fn validate(&self) -> Result<()> {
-        check_current("somatic_mean", self.somatic_mean, true)?;
-        check_current("somatic_amplitude", self.somatic_amplitude, false)?;
-        check_current("dendritic_mean", self.dendritic_mean, true)?;
-        check_current("dendritic_amplitude", self.dendritic_amplitude, false)
+        let fields = MultiplexConfig::fields();
+        for (name, value) in [
+            ("somatic_mean", self.somatic_mean),
+            ("somatic_amplitude", self.somatic_amplitude),
+            ("dendritic_mean", self.dendritic_mean),
+            ("dendritic_amplitude", self.dendritic_amplitude),
+        ] {
+            let field = fields.iter().find(|f| f.name == name).expect("an input field");
+            field.check(&serde_json::json!(value))?; // NaN and ±∞ become null, which is refused
+        }
+        Ok(())
     }
 }
 
@@ -198,37 +168,6 @@ impl MultiplexConfig {
             dendritic_mean: self.dendritic_mean,
             dendritic_amplitude: self.dendritic_amplitude,
         }
-    }
-
-    /// Checks every value; the error names the setting and says what is allowed.
-    pub fn validate(&self) -> Result<()> {
-        if self.neurons == 0 || self.neurons > MAX_NEURONS {
-            return Err(Error::invalid(
-                "neurons",
-                format!("must be between 1 and {MAX_NEURONS}, got {}", self.neurons),
-            ));
-        }
-        check_positive("duration_s", self.duration_s, MAX_DURATION_S)?;
-        self.inputs().validate()?;
-        check_positive("input_tau_ms", self.input_tau_ms, 100_000.0)?;
-        check_current("somatic_noise", self.somatic_noise, false)?;
-        check_current("dendritic_noise", self.dendritic_noise, false)?;
-        check_positive("noise_tau_ms", self.noise_tau_ms, 100_000.0)?;
-        if self.bin_ms == 0 || self.bin_ms > 1000 {
-            return Err(Error::invalid("bin_ms", format!("must be between 1 and 1000 ms, got {}", self.bin_ms)));
-        }
-        check_positive("smoothing_ms", self.smoothing_ms, 100_000.0)?;
-        if self.shown_neurons > MAX_NEURONS {
-            return Err(Error::invalid(
-                "shown_neurons",
-                format!("must be at most {MAX_NEURONS}, got {}", self.shown_neurons),
-            ));
-        }
-        check_positive("raster_window_ms", self.raster_window_ms, 10_000.0)?;
-        if !self.settle_s.is_finite() || self.settle_s < 0.0 {
-            return Err(Error::invalid("settle_s", format!("must be 0 or more seconds, got {}", self.settle_s)));
-        }
-        Ok(())
     }
 }
 

@@ -215,128 +215,63 @@ impl BurstPlasticity {
     }
 }
 
-/// Settings of the Sjöström-style pairing protocol.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PairingProtocol {
-    /// Pairing frequencies to test.
-    pub frequencies_hz: Vec<f64>,
-    /// Pre–post pairings per train.
-    pub pairings_per_train: usize,
-    /// Trains per frequency.
-    pub trains: usize,
-    /// Silence between the last pairing of a train and the first of the next.
-    pub train_gap_ms: f64,
-    /// Delay of the post spike after the pre spike (positive: pre before post).
-    pub pre_post_delay_ms: f64,
-    /// Height of the somatic current pulse that evokes each post spike.
-    pub pulse_pa: f32,
-    /// Length of that pulse.
-    pub pulse_ms: f64,
-    /// Constant somatic current throughout the protocol (below the ≈460 pA rheobase: no spikes of
-    /// its own, but a dendritic plateau then drives the soma fast enough to fire again within the
-    /// burst window).
-    pub somatic_background_pa: f32,
-    /// Current each presynaptic spike adds to the dendrite's slow synaptic current.
-    pub dendritic_synapse_pa: f32,
-    /// Decay time constant of the slow (NMDA-like) dendritic synaptic current.
-    pub dendritic_synapse_tau_ms: f64,
-    /// Independent postsynaptic neurons (each with its own noise and plastic synapse); the
-    /// weight change is their average.
-    pub neurons: usize,
-    /// Standard deviation of each neuron's private somatic noise current.
-    pub somatic_noise_pa: f32,
-    /// Standard deviation of each neuron's private dendritic noise current.
-    pub dendritic_noise_pa: f32,
-    /// Correlation time of the noise (an Ornstein–Uhlenbeck process updated every millisecond).
-    pub noise_tau_ms: f64,
-    /// Seed of the noise.
-    pub seed: u64,
-    /// Initial weight of the plastic synapse.
-    pub initial_weight: f64,
-    /// The plasticity rule's constants.
-    /// (Not named `rule`: that is the experiment's tag in the protocol.)
-    pub params: BurstPlasticityParams,
-}
-
-impl Default for PairingProtocol {
-    fn default() -> Self {
-        Self {
-            frequencies_hz: vec![0.1, 10.0, 20.0, 40.0, 50.0],
-            pairings_per_train: 5,
-            trains: 15,
-            train_gap_ms: 10_000.0,
-            pre_post_delay_ms: 10.0,
-            pulse_pa: 15_000.0,
-            pulse_ms: 1.0,
-            somatic_background_pa: 300.0,
-            dendritic_synapse_pa: 150.0,
-            dendritic_synapse_tau_ms: 100.0,
-            neurons: 20,
-            somatic_noise_pa: 50.0,
-            dendritic_noise_pa: 50.0,
-            noise_tau_ms: 5.0,
-            seed: 1,
-            initial_weight: 1.0,
-            params: BurstPlasticityParams::default(),
-        }
+crate::settings! {
+    /// Settings of the Sjöström-style pairing protocol.
+    pub struct PairingProtocol {
+        /// Pairing frequencies to test.
+        frequencies_hz: Vec<f64> = vec![0.1, 10.0, 20.0, 40.0, 50.0], "pairing frequencies" in "Hz", Kind::Number { min: 0.0, max: 200.0, min_open: true, max_open: false }.list(20);
+        /// Pre–post pairings per train.
+        pairings_per_train: usize = 5, "pairings per train", Kind::int(1.0, 1000.0);
+        /// Trains per frequency.
+        trains: usize = 15, "trains", Kind::int(1.0, 1000.0);
+        /// Silence between the last pairing of a train and the first of the next.
+        train_gap_ms: f64 = 10_000.0, "gap between trains" in "ms", Kind::positive(MAX_TIME_MS);
+        /// Delay of the post spike after the pre spike (positive: pre before post).
+        pre_post_delay_ms: f64 = 10.0, "pre–post delay" in "ms", Kind::number(-1000.0, 1000.0);
+        /// Height of the somatic current pulse that evokes each post spike.
+        pulse_pa: f32 = 15_000.0, "pulse height" in "pA", Kind::number(-MAX_CURRENT_PA, MAX_CURRENT_PA);
+        /// Length of that pulse.
+        pulse_ms: f64 = 1.0, "pulse length" in "ms", Kind::positive(MAX_TIME_MS);
+        /// Constant somatic current throughout the protocol.
+        ///
+        /// Below the ≈460 pA rheobase: no spikes of its own, but a dendritic plateau then drives
+        /// the soma fast enough to fire again within the burst window.
+        somatic_background_pa: f32 = 300.0, "somatic background current" in "pA", Kind::number(-MAX_CURRENT_PA, MAX_CURRENT_PA);
+        /// Current each presynaptic spike adds to the dendrite's slow synaptic current.
+        dendritic_synapse_pa: f32 = 150.0, "dendritic synaptic current" in "pA", Kind::number(-MAX_CURRENT_PA, MAX_CURRENT_PA);
+        /// Decay time constant of the slow (NMDA-like) dendritic synaptic current.
+        dendritic_synapse_tau_ms: f64 = 100.0, "dendritic synaptic time constant" in "ms", Kind::positive(MAX_TIME_MS);
+        /// Independent postsynaptic neurons; the weight change is their average.
+        ///
+        /// Each has its own noise and plastic synapse.
+        neurons: usize = 20, "neurons", Kind::int(1.0, 1000.0);
+        /// Standard deviation of each neuron's private somatic noise current.
+        somatic_noise_pa: f32 = 50.0, "somatic noise" in "pA", Kind::number(0.0, MAX_CURRENT_PA);
+        /// Standard deviation of each neuron's private dendritic noise current.
+        dendritic_noise_pa: f32 = 50.0, "dendritic noise" in "pA", Kind::number(0.0, MAX_CURRENT_PA);
+        /// Correlation time of the noise (an Ornstein–Uhlenbeck process updated every millisecond).
+        noise_tau_ms: f64 = 5.0, "noise correlation time" in "ms", Kind::positive(MAX_TIME_MS);
+        /// Seed of the noise.
+        seed: u64 = 1, "seed", Kind::seed();
+        /// Initial weight of the plastic synapse.
+        initial_weight: f64 = 1.0, "initial weight", Kind::number(-1e6, 1e6);
+        /// The plasticity rule's constants, as a JSON object (BurstPlasticityParams).
+        ///
+        /// (Not named `rule`: that is the experiment's tag in the protocol.)
+        params: BurstPlasticityParams = BurstPlasticityParams::default(), "plasticity constants", Kind::Object;
     }
-}
-
-impl PairingProtocol {
-    /// Checks that every value is finite and in range (frequencies in (0, 200] Hz).
-    pub fn validate(&self) -> Result<()> {
+    check(self) {
         if self.frequencies_hz.is_empty() {
             return Err(Error::invalid("frequencies_hz", "needs at least one frequency"));
-        }
-        if let Some(&bad) = self.frequencies_hz.iter().find(|f| !(f.is_finite() && **f > 0.0 && **f <= 200.0)) {
-            return Err(Error::invalid("frequencies_hz", format!("each must lie in (0, 200] Hz, got {bad}")));
-        }
-        let counts =
-            [("pairings_per_train", self.pairings_per_train), ("trains", self.trains), ("neurons", self.neurons)];
-        for (name, value) in counts {
-            if value == 0 || value > 1000 {
-                return Err(Error::invalid(name, format!("must be between 1 and 1000, got {value}")));
-            }
-        }
-        let times = [
-            ("train_gap_ms", self.train_gap_ms),
-            ("pulse_ms", self.pulse_ms),
-            ("dendritic_synapse_tau_ms", self.dendritic_synapse_tau_ms),
-            ("noise_tau_ms", self.noise_tau_ms),
-        ];
-        for (name, value) in times {
-            if !value.is_finite() || value <= 0.0 || value > 100_000.0 {
-                return Err(Error::invalid(name, format!("must be in (0, 100000] ms, got {value}")));
-            }
-        }
-        if !self.pre_post_delay_ms.is_finite() || self.pre_post_delay_ms.abs() > 1000.0 {
-            return Err(Error::invalid(
-                "pre_post_delay_ms",
-                format!("must be within ±1000 ms, got {}", self.pre_post_delay_ms),
-            ));
-        }
-        let currents = [
-            ("pulse_pa", self.pulse_pa),
-            ("somatic_background_pa", self.somatic_background_pa),
-            ("dendritic_synapse_pa", self.dendritic_synapse_pa),
-            ("somatic_noise_pa", self.somatic_noise_pa),
-            ("dendritic_noise_pa", self.dendritic_noise_pa),
-        ];
-        for (name, value) in currents {
-            if !value.is_finite() || value.abs() > 100_000.0 {
-                return Err(Error::invalid(name, format!("must be a current within ±100000 pA, got {value}")));
-            }
-        }
-        if self.somatic_noise_pa < 0.0 || self.dendritic_noise_pa < 0.0 {
-            return Err(Error::invalid("somatic_noise_pa", "noise amplitudes cannot be negative"));
-        }
-        if !self.initial_weight.is_finite() {
-            return Err(Error::invalid("initial_weight", format!("must be finite, got {}", self.initial_weight)));
         }
         self.params.validate()
     }
 }
+
+/// Longest time setting of the protocol.
+const MAX_TIME_MS: f64 = 100_000.0;
+/// Largest current setting of the protocol (pA).
+const MAX_CURRENT_PA: f64 = 100_000.0;
 
 /// The outcome of the protocol at one frequency (averaged or summed over the neurons).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

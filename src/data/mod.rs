@@ -1,9 +1,13 @@
 //! Data sets: the MNIST 10k subset and 2-D toy problems. All seeded, all `f32`.
 
 pub mod mnist;
+mod store;
 pub mod toy;
 
+pub use store::{DataSpec, DataStore};
+
 use crate::nn::mlp::Targets;
+use crate::schema::Choices;
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
@@ -90,6 +94,10 @@ impl DataKind {
     pub const ALL: [DataKind; 5] =
         [DataKind::Mnist, DataKind::Circles, DataKind::Xor, DataKind::Spiral, DataKind::Blobs];
 
+    /// Every data set, the regression set too.
+    pub const ALL_WITH_REGRESSION: [DataKind; 6] =
+        [DataKind::Mnist, DataKind::Circles, DataKind::Xor, DataKind::Spiral, DataKind::Blobs, DataKind::Linear];
+
     pub fn name(self) -> &'static str {
         match self {
             DataKind::Mnist => "mnist",
@@ -110,4 +118,15 @@ impl DataKind {
     pub fn is_regression(self) -> bool {
         self == DataKind::Linear
     }
+}
+
+impl Choices for DataKind {
+    const CHOICES: &'static [(&'static str, &'static str)] = &[
+        ("circles", "Circles"),
+        ("xor", "XOR"),
+        ("spiral", "Spiral"),
+        ("blobs", "Two blobs"),
+        ("mnist", "MNIST digits"),
+        ("linear", "Linear map (regression)"),
+    ];
 }

@@ -13,7 +13,9 @@ use super::{
 };
 use crate::charts::{self, LineChart, Series};
 use crate::data::DataKind;
-use crate::experiment::{DataStore, Experiment, FeedforwardConfig};
+use crate::data::DataStore;
+use crate::experiment::Experiment;
+use crate::rules::FeedforwardConfig;
 use crate::metrics::mean_sd;
 use crate::nn::{Activation, Init};
 use crate::rule::MetricTable;
@@ -68,7 +70,7 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
                 }
                 jobs.push(Job {
                     label: format!("{figure}: {rule} seed {seed}"),
-                    experiment: Experiment::feedforward_rule(rule, c)?,
+                    experiment: Experiment::feedforward_rule(rule.parse()?, c)?,
                 });
                 keys.push((*figure, *rule));
             }

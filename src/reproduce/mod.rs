@@ -9,7 +9,8 @@ pub mod bursts;
 pub mod feedback;
 
 use crate::charts::Series;
-use crate::experiment::{DataStore, Experiment};
+use crate::data::DataStore;
+use crate::experiment::Experiment;
 use crate::metrics::mean_sd;
 use crate::rule::MetricTable;
 use crate::Result;

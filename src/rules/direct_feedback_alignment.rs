@@ -17,7 +17,7 @@
 use super::backprop::{backprop_deltas, multiply_by_derivative};
 use super::feedback_alignment::{delta_angle, random_feedback};
 use super::feedforward::Credit;
-use crate::experiment::FeedforwardConfig;
+use crate::rules::FeedforwardConfig;
 use crate::metrics::angle_degrees;
 use crate::nn::{Mlp, Trace};
 use crate::rng::SimRng;

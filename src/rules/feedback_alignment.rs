@@ -18,7 +18,7 @@
 
 use super::backprop::{backprop_deltas, send_back_layer_by_layer};
 use super::feedforward::Credit;
-use crate::experiment::{FeedbackDist, FeedforwardConfig};
+use crate::rules::{FeedbackDist, FeedforwardConfig};
 use crate::metrics::angle_degrees;
 use crate::nn::{Mlp, Trace};
 use crate::rng::SimRng;

@@ -1,0 +1,74 @@
+//! The site's chapters, in the order of the talk: their ids are the same in the URL
+//! (`#chapter=feedback`), in `brainprop reproduce <chapter>`, in the report's file name and in the
+//! Rust module that reproduces them (`reproduce::feedback`).
+
+use serde::{Deserialize, Serialize};
+
+/// A chapter of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Chapter {
+    /// Backprop itself, the baseline.
+    Backprop,
+    /// Objection 1, no explicit error term: equilibrium propagation.
+    Nudging,
+    /// Objection 2, weight transport: feedback alignment and its relatives.
+    Feedback,
+    /// Objection 3, spikes have no derivative: SuperSpike.
+    Spikes,
+    /// Objection 4, no separate backward pass: segregated dendrites, burst multiplexing, BurstProp.
+    Dendrites,
+    /// The open problem: backprop through time.
+    Time,
+}
+
+impl Chapter {
+    /// Every chapter, in the order of the talk.
+    pub const ALL: [Chapter; 6] =
+        [Chapter::Backprop, Chapter::Nudging, Chapter::Feedback, Chapter::Spikes, Chapter::Dendrites, Chapter::Time];
+
+    /// The chapters `brainprop reproduce` can rerun.
+    pub const REPRODUCED: [Chapter; 2] = [Chapter::Feedback, Chapter::Dendrites];
+
+    /// The id, e.g. `"feedback"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Chapter::Backprop => "backprop",
+            Chapter::Nudging => "nudging",
+            Chapter::Feedback => "feedback",
+            Chapter::Spikes => "spikes",
+            Chapter::Dendrites => "dendrites",
+            Chapter::Time => "time",
+        }
+    }
+
+    /// The title readers see.
+    pub fn title(self) -> &'static str {
+        match self {
+            Chapter::Backprop => "Backprop",
+            Chapter::Nudging => "Nudging",
+            Chapter::Feedback => "Random feedback",
+            Chapter::Spikes => "Spikes",
+            Chapter::Dendrites => "Dendrites & Bursts",
+            Chapter::Time => "Through time",
+        }
+    }
+}
+
+impl std::fmt::Display for Chapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Chapter {
+    type Err = String;
+
+    /// Reads a chapter id; the error lists the known ones.
+    fn from_str(s: &str) -> Result<Self, String> {
+        Chapter::ALL.into_iter().find(|c| c.name() == s).ok_or_else(|| {
+            let known: Vec<_> = Chapter::ALL.iter().map(|c| c.name()).collect();
+            format!("unknown chapter '{s}'; the chapters are {}", known.join(", "))
+        })
+    }
+}
