@@ -73,13 +73,11 @@ function field(spec, id, show) {
   return wrap;
 }
 
-/** A set: one checkbox per value, and one message for the group (named after the key). */
+/**
+ * A set: one checkbox per value, and one message for the group (named after the key). Alone in
+ * its group, the group's legend names it; beside other fields it is a labelled group of its own.
+ */
 function checkboxes(spec, id, show, labelled) {
-  const wrap = element('div', { class: 'field', role: 'group', 'data-show': show });
-  if (labelled) {
-    wrap.setAttribute('aria-labelledby', `${id}-label`);
-    wrap.append(element('p', { class: 'label', id: `${id}-label` }, capitalized(spec.label)));
-  }
   const checks = element('div', { class: 'checks' });
   for (const value of spec.values) {
     const label = element('label', {}, ` ${(spec.valueLabels && spec.valueLabels[value]) ?? value}`);
@@ -87,8 +85,11 @@ function checkboxes(spec, id, show, labelled) {
     checks.append(label);
   }
   const help = spec.help ? element('p', { class: 'help', id: `${id}-help` }, spec.help) : null;
-  if (help) wrap.setAttribute('aria-describedby', help.id);
-  wrap.append(checks, ...(help ? [help] : []), element('p', { class: 'message', 'data-message-for': spec.key, role: 'status', hidden: true }));
+  const parts = [checks, ...(help ? [help] : []), element('p', { class: 'message', 'data-message-for': spec.key, role: 'status', hidden: true })];
+  if (help) checks.setAttribute('aria-describedby', help.id);
+  const wrap = labelled ? element('div', { class: 'field', role: 'group', 'aria-labelledby': `${id}-label`, 'data-show': show }) : document.createDocumentFragment();
+  if (labelled) wrap.append(element('p', { class: 'label', id: `${id}-label` }, capitalized(spec.label)));
+  wrap.append(...parts);
   return wrap;
 }
 
