@@ -10,6 +10,7 @@ source scripts/env.sh
 echo "== format and lints"
 cargo fmt --check
 cargo clippy --release --all-targets -- -D warnings
+scripts/check-cycles.py
 
 echo "== native engine tests"
 cargo test --release
