@@ -294,7 +294,7 @@ fn bad_configs_are_named_errors() {
     let cases: Vec<(&str, EqPropConfig)> = vec![
         ("batch", EqPropConfig { batch: 0, ..base.clone() }),
         ("epochs", EqPropConfig { epochs: 0, ..base.clone() }),
-        ("hidden", EqPropConfig { hidden: vec![0], layer_lrs: vec![0.1, 0.1], ..base.clone() }),
+        ("hidden", EqPropConfig { hidden: vec![0], layer_lr: vec![0.1, 0.1], ..base.clone() }),
         ("hidden", EqPropConfig { hidden: vec![100_000], ..base.clone() }),
         ("free_steps", EqPropConfig { free_steps: 0, ..base.clone() }),
         ("nudged_steps", EqPropConfig { nudged_steps: 0, ..base.clone() }),
@@ -304,9 +304,9 @@ fn bad_configs_are_named_errors() {
         ("beta", EqPropConfig { beta: 0.0, ..base.clone() }),
         ("beta", EqPropConfig { beta: -0.5, ..base.clone() }),
         ("beta", EqPropConfig { beta: f64::INFINITY, ..base.clone() }),
-        ("layer_lrs", EqPropConfig { layer_lrs: vec![0.1], ..base.clone() }),
-        ("layer_lrs", EqPropConfig { layer_lrs: vec![0.1, -1.0], ..base.clone() }),
-        ("layer_lrs", EqPropConfig { layer_lrs: vec![0.1, f64::NAN], ..base.clone() }),
+        ("layer_lr", EqPropConfig { layer_lr: vec![0.1], ..base.clone() }),
+        ("layer_lr", EqPropConfig { layer_lr: vec![0.1, -1.0], ..base.clone() }),
+        ("layer_lr", EqPropConfig { layer_lr: vec![0.1, f64::NAN], ..base.clone() }),
         ("data", EqPropConfig { data: DataKind::Linear, ..base.clone() }),
         ("noise", EqPropConfig { noise: 2.0, ..base.clone() }),
         ("points", EqPropConfig { points: 1, ..base.clone() }),
@@ -332,7 +332,7 @@ fn bad_configs_are_named_errors() {
 fn divergence_stops_the_model() {
     let data = Arc::new(toy::generate(DataKind::Xor, 100, 100, 0.05, &mut rng_for(1, Stream::DataGeneration)));
     // States are clipped to [0, 1], so only the weights can overflow: α/β beyond f32's range.
-    let config = EqPropConfig { layer_lrs: vec![10.0, 10.0], beta: 1e-40, ..EqPropConfig::preset(DataKind::Xor) };
+    let config = EqPropConfig { layer_lr: vec![10.0, 10.0], beta: 1e-40, ..EqPropConfig::preset(DataKind::Xor) };
     let mut model = EquilibriumPropagation::new(config, data).unwrap();
     let error = loop {
         match model.step(100) {

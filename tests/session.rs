@@ -1,7 +1,8 @@
 //! The worker protocol, driven natively through the same `Session` the wasm worker wraps.
 
 use brainprop::data::DataKind;
-use brainprop::experiment::{Experiment, FeedforwardConfig};
+use brainprop::experiment::Experiment;
+use brainprop::rules::FeedforwardConfig;
 use brainprop::protocol::{Command, ErrorKind, Reply};
 use brainprop::session::Session;
 
@@ -224,7 +225,7 @@ fn eqprop_runs_through_the_protocol_and_waits_for_mnist() {
     let replies = session.handle(Command::Configure { experiment }, None);
     assert!(matches!(&replies[0], Reply::NeedsData { dataset: DataKind::Mnist }), "{replies:?}");
     let experiment: Experiment = serde_json::from_str(
-        r#"{"rule":"eqprop","data":"circles","hidden":[16],"epochs":2,"batch":10,"layer_lrs":[0.2,0.1]}"#,
+        r#"{"rule":"eqprop","data":"circles","hidden":[16],"epochs":2,"batch":10,"layer_lr":[0.2,0.1]}"#,
     )
     .unwrap();
     let replies = session.handle(Command::Configure { experiment }, None);

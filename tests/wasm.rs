@@ -3,7 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use brainprop::data::DataKind;
-use brainprop::experiment::{DataStore, Experiment, FeedforwardConfig};
+use brainprop::data::DataStore;
+use brainprop::experiment::Experiment;
+use brainprop::rules::FeedforwardConfig;
 use brainprop::protocol::{Command, ErrorKind, Reply};
 use brainprop::session::Session;
 use wasm_bindgen::JsCast;
@@ -105,7 +107,7 @@ fn the_multiplexing_population_spikes_and_bursts_in_the_worker() {
 #[wasm_bindgen_test]
 fn equilibrium_propagation_learns_a_toy_set_in_the_worker() {
     let experiment: Experiment = serde_json::from_str(
-        r#"{"rule":"eqprop","data":"circles","hidden":[32],"batch":10,"epochs":15,"layer_lrs":[0.2,0.1]}"#,
+        r#"{"rule":"eqprop","data":"circles","hidden":[32],"batch":10,"epochs":15,"layer_lr":[0.2,0.1]}"#,
     )
     .unwrap();
     let mut model = experiment.build(&DataStore::default()).unwrap();

@@ -16,7 +16,9 @@ use crate::bursts::multiplexing::{correlations, MultiplexConfig, MultiplexCorrel
 use crate::bursts::plasticity::{sjostrom_protocol, PairingProtocol};
 use crate::charts::{self, LineChart, Series};
 use crate::data::DataKind;
-use crate::experiment::{DataStore, Experiment, FeedforwardConfig};
+use crate::data::DataStore;
+use crate::experiment::Experiment;
+use crate::rules::{FeedforwardConfig, RuleId};
 use crate::metrics::mean_sd;
 use crate::rule::MetricTable;
 use crate::Result;
@@ -215,7 +217,7 @@ pub struct LearningPart {
 /// Trains BP (the race's settings) and BurstProp (its preset) on MNIST for every seed.
 pub fn learning(store: &DataStore, options: &Options) -> Result<LearningPart> {
     let mut jobs = Vec::new();
-    for rule in ["bp", "burstprop"] {
+    for rule in [RuleId::Bp, RuleId::Burstprop] {
         for &seed in &options.seeds {
             let mut config = FeedforwardConfig { seed, ..FeedforwardConfig::preset_for(rule, DataKind::Mnist) };
             if let Some(epochs) = options.epochs {
@@ -296,7 +298,7 @@ pub fn learning(store: &DataStore, options: &Options) -> Result<LearningPart> {
             ],
         ],
     );
-    let b = FeedforwardConfig::preset_for("burstprop", DataKind::Mnist);
+    let b = FeedforwardConfig::preset_for(RuleId::Burstprop, DataKind::Mnist);
     let markdown = format!(
         r#"## 3. BurstProp against backprop: MNIST 8k/2k, 784-500-10, {epochs} epochs
 
@@ -312,8 +314,8 @@ At the end ∠(δ_burst, δ_BP) on a fixed batch is {delta}°.
 "#,
         epochs = epochs as u32,
         p_b = b.p_baseline,
-        lr = b.lr,
-        out = b.output_lr.unwrap_or(b.lr),
+        lr = b.layer_rate(0),
+        out = b.layer_rate(b.hidden.len()),
         mom = b.momentum,
         wd = b.weight_decay,
         batch = b.batch,

@@ -25,7 +25,7 @@
 use super::backprop::backprop_deltas;
 use super::feedback_alignment::{delta_angle, random_feedback};
 use super::feedforward::Credit;
-use crate::experiment::FeedforwardConfig;
+use crate::rules::FeedforwardConfig;
 use crate::metrics::angle_degrees;
 use crate::nn::{Activation, Mlp, Sgd, Trace};
 use crate::rng::SimRng;
@@ -119,17 +119,16 @@ impl Credit<f32> for Burstprop {
         }
     }
 
-    fn after_update(&mut self, net: &Mlp<f32>, trace: &Trace<f32>, config: &FeedforwardConfig) {
+    fn after_update(&mut self, _net: &Mlp<f32>, trace: &Trace<f32>, config: &FeedforwardConfig) {
         if !self.learn_feedback {
             return;
         }
         // Y_l gets the increment W_{l+1} got: the same gradient, rate, momentum and decay.
         let n = trace.rows;
-        let depth = net.depth();
         let sgd = Sgd { momentum: config.momentum as f32, weight_decay: config.weight_decay as f32 };
         for (l, (y, v)) in self.y.iter_mut().zip(&mut self.velocity).enumerate() {
             let layer = l + 1;
-            let lr = config.layer_lr(layer, depth) as f32;
+            let lr = config.layer_rate(layer) as f32;
             let scale = -lr / n as f32;
             let (input, delta) = (trace.h[layer].slice(s![..n, ..]), trace.delta[layer].slice(s![..n, ..]));
             sgd.step(lr, y, Some(v), |target, keep| general_mat_mul(scale, &input.t(), &delta, keep, target));

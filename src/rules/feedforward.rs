@@ -8,7 +8,7 @@
 //! runs chunks of examples ([`ChunkModel`]).
 
 use crate::data::{Dataset, Split};
-use crate::experiment::FeedforwardConfig;
+use crate::rules::FeedforwardConfig;
 use crate::metrics::Confusion;
 use crate::nn::mlp::{argmax, Targets};
 use crate::nn::{Mlp, Real, Trace};
@@ -323,7 +323,7 @@ impl<C: Credit<f32>> Feedforward<C> {
         let batch = config.batch.min(data.train.len());
         let depth = net.depth();
         let rates = (credit.learns(depth).into_iter().enumerate())
-            .map(|(l, learns)| if learns { config.layer_lr(l, depth) as f32 } else { 0.0 })
+            .map(|(l, learns)| if learns { config.layer_rate(l) as f32 } else { 0.0 })
             .collect();
         let mut model = Self {
             log: EpochLog::new(data.train.len(), config.seed, credit.diagnostic_columns(net.depth())),

@@ -76,7 +76,7 @@ impl EquilibriumPropagation {
             eval: Relaxation::new(&sizes, EVAL_CHUNK),
             free: sizes[1..].iter().map(|&w| Array2::zeros((batch, w))).collect(),
             particles,
-            rates: config.layer_lrs.iter().map(|&r| r as f32).collect(),
+            rates: config.layer_lr.iter().map(|&r| r as f32).collect(),
             log: EpochLog::new(data.train.len(), config.seed, DIAGNOSTIC_COLUMNS.map(String::from)),
             recorder,
             record_next: true,
