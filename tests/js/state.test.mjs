@@ -34,11 +34,11 @@ test('serialize then parse gives back the same state', () => {
   }
 });
 
-test('a chapter link names every setting of that chapter; the landing page only the version', () => {
+test('a chapter link names every setting its form shows; the landing page only the version', () => {
   const hash = serialize({ ...defaults(), chapter: 'backprop' });
   for (const p of PROPS) {
     if (p.key === 'embed') continue;
-    if (p.key === 'chapter' || p.chapter === 'backprop') assert.match(hash, new RegExp(`[#&]${p.key}=`), p.key);
+    if (p.key === 'chapter' || (p.chapter === 'backprop' && p.shown)) assert.match(hash, new RegExp(`[#&]${p.key}=`), p.key);
     else assert.doesNotMatch(hash, new RegExp(`[#&]${p.key.replace('.', '\\.')}=`), p.key);
   }
   assert.doesNotMatch(hash, /embed=/);
@@ -61,13 +61,15 @@ test('missing keys take the defaults of the chosen data set', () => {
   assert.equal(parse('#data=mnist&lr=0.5&activation=relu').state.activation, 'relu');
 });
 
-test('out-of-range numbers are clamped, with a notice naming the setting', () => {
+test('out-of-range numbers are clamped, with a notice naming the setting; seeds are refused', () => {
   const { state, notices } = parse('#v=1&chapter=backprop&lr=50&batch=-5&epochs=0&noise=3&seed=99999999999');
   assert.equal(state.lr, 10);
   assert.equal(state.batch, 1);
   assert.equal(state.epochs, 1);
   assert.equal(state.noise, 1);
-  assert.equal(state.seed, 4294967295);
+  // The engine declares seeds exact (another seed is another run): refused, not clamped.
+  assert.equal(state.seed, 1);
+  assert.ok(notices.includes('seed: "99999999999" is not between 0 and 4294967295; using 1.'), notices.join('\n'));
   assert.equal(notices.length, 5);
   assert.ok(notices.some((n) => n.startsWith('learning rate') && n.includes('maximum 10')), notices.join('\n'));
   assert.ok(notices.some((n) => n.startsWith('batch size') && n.includes('minimum 1')), notices.join('\n'));

@@ -1,0 +1,105 @@
+// The figures of the site, as data: which rules each one races, on which data set, which of the
+// engine's settings its form shows (in which groups), and the few settings that exist only on
+// the page (the race's choice of rules, the speed of an animation). Everything else about a
+// setting (its kind, limits, unit, label, help, default and presets) is the engine's own
+// declaration, read from the generated schema (www/state/schema.js); state.js joins the two.
+//
+// A knob is a field name, or {field, …} with what this figure says differently: a `label` or
+// `help` of its own, a `control` ('range', with `step`), fewer `values`, or a narrower `min` /
+// `max` (within the engine's limits, for a slider's useful range or a figure's length), or a
+// `default` of its own. `page` declares settings the engine does not have; `defaults` gives
+// settings the figure fixes unless the link says otherwise; `derived(state)` computes engine
+// settings from page settings.
+
+/** `race.rules` values, with how the page names them. */
+const RACE_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow'];
+const RULE_NAMES = { bp: ['BP', 'backprop'], fa: ['FA', 'feedback alignment'], dfa: ['DFA', 'direct feedback alignment'], sign: ['Sign', 'sign symmetry'], shallow: ['Shallow', 'output layer only'] };
+
+const SCALE = { field: 'feedback_scale', label: 'scale of <i>B</i>' };
+const DIST = { field: 'feedback_dist', label: 'drawn from' };
+/** A multiplexing input: a slider over the population's working range (pA). */
+const current = (field, label, min, max) => ({ field, label, control: 'range', step: 10, min, max });
+
+export const FIGURES = Object.freeze({
+  backprop: {
+    chapter: 'backprop', prefix: '', title: 'Backprop', rules: () => ['bp'], data: null,
+    page: {
+      speed: { kind: 'enum', values: ['10', '30', '100', 'max'], default: '30', label: 'speed', valueLabels: { 10: '10 epochs/s', 30: '30 epochs/s', 100: '100 epochs/s', max: 'as fast as possible' } },
+    },
+    groups: [
+      ['Data', [{ field: 'data', values: ['circles', 'xor', 'spiral', 'blobs', 'mnist'] }, { field: 'noise', control: 'range', step: 0.01 }]],
+      ['Network', ['hidden', 'activation', { field: 'loss', values: ['crossentropy', 'mse'] }]],
+      ['Training', ['lr', 'batch', 'epochs', 'speed', 'seed']],
+      ['More settings', ['momentum', 'points', 'init', 'init_scale'], true],
+    ],
+  },
+  race: {
+    chapter: 'feedback', title: 'race', rules: (s) => s['race.rules'], data: 'mnist',
+    page: {
+      rules: { kind: 'set', values: RACE_RULES, default: ['bp', 'fa', 'dfa', 'shallow'], label: 'rules', valueLabels: Object.fromEntries(RACE_RULES.map((r) => [r, `${RULE_NAMES[r][0]} <span class="help-inline">${RULE_NAMES[r][1]}</span>`])) },
+    },
+    groups: [
+      ['Rules', ['rules']],
+      ['Feedback (FA, DFA)', [{ ...SCALE, help: 'Relative to the spread of the initial forward weights. At 5, <i>B</i> is about as large as the output weights grow; at 1, FA still learns but its accuracy swings from epoch to epoch.' }, DIST]],
+      ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
+    ],
+  },
+  align: {
+    chapter: 'feedback', title: 'alignment', rules: () => ['fa'], data: 'mnist',
+    groups: [
+      ['Feedback', [SCALE, DIST]],
+      ['Training', [{ field: 'lr', default: 0.1 }, { field: 'epochs', max: 100 }, 'seed']],
+    ],
+  },
+  linear: {
+    chapter: 'feedback', title: 'linear toy', rules: () => ['bp', 'fa', 'shallow'], data: 'linear',
+    groups: [
+      ['Feedback (FA)', [SCALE, DIST]],
+      ['Training', [{ field: 'epochs', max: 500 }, 'seed']],
+    ],
+  },
+  deep: {
+    chapter: 'feedback', title: 'deep network', rules: () => ['dfa', 'bp'], data: 'mnist',
+    // Nøkland's deep stack: 100-unit tanh layers, trained from all-zero weights.
+    defaults: { activation: 'tanh', lr: 0.1, batch: 32 },
+    page: { depth: { kind: 'int', min: 1, max: 12, default: 10, label: 'hidden layers (100 units each)', short: 'depth' } },
+    derived: (s) => ({ hidden: Array(s['deep.depth']).fill(100) }),
+    groups: [
+      ['Network', ['depth', { field: 'init', default: 'zero', values: ['zero', 'xavier'] }]],
+      ['Training', [{ field: 'epochs', default: 10, max: 50 }, 'seed']],
+    ],
+  },
+  multiplex: {
+    chapter: 'dendrites', title: 'multiplexing', rules: () => ['multiplex'], data: null,
+    // The simulation runs the engine's longest duration, then starts again.
+    defaults: { duration_s: 600 },
+    page: {
+      speed: { kind: 'enum', values: ['0.25', '1', 'max'], default: '1', label: 'speed', valueLabels: { 0.25: '¼ of real time', 1: 'real time', max: 'as fast as possible' } },
+    },
+    groups: [
+      ['Soma (bottom-up)', [current('somatic_mean', 'mean current', 0, 800), current('somatic_amplitude', 'signal amplitude', 0, 400)]],
+      ['Dendrite (top-down)', [current('dendritic_mean', 'mean current', -300, 500), current('dendritic_amplitude', 'signal amplitude', 0, 400)]],
+      // The browser keeps up with real time up to about 2,000 neurons.
+      ['Simulation', ['speed', { field: 'neurons', min: 10, max: 2000 }, 'seed']],
+    ],
+  },
+  plasticity: {
+    chapter: 'dendrites', title: 'plasticity', rules: () => ['plasticity'], data: null,
+    groups: [['Protocol', ['seed']]],
+  },
+  burstprop: {
+    chapter: 'dendrites', title: 'BurstProp', rules: () => ['bp', 'burstprop'], data: 'mnist',
+    groups: [
+      ['Feedback (BurstProp)', [{ field: 'learn_feedback', label: 'learn the feedback weights <i>Y</i>', help: 'Learned feedback follows the forward weights; fixed feedback relies on the forward weights aligning with it, as in feedback alignment.' }]],
+      ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
+    ],
+  },
+});
+
+/**
+ * Keys of links made before a setting took the engine's name: the old key, the new one and how
+ * an old value reads now. Old links keep opening the same figures.
+ */
+export const RENAMED = Object.freeze([
+  { from: 'burstprop.feedback', to: 'burstprop.learn_feedback', value: (v) => ({ learned: '1', fixed: '0' }[v] ?? v) },
+]);
