@@ -4,9 +4,9 @@
 // of www/race.js and www/metrics.js it added (live adjust, repeat, bounded tables, Pearson).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, serialize, defaults, prop, PROPS, DENDRITES_FIGURES } from '../../www/state/state.js';
+import { parse, serialize, defaults, prop, PROPS, DENDRITES_FIGURES, presetOf } from '../../www/state/state.js';
 import {
-  FIGURES, RULES, STREAMS, BURSTPROP, experimentsOf, paceOf, chartsOf, progressText, inputsOf,
+  FIGURES, RULES, STREAMS, experimentsOf, paceOf, chartsOf, progressText, inputsOf,
   multiplexStats, recent, corrText, tracesSummary, niceCeil, TRACE_PANELS,
 } from '../../www/chapters/dendrites/figures.js';
 import { assertCarriesChapter, assertChapterDefaults } from '../support/links.mjs';
@@ -19,7 +19,7 @@ const DENDRITES = { ...defaults(), chapter: 'dendrites' };
 test('a dendrites link with no settings gives every figure its defaults, without notices', () => {
   const state = assertChapterDefaults('dendrites', {
     'multiplex.neurons': 300, 'multiplex.speed': '1', 'multiplex.seed': 1, 'plasticity.seed': 1,
-    'burstprop.feedback': 'learned', 'burstprop.epochs': 20,
+    'burstprop.learn_feedback': true, 'burstprop.epochs': 20,
   });
   // The engine's MultiplexConfig defaults (src/bursts/multiplexing.rs).
   assert.deepEqual(inputsOf(state), { somatic_mean: 300, somatic_amplitude: 150, dendritic_mean: 20, dendritic_amplitude: 150 });
@@ -28,7 +28,7 @@ test('a dendrites link with no settings gives every figure its defaults, without
 test('the chapter link carries every dendrites setting and nothing else, and round-trips', () => {
   const state = {
     ...DENDRITES, 'multiplex.dendritic_mean': -120, 'multiplex.somatic_amplitude': 0, 'multiplex.speed': 'max',
-    'multiplex.neurons': 50, 'burstprop.feedback': 'fixed', 'burstprop.epochs': 3, 'plasticity.seed': 99,
+    'multiplex.neurons': 50, 'burstprop.learn_feedback': false, 'burstprop.epochs': 3, 'plasticity.seed': 99,
   };
   const hash = serialize(state);
   assertCarriesChapter(hash, 'dendrites');
@@ -47,7 +47,7 @@ test('a link to one figure carries only that figure\'s settings, and opens it', 
     assert.ok(hash.startsWith(`#v=1&chapter=dendrites&embed=1&fig=${id}&`), hash);
     const keys = hash.slice(1).split('&').map((part) => part.split('=')[0]).slice(4);
     for (const key of keys) assert.ok(key.startsWith(`${id}.`), `${key} in the ${id} link`);
-    assert.equal(keys.length, PROPS.filter((p) => p.figure === id).length);
+    assert.equal(keys.length, PROPS.filter((p) => p.figure === id && p.shown).length);
     const { state, notices } = parse(hash);
     assert.deepEqual(notices, []);
     assert.equal(state.fig, id);
@@ -66,17 +66,17 @@ test('a figure of another chapter, or of none, is refused with a notice', () => 
 });
 
 test('bad dendrites values fall back to the defaults, with a notice naming the figure', () => {
-  const { state, notices } = parse('#v=1&chapter=dendrites&multiplex.dendritic_mean=9000&multiplex.somatic_mean=lots&multiplex.speed=warp&burstprop.feedback=mirror&burstprop.seed=-3&burstprop.epochs=500');
+  const { state, notices } = parse('#v=1&chapter=dendrites&multiplex.dendritic_mean=9000&multiplex.somatic_mean=lots&multiplex.speed=warp&burstprop.learn_feedback=mirror&burstprop.seed=-3&burstprop.epochs=500');
   assert.equal(state['multiplex.dendritic_mean'], 500);
   assert.equal(state['multiplex.somatic_mean'], 300);
   assert.equal(state['multiplex.speed'], '1');
-  assert.equal(state['burstprop.feedback'], 'learned');
+  assert.equal(state['burstprop.learn_feedback'], true);
   assert.equal(state['burstprop.seed'], 1);
   assert.equal(state['burstprop.epochs'], 100);
   assert.equal(notices.length, 6, notices.join('\n'));
-  assert.ok(notices.includes('multiplexing dendritic mean: "9000" is above the maximum 500; using 500.'), notices.join('\n'));
-  assert.ok(notices.includes('multiplexing somatic mean: "lots" is not a number; using 300.'), notices.join('\n'));
-  assert.ok(notices.includes('BurstProp feedback: "mirror" is not one of learned, fixed; using learned.'), notices.join('\n'));
+  assert.ok(notices.includes('multiplexing dendritic mean current: "9000" is above the maximum 500; using 500.'), notices.join('\n'));
+  assert.ok(notices.includes('multiplexing somatic mean current: "lots" is not a number; using 300.'), notices.join('\n'));
+  assert.ok(notices.includes('BurstProp learned feedback Y: "mirror" is not 0 or 1; using 1.'), notices.join('\n'));
   assert.deepEqual(parse(serialize(state)).notices, []);
   // Negative dendritic currents are allowed (they hold the dendrite down).
   assert.equal(parse('#chapter=dendrites&multiplex.dendritic_mean=-300').state['multiplex.dendritic_mean'], -300);
@@ -86,7 +86,7 @@ test('bad dendrites values fall back to the defaults, with a notice naming the f
 test('the multiplexing experiment: the engine\'s fields, a long run, the inputs from the sliders', () => {
   const state = { ...DENDRITES, 'multiplex.dendritic_mean': 200, 'multiplex.neurons': 100, 'multiplex.seed': 5 };
   assert.deepEqual(experimentsOf('multiplex', state), [{
-    rule: 'multiplex', neurons: 100, seed: 5, duration_s: 600,
+    rule: 'multiplex', ...presetOf('multiplex'), neurons: 100, seed: 5, duration_s: 600,
     somatic_mean: 300, somatic_amplitude: 150, dendritic_mean: 200, dendritic_amplitude: 150,
   }]);
   // Real time is one 10-ms row every 10 ms; "max" lets the engine run flat out.
@@ -94,22 +94,21 @@ test('the multiplexing experiment: the engine\'s fields, a long run, the inputs 
   assert.equal(paceOf('multiplex', { ...DENDRITES, 'multiplex.speed': '0.25' }), 25);
   assert.equal(paceOf('multiplex', { ...DENDRITES, 'multiplex.speed': 'max' }), Infinity);
   assert.equal(paceOf('burstprop', DENDRITES), Infinity);
-  assert.deepEqual(experimentsOf('plasticity', DENDRITES), [{ rule: 'plasticity', seed: 1 }]);
+  assert.deepEqual(experimentsOf('plasticity', DENDRITES), [{ rule: 'plasticity', ...presetOf('plasticity') }]);
 });
 
 test('the BurstProp race: BP with the race preset, BurstProp with exactly its own settings', () => {
   const [bp, burst] = experimentsOf('burstprop', { ...DENDRITES, 'burstprop.seed': 7, 'burstprop.epochs': 4 });
-  assert.deepEqual(bp, {
-    rule: 'bp', data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1, momentum: 0, batch: 32,
-    init: 'xavier', init_scale: 1, epochs: 4, seed: 7,
-  });
-  assert.deepEqual(burst, {
-    rule: 'burstprop', data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'sigmoid-mse', lr: 5.0, output_lr: 0.05,
-    momentum: 0.9, weight_decay: 0.00001, p_baseline: 0.2, learn_feedback: true, feedback_scale: 1.0, batch: 32, epochs: 4, seed: 7,
-  });
-  assert.equal(experimentsOf('burstprop', { ...DENDRITES, 'burstprop.feedback': 'fixed' })[1].learn_feedback, false);
-  burst.hidden.push(3); // a copy: the preset is not changed through it
-  assert.deepEqual(BURSTPROP.hidden, [500]);
+  // Each lane is its rule's engine preset on MNIST (the schema's presets) with the figure's settings.
+  assert.deepEqual(bp, { rule: 'bp', ...presetOf('bp', 'mnist'), epochs: 4, seed: 7, learn_feedback: true });
+  assert.deepEqual(burst, { rule: 'burstprop', ...presetOf('burstprop', 'mnist'), epochs: 4, seed: 7 });
+  assert.deepEqual(
+    [bp.loss, bp.lr, bp.batch, bp.hidden, burst.loss, burst.activation, burst.layer_lr, burst.momentum, burst.weight_decay, burst.batch],
+    ['crossentropy', 1, 32, [500], 'sigmoid-mse', 'sigmoid', [5, 0.05], 0.9, 0.00001, 32],
+  );
+  assert.equal(experimentsOf('burstprop', { ...DENDRITES, 'burstprop.learn_feedback': false })[1].learn_feedback, false);
+  // An old link's 'burstprop.feedback=fixed' still turns the learned feedback off.
+  assert.equal(experimentsOf('burstprop', parse('#v=1&chapter=dendrites&burstprop.feedback=fixed').state)[1].learn_feedback, false);
 });
 
 const FF = ['epoch', 'samples', 'train_loss', 'train_acc', 'test_loss', 'test_acc'];

@@ -3,7 +3,7 @@
 // (www/feedback-figures.js): lanes, experiments, charts and direct labels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES } from '../../www/state/state.js';
+import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES, presetOf } from '../../www/state/state.js';
 import { FIGURES, RULES, experimentsOf, chartsOf, paceOf } from '../../www/chapters/feedback/figures.js';
 import { spread, LABEL_HEIGHT } from '../../www/views/labelled-chart.js';
 import { assertCarriesChapter, assertChapterDefaults } from '../support/links.mjs';
@@ -42,7 +42,7 @@ test('a link to one figure carries only that figure\'s settings, and opens it', 
     assert.ok(hash.startsWith(`#v=1&chapter=feedback&embed=1&fig=${id}&`), hash);
     const keys = hash.slice(1).split('&').map((part) => part.split('=')[0]);
     for (const key of keys.slice(4)) assert.ok(key.startsWith(`${id}.`), `${key} in the ${id} link`);
-    assert.equal(keys.length - 4, PROPS.filter((p) => p.figure === id).length);
+    assert.equal(keys.length - 4, PROPS.filter((p) => p.figure === id && p.shown).length);
     const { state, notices } = parse(hash);
     assert.deepEqual(notices, []);
     assert.equal(state.fig, id);
@@ -56,12 +56,12 @@ test('bad feedback values fall back to the defaults, with a notice naming the fi
   assert.equal(state['race.feedback_scale'], 5);
   assert.equal(state['race.feedback_dist'], 'gaussian');
   assert.deepEqual(state['race.rules'], ['bp', 'fa', 'dfa', 'shallow']);
-  assert.equal(state['align.lr'], 0.001); // clamped, like every other number
+  assert.equal(state['align.lr'], 0.1); // refused: the engine's learning rate is above 0 (an open end)
   assert.equal(state['deep.depth'], 12);
   assert.equal(state.fig, '');
   assert.equal(notices.length, 7, notices.join('\n'));
   assert.ok(notices.includes('race seed: "-1" is not between 0 and 4294967295; using 1.'), notices.join('\n'));
-  assert.ok(notices.includes('race feedback scale: "abc" is not a number; using 5.'), notices.join('\n'));
+  assert.ok(notices.includes('race scale of B: "abc" is not a number; using 5.'), notices.join('\n'));
   assert.ok(notices.some((n) => n.startsWith('race rules: "nope" is not one of bp, fa, dfa, sign, shallow; using bp,fa,dfa,shallow')), notices.join('\n'));
   assert.ok(notices.some((n) => n.startsWith('deep network depth: "40" is above the maximum 12')), notices.join('\n'));
   assert.deepEqual(parse(serialize(state)).notices, []);
@@ -87,10 +87,11 @@ test('every lane of a figure gets the same experiment but its rule', () => {
     const { rule: _, ...first } = race[0];
     assert.deepEqual(rest, first, rule);
   }
-  assert.deepEqual(race[0], {
-    rule: 'bp', data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1, momentum: 0, batch: 32,
-    init: 'xavier', init_scale: 1, epochs: 20, seed: 7, feedback_scale: 2, feedback_dist: 'uniform',
-  });
+  assert.deepEqual(race[0], { rule: 'bp', ...presetOf('bp', 'mnist'), epochs: 20, seed: 7, feedback_scale: 2, feedback_dist: 'uniform' });
+  assert.deepEqual(
+    [race[0].data, race[0].hidden, race[0].activation, race[0].loss, race[0].lr, race[0].momentum, race[0].batch, race[0].init],
+    ['mnist', [500], 'sigmoid', 'crossentropy', 1, 0, 32, 'xavier'],
+  );
   race[0].hidden.push(3); // a copy: the next call is not changed through it
   assert.deepEqual(experimentsOf('race', state)[0].hidden, [500]);
 

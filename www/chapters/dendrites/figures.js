@@ -3,7 +3,7 @@
 // multiplexing simulation (correlations and levels over the visible window). Pure (no DOM), so
 // node --test covers it; www/chapters/dendrites/index.js, multiplex.js and www/figures/figure.js
 // turn it into views.
-import { MNIST, ruleSeries, angleChart, summary } from '../feedback/figures.js';
+import { ruleSeries, angleChart, summary } from '../feedback/figures.js';
 import { percent } from '../../views/format.js';
 import { pearson } from '../../engine/metrics.js';
 
@@ -39,8 +39,6 @@ export const FIGURES = Object.freeze({
 
 /** The four input settings the reader moves (pA); the engine can change them while it runs. */
 export const INPUT_KEYS = ['somatic_mean', 'somatic_amplitude', 'dendritic_mean', 'dendritic_amplitude'];
-/** The simulation runs this long, then starts again (the engine's maximum). */
-export const MULTIPLEX_DURATION_S = 600;
 /** Width of the engine's counting bins: one metric row each. */
 export const BIN_S = 0.01;
 /** The traces and the correlations cover the last this many seconds. */
@@ -65,43 +63,8 @@ export function multiplexPace(state) {
 
 // ---- experiments ----------------------------------------------------------------------------
 
-/**
- * BurstProp on the digits, exactly as the engine's `preset_for("burstprop", mnist)`: sigmoid
- * units with a sigmoid–MSE output (BurstProp needs both; the engine refuses others), a large
- * hidden learning rate and a small output one, momentum and a little weight decay.
- */
-export const BURSTPROP = Object.freeze({
-  data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'sigmoid-mse', lr: 5.0, output_lr: 0.05, momentum: 0.9,
-  weight_decay: 0.00001, p_baseline: 0.2, learn_feedback: true, feedback_scale: 1.0, batch: 32,
-});
-
-/** The experiment JSON for one lane of a figure. */
-export function experimentFor(figure, rule, state) {
-  switch (figure) {
-    case 'multiplex':
-      return {
-        rule: 'multiplex', neurons: state['multiplex.neurons'], seed: state['multiplex.seed'], duration_s: MULTIPLEX_DURATION_S,
-        ...inputsOf(state),
-      };
-    case 'plasticity':
-      return { rule: 'plasticity', seed: state['plasticity.seed'] };
-    case 'burstprop': {
-      const run = { epochs: state['burstprop.epochs'], seed: state['burstprop.seed'] };
-      if (rule === 'bp') {
-        const { data, hidden, activation, loss, lr, momentum, batch, init, init_scale } = MNIST;
-        return { rule, data, hidden: [...hidden], activation, loss, lr, momentum, batch, init, init_scale, ...run };
-      }
-      return { rule, ...BURSTPROP, hidden: [...BURSTPROP.hidden], learn_feedback: state['burstprop.feedback'] === 'learned', ...run };
-    }
-    default:
-      throw new Error(`unknown figure ${figure}`);
-  }
-}
-
-/** The experiments of every lane of a figure, in display order. */
-export function experimentsOf(figure, state) {
-  return FIGURES[figure].rules(state).map((rule) => experimentFor(figure, rule, state));
-}
+/** The experiments of every lane of a figure (www/state/state.js builds them from the engine's presets). */
+export { experimentsOf } from '../../state/state.js';
 
 /** Epochs per second a figure's race is paced at: the digits as fast as the engine goes. */
 export function paceOf(figure, state) {

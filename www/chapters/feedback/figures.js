@@ -16,17 +16,6 @@ export const REFERENCE_COLOR = 6;
 /** Sky blue: the second FA measure (∠ between error signals) on the angle charts. */
 const DELTA_COLOR = 5;
 
-/**
- * The engine's MNIST preset (FeedforwardConfig::preset): 784-500-10 sigmoid, SGD lr 1, batch 32.
- * Its feedback scale (5) is a figure setting here: `race.feedback_scale`, `align.feedback_scale`.
- */
-export const MNIST = { data: 'mnist', hidden: [500], activation: 'sigmoid', loss: 'crossentropy', lr: 1, momentum: 0, batch: 32, init: 'xavier', init_scale: 1 };
-/** Lillicrap's linear toy (the engine's `linear` preset): 30-20-10 linear, MSE, online SGD. */
-const LINEAR = { data: 'linear', hidden: [20], activation: 'linear', loss: 'mse', lr: 0.0005, momentum: 0, batch: 1, points: 1000, init: 'xavier', init_scale: 1 };
-/** Nøkland's deep stack: 100-unit tanh layers. */
-const DEEP = { data: 'mnist', activation: 'tanh', loss: 'crossentropy', lr: 0.1, momentum: 0, batch: 32, init_scale: 1 };
-const DEEP_WIDTH = 100;
-
 export const FIGURES = Object.freeze({
   race: { number: 1, title: 'The race', rules: (s) => s['race.rules'], readouts: "Each rule's progress" },
   align: { number: 2, title: 'Alignment', rules: () => ['fa'], readouts: 'Progress of the FA network' },
@@ -47,30 +36,8 @@ export function paceOf(figure, state) {
   return figure === 'linear' ? Math.max(6, state['linear.epochs'] / 3) : Infinity;
 }
 
-/** The experiment JSON for one lane of a figure. */
-export function experimentFor(figure, rule, state) {
-  const feedback = (prefix) => ({ feedback_scale: state[`${prefix}.feedback_scale`], feedback_dist: state[`${prefix}.feedback_dist`] });
-  switch (figure) {
-    case 'race':
-      return { rule, ...MNIST, hidden: [...MNIST.hidden], epochs: state['race.epochs'], seed: state['race.seed'], ...feedback('race') };
-    case 'align':
-      return { rule, ...MNIST, hidden: [...MNIST.hidden], lr: state['align.lr'], epochs: state['align.epochs'], seed: state['align.seed'], ...feedback('align') };
-    case 'linear':
-      return { rule, ...LINEAR, hidden: [...LINEAR.hidden], epochs: state['linear.epochs'], seed: state['linear.seed'], ...feedback('linear') };
-    case 'deep':
-      return {
-        rule, ...DEEP, hidden: Array(state['deep.depth']).fill(DEEP_WIDTH), init: state['deep.init'],
-        epochs: state['deep.epochs'], seed: state['deep.seed'],
-      };
-    default:
-      throw new Error(`unknown figure ${figure}`);
-  }
-}
-
-/** The experiments of every lane of a figure, in display order. */
-export function experimentsOf(figure, state) {
-  return FIGURES[figure].rules(state).map((rule) => experimentFor(figure, rule, state));
-}
+/** The experiments of every lane of a figure (www/state/state.js builds them from the engine's presets). */
+export { experimentsOf } from '../../state/state.js';
 
 /** The last finite value of a column, and the epoch it belongs to. */
 export function lastFinite(table, column) {
