@@ -5,7 +5,7 @@
 // form (www/figures/controls.js) reads and validates it the same way as the URL hash.
 // `label`, `help` and `valueLabels` come from our own declarations and may hold simple inline
 // markup (<i>B</i>): they are trusted, never text from a link.
-import { prop } from '../state/state.js';
+export { formOf } from '../state/state.js';
 
 /** `figure-key` as an element id: `race.feedback_scale` in figure race → `race-feedback-scale`. */
 export function fieldId(figure, key) {
@@ -108,104 +108,4 @@ export function renderForm(form, figure, groups, { show = () => undefined } = {}
     form.append(box);
   }
   return form;
-}
-
-// ---- TEMP until state.formOf lands ----------------------------------------------------------
-// Today's hand-written forms, as the declarations will give them: the groups of each figure and
-// what today's prop() does not carry yet (display label, help, unit, control, value labels).
-
-const SEED = { label: 'seed' };
-const SCALE = { label: 'scale of <i>B</i>' };
-const DIST = { label: 'drawn from', valueLabels: { gaussian: 'a Gaussian', uniform: 'a uniform distribution' } };
-const CURRENT = { control: 'range', step: 10, unit: 'pA' };
-
-const TEMP_FORMS = {
-  backprop: [
-    ['Data', {
-      data: { label: 'data set', valueLabels: { circles: 'Circles', xor: 'XOR', spiral: 'Spiral', blobs: 'Two blobs', mnist: 'MNIST digits' } },
-      noise: { label: 'noise', control: 'range', step: 0.01 },
-    }],
-    ['Network', {
-      hidden: { label: 'hidden layers', help: 'Widths, comma-separated (e.g. 16,8); empty for none.' },
-      activation: { label: 'activation', valueLabels: { relu: 'ReLU' } },
-      loss: { label: 'loss', valueLabels: { crossentropy: 'cross-entropy (softmax)', mse: 'squared error (linear)' } },
-    }],
-    ['Training', {
-      lr: { label: 'learning rate' },
-      batch: { label: 'batch size' },
-      epochs: { label: 'epochs' },
-      speed: { label: 'speed', valueLabels: { 10: '10 epochs/s', 30: '30 epochs/s', 100: '100 epochs/s', max: 'as fast as possible' } },
-      seed: SEED,
-    }],
-    ['More settings', {
-      momentum: { label: 'momentum' },
-      points: { label: 'points (train and test, each)' },
-      init: { label: 'initial weights', valueLabels: { xavier: 'random (Glorot / He)', zero: 'all zero' } },
-      init_scale: { label: 'initial scale' },
-    }, true],
-  ],
-  race: [
-    ['Rules', {
-      'race.rules': {
-        label: 'rules',
-        valueLabels: Object.fromEntries([['bp', 'BP', 'backprop'], ['fa', 'FA', 'feedback alignment'], ['dfa', 'DFA', 'direct feedback alignment'], ['sign', 'Sign', 'sign symmetry'], ['shallow', 'Shallow', 'output layer only']]
-          .map(([v, name, long]) => [v, `${name} <span class="help-inline">${long}</span>`])),
-      },
-    }],
-    ['Feedback (FA, DFA)', {
-      'race.feedback_scale': { ...SCALE, help: 'Relative to the spread of the initial forward weights. At 5, <i>B</i> is about as large as the output weights grow; at 1, FA still learns but its accuracy swings from epoch to epoch.' },
-      'race.feedback_dist': DIST,
-    }],
-    ['Training', { 'race.epochs': { label: 'epochs' }, 'race.seed': SEED }],
-  ],
-  align: [
-    ['Feedback', { 'align.feedback_scale': SCALE, 'align.feedback_dist': DIST }],
-    ['Training', { 'align.lr': { label: 'learning rate' }, 'align.epochs': { label: 'epochs' }, 'align.seed': SEED }],
-  ],
-  linear: [
-    ['Feedback (FA)', { 'linear.feedback_scale': SCALE, 'linear.feedback_dist': DIST }],
-    ['Training', { 'linear.epochs': { label: 'epochs' }, 'linear.seed': SEED }],
-  ],
-  deep: [
-    ['Network', {
-      'deep.depth': { label: 'hidden layers (100 units each)' },
-      'deep.init': { label: 'initial weights', valueLabels: { zero: 'all zero', xavier: 'random (Glorot)' } },
-    }],
-    ['Training', { 'deep.epochs': { label: 'epochs' }, 'deep.seed': SEED }],
-  ],
-  multiplex: [
-    ['Soma (bottom-up)', {
-      'multiplex.somatic_mean': { ...CURRENT, label: 'mean current' },
-      'multiplex.somatic_amplitude': { ...CURRENT, label: 'signal amplitude' },
-    }],
-    ['Dendrite (top-down)', {
-      'multiplex.dendritic_mean': { ...CURRENT, label: 'mean current' },
-      'multiplex.dendritic_amplitude': { ...CURRENT, label: 'signal amplitude' },
-    }],
-    ['Simulation', {
-      'multiplex.speed': { label: 'speed', valueLabels: { 0.25: '¼ of real time', 1: 'real time', max: 'as fast as possible' } },
-      'multiplex.neurons': { label: 'neurons' },
-      'multiplex.seed': SEED,
-    }],
-  ],
-  plasticity: [['Protocol', { 'plasticity.seed': SEED }]],
-  burstprop: [
-    ['Feedback (BurstProp)', {
-      'burstprop.feedback': {
-        label: 'feedback weights <i>Y</i>',
-        valueLabels: { learned: 'learned, like the forward weights', fixed: 'fixed and random' },
-        help: 'Learned feedback follows the forward weights; fixed feedback relies on the forward weights aligning with it, as in feedback alignment.',
-      },
-    }],
-    ['Training', { 'burstprop.epochs': { label: 'epochs' }, 'burstprop.seed': SEED }],
-  ],
-};
-
-/** TEMP until state.formOf lands: the layout of a figure's form. */
-export function formOf(figure) {
-  return (TEMP_FORMS[figure] || []).map(([legend, extras, collapsed = false]) => ({
-    legend,
-    collapsed,
-    props: Object.entries(extras).map(([key, extra]) => ({ unit: '', help: '', ...prop(key), field: key.split('.').pop(), ...extra })),
-  }));
 }
