@@ -211,7 +211,9 @@ impl Field {
     /// Checks one value (as JSON) against the field's kind and limits.
     pub fn check(&self, value: &Value) -> Result<()> {
         match (&self.kind, value) {
-            (Kind::Int { .. } | Kind::Number { .. }, Value::Number(n)) => self.check_number(n.as_f64().unwrap_or(f64::NAN)),
+            (Kind::Int { .. } | Kind::Number { .. }, Value::Number(n)) => {
+                self.check_number(n.as_f64().unwrap_or(f64::NAN))
+            }
             (Kind::Enum { values, .. }, Value::String(s)) if values.contains(&s.as_str()) => Ok(()),
             (Kind::List { max_length, .. }, Value::Array(items)) => {
                 if items.len() > *max_length {
@@ -224,7 +226,9 @@ impl Field {
             }
             (Kind::Bool, Value::Bool(_)) | (Kind::Object, Value::Object(_)) => Ok(()),
             // serde writes NaN and ±∞ as null.
-            (Kind::Int { .. } | Kind::Number { .. }, Value::Null) => Err(self.out_of_range("a value that is not a finite number")),
+            (Kind::Int { .. } | Kind::Number { .. }, Value::Null) => {
+                Err(self.out_of_range("a value that is not a finite number"))
+            }
             (_, other) => Err(self.out_of_range(other)),
         }
     }
@@ -251,7 +255,12 @@ impl Field {
                     Value::Array(Vec::new())
                 } else {
                     let items = text.split(',').map(number).collect::<std::result::Result<Vec<_>, _>>()?;
-                    Value::Array(items.into_iter().map(|x| if *integer { serde_json::json!(x as i64) } else { serde_json::json!(x) }).collect())
+                    Value::Array(
+                        items
+                            .into_iter()
+                            .map(|x| if *integer { serde_json::json!(x as i64) } else { serde_json::json!(x) })
+                            .collect(),
+                    )
                 }
             }
             Kind::Bool => match raw.trim() {

@@ -3,8 +3,8 @@
 //! native tests drive the very same code.
 
 use crate::data::DataKind;
-use crate::error::Error;
 use crate::data::DataStore;
+use crate::error::Error;
 use crate::experiment::Experiment;
 use crate::protocol::{Command, ErrorKind, Reply, PROTOCOL_VERSION};
 use crate::rule::Rule;

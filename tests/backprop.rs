@@ -1,13 +1,13 @@
 //! Backprop against finite differences, determinism, and the MNIST learning threshold.
 
-use brainprop::data::{mnist, DataKind};
 use brainprop::data::DataStore;
+use brainprop::data::{mnist, DataKind};
 use brainprop::experiment::Experiment;
-use brainprop::rules::FeedforwardConfig;
 use brainprop::nn::mlp::Targets;
 use brainprop::nn::{Activation, Init, Loss, Mlp, Trace};
 use brainprop::rng::{rng_for, Stream};
 use brainprop::rules::backprop::backprop_deltas;
+use brainprop::rules::FeedforwardConfig;
 use ndarray::Array2;
 use rand::Rng;
 

@@ -1,14 +1,14 @@
 //! BurstProp (rate model): its error signals against their analytic forms, and learning on MNIST.
 
-use brainprop::data::{mnist, DataKind};
 use brainprop::data::DataStore;
+use brainprop::data::{mnist, DataKind};
 use brainprop::experiment::Experiment;
-use brainprop::rules::{FeedforwardConfig, RuleId};
 use brainprop::nn::mlp::Targets;
 use brainprop::nn::{Activation, Init, Loss, Mlp, Trace};
 use brainprop::rng::{rng_for, Stream};
 use brainprop::rules::burstprop::Burstprop;
 use brainprop::rules::feedforward::Credit;
+use brainprop::rules::{FeedforwardConfig, RuleId};
 use ndarray::Array2;
 use rand::Rng;
 

@@ -1,15 +1,15 @@
 //! The Random feedback chapter: identities between the rules, and the chapter's learning results.
 
-use brainprop::data::{mnist, DataKind};
 use brainprop::data::DataStore;
+use brainprop::data::{mnist, DataKind};
 use brainprop::experiment::Experiment;
-use brainprop::rules::FeedforwardConfig;
 use brainprop::nn::mlp::Targets;
 use brainprop::nn::{Activation, Init, Loss, Mlp, Trace};
 use brainprop::rng::{rng_for, Stream};
 use brainprop::rules::backprop::Backprop;
 use brainprop::rules::feedback_alignment::FeedbackAlignment;
 use brainprop::rules::feedforward::Credit;
+use brainprop::rules::FeedforwardConfig;
 use ndarray::Array2;
 use rand::Rng;
 

@@ -29,13 +29,25 @@ fn other_value(field: &Field, default: &Value) -> Value {
         }
         Kind::Number { min, max, min_open, max_open } => {
             let v = if *max_open { (min + max) / 2.0 } else { *max };
-            let v = if default.as_f64() == Some(v) { if *min_open { (min + max) / 4.0 } else { *min } } else { v };
+            let v = if default.as_f64() == Some(v) {
+                if *min_open {
+                    (min + max) / 4.0
+                } else {
+                    *min
+                }
+            } else {
+                v
+            };
             json!(v)
         }
         Kind::Enum { values, .. } => json!(values.iter().find(|v| default != &json!(v)).expect("two values")),
         Kind::List { min, max, integer, min_open, .. } => {
             let v = if *min_open { *max } else { *min };
-            if *integer { json!([v as i64]) } else { json!([v]) }
+            if *integer {
+                json!([v as i64])
+            } else {
+                json!([v])
+            }
         }
         Kind::Bool => json!(!default.as_bool().unwrap_or(false)),
         Kind::Object => default.clone(),
@@ -110,7 +122,10 @@ fn a_typed_flag_overrides_the_config_file_and_an_untyped_one_never_does() {
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let kept = run(&[]);
-    assert_eq!((kept["rule"].clone(), kept["data"].clone(), kept["lr"].clone(), kept["epochs"].clone()), (json!("fa"), json!("xor"), json!(0.3), json!(7)));
+    assert_eq!(
+        (kept["rule"].clone(), kept["data"].clone(), kept["lr"].clone(), kept["epochs"].clone()),
+        (json!("fa"), json!("xor"), json!(0.3), json!(7))
+    );
     let overridden = run(&["--epochs", "3"]);
     assert_eq!((overridden["epochs"].clone(), overridden["lr"].clone()), (json!(3), json!(0.3)));
     std::fs::remove_dir_all(&dir).ok();
@@ -123,7 +138,9 @@ fn validation_follows_the_declared_limits_at_both_ends() {
         assert!(preset.validate().is_ok(), "{rule}'s preset is valid");
         for field in experiment::fields_of(rule) {
             let (inside, outside): (Vec<Value>, Vec<Value>) = match &field.kind {
-                Kind::Int { min, max, .. } => (vec![json!(*min as i64), json!(*max as i64)], vec![json!(max + 1.0), json!(min - 1.0)]),
+                Kind::Int { min, max, .. } => {
+                    (vec![json!(*min as i64), json!(*max as i64)], vec![json!(max + 1.0), json!(min - 1.0)])
+                }
                 Kind::Number { min, max, min_open, max_open } => {
                     let mut outside = vec![json!(max + 1.0), json!(min - 1.0)];
                     if *min_open {
@@ -132,7 +149,10 @@ fn validation_follows_the_declared_limits_at_both_ends() {
                     if *max_open {
                         outside.push(json!(max));
                     }
-                    let inside = [(!min_open).then(|| json!(min)), (!max_open).then(|| json!(max))].into_iter().flatten().collect();
+                    let inside = [(!min_open).then(|| json!(min)), (!max_open).then(|| json!(max))]
+                        .into_iter()
+                        .flatten()
+                        .collect();
                     (inside, outside)
                 }
                 _ => continue,

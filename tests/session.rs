@@ -2,8 +2,8 @@
 
 use brainprop::data::DataKind;
 use brainprop::experiment::Experiment;
-use brainprop::rules::FeedforwardConfig;
 use brainprop::protocol::{Command, ErrorKind, Reply};
+use brainprop::rules::FeedforwardConfig;
 use brainprop::session::Session;
 
 fn configure(data: DataKind) -> Command {

@@ -5,8 +5,8 @@
 use brainprop::data::DataKind;
 use brainprop::data::DataStore;
 use brainprop::experiment::Experiment;
-use brainprop::rules::FeedforwardConfig;
 use brainprop::protocol::{Command, ErrorKind, Reply};
+use brainprop::rules::FeedforwardConfig;
 use brainprop::session::Session;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -12,10 +12,10 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use brainprop::chapter::Chapter;
     use brainprop::charts::{self, LineChart, Series};
     use brainprop::data::{mnist, DataKind, DataStore};
     use brainprop::experiment::{self, Experiment};
-    use brainprop::chapter::Chapter;
     use brainprop::rule::MetricTable;
     use brainprop::rules::RuleId;
     use brainprop::schema::Field;
@@ -221,8 +221,9 @@ mod cli {
             None => {
                 let rule: RuleId = args.rule.parse().map_err(|e: brainprop::Error| e.to_string())?;
                 let data = match typed("data") {
-                    Some(raw) => serde_json::from_value(serde_json::Value::String(raw.clone()))
-                        .map_err(|_| format!("--data: '{raw}' is not a data set; one of mnist, circles, xor, spiral, blobs, linear"))?,
+                    Some(raw) => serde_json::from_value(serde_json::Value::String(raw.clone())).map_err(|_| {
+                        format!("--data: '{raw}' is not a data set; one of mnist, circles, xor, spiral, blobs, linear")
+                    })?,
                     None => DataKind::Mnist,
                 };
                 Experiment::preset(rule, data).map_err(|e| e.to_string())?

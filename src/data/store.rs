@@ -19,6 +19,12 @@ pub struct DataSpec {
     pub seed: u64,
 }
 
+impl DataSpec {
+    pub fn new(data: DataKind, points: usize, noise: f64, seed: u64) -> Self {
+        Self { data, points, noise, seed }
+    }
+}
+
 /// The loaded data files.
 #[derive(Debug, Default, Clone)]
 pub struct DataStore {

@@ -18,9 +18,9 @@ use crate::charts::{self, LineChart, Series};
 use crate::data::DataKind;
 use crate::data::DataStore;
 use crate::experiment::Experiment;
-use crate::rules::{FeedforwardConfig, RuleId};
 use crate::metrics::mean_sd;
 use crate::rule::MetricTable;
+use crate::rules::{FeedforwardConfig, RuleId};
 use crate::Result;
 
 /// Runs the three parts and writes the report. `store` must hold MNIST.

@@ -15,10 +15,10 @@ use crate::charts::{self, LineChart, Series};
 use crate::data::DataKind;
 use crate::data::DataStore;
 use crate::experiment::Experiment;
-use crate::rules::FeedforwardConfig;
 use crate::metrics::mean_sd;
 use crate::nn::{Activation, Init};
 use crate::rule::MetricTable;
+use crate::rules::FeedforwardConfig;
 use crate::Result;
 
 /// The race's rules, in legend order, with their chart colours.

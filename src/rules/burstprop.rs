@@ -25,10 +25,10 @@
 use super::backprop::backprop_deltas;
 use super::feedback_alignment::{delta_angle, random_feedback};
 use super::feedforward::Credit;
-use crate::rules::FeedforwardConfig;
 use crate::metrics::angle_degrees;
 use crate::nn::{Activation, Mlp, Sgd, Trace};
 use crate::rng::SimRng;
+use crate::rules::FeedforwardConfig;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array2, Zip};
 

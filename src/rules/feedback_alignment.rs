@@ -18,10 +18,10 @@
 
 use super::backprop::{backprop_deltas, send_back_layer_by_layer};
 use super::feedforward::Credit;
-use crate::rules::{FeedbackDist, FeedforwardConfig};
 use crate::metrics::angle_degrees;
 use crate::nn::{Mlp, Trace};
 use crate::rng::SimRng;
+use crate::rules::{FeedbackDist, FeedforwardConfig};
 use ndarray::{s, Array2};
 use rand::Rng;
 use rand_distr::{Distribution, Normal};

@@ -8,12 +8,12 @@
 //! runs chunks of examples ([`ChunkModel`]).
 
 use crate::data::{Dataset, Split};
-use crate::rules::FeedforwardConfig;
 use crate::metrics::Confusion;
 use crate::nn::mlp::{argmax, Targets};
 use crate::nn::{Mlp, Real, Trace};
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
+use crate::rules::FeedforwardConfig;
 use crate::{Error, Result};
 use ndarray::{s, Array2, ArrayView1, ArrayView2};
 use rand::seq::SliceRandom;

@@ -49,11 +49,13 @@ impl Choices for Loss {
         ("mse", "squared error (linear)"),
         ("sigmoid-mse", "squared error (sigmoid)"),
     ];
-    const ALIASES: &'static [(&'static str, &'static str)] = &[("cross-entropy", "crossentropy"), ("ce", "crossentropy")];
+    const ALIASES: &'static [(&'static str, &'static str)] =
+        &[("cross-entropy", "crossentropy"), ("ce", "crossentropy")];
 }
 
 impl Choices for Init {
-    const CHOICES: &'static [(&'static str, &'static str)] = &[("xavier", "random (Glorot / He)"), ("zero", "all zero")];
+    const CHOICES: &'static [(&'static str, &'static str)] =
+        &[("xavier", "random (Glorot / He)"), ("zero", "all zero")];
 }
 
 crate::settings! {
@@ -183,14 +185,11 @@ impl FeedforwardConfig {
 
     /// Where the data come from.
     pub fn data_spec(&self) -> DataSpec {
-        DataSpec { data: self.data, points: self.points, noise: self.noise, seed: self.seed }
+        DataSpec::new(self.data, self.points, self.noise, self.seed)
     }
 
     /// Layer widths from input to output for a data set of `dims` inputs and `classes` outputs.
     pub fn sizes(&self, dims: usize, classes: usize) -> Vec<usize> {
-        let mut sizes = vec![dims];
-        sizes.extend(&self.hidden);
-        sizes.push(classes);
-        sizes
+        [&[dims][..], &self.hidden, &[classes]].concat()
     }
 }

@@ -88,11 +88,8 @@ impl EqPropConfig {
         DataSpec { data: self.data, points: self.points, noise: self.noise, seed: self.seed }
     }
 
-    /// Layer widths from input to output.
+    /// Layer widths from input to output for a data set of `dims` inputs and `classes` outputs.
     pub fn sizes(&self, dims: usize, classes: usize) -> Vec<usize> {
-        let mut sizes = vec![dims];
-        sizes.extend(&self.hidden);
-        sizes.push(classes);
-        sizes
+        [&[dims][..], &self.hidden, &[classes]].concat()
     }
 }
