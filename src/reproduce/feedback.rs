@@ -8,10 +8,10 @@
 //!    BP cannot break the symmetry.
 
 use super::{
-    checks_markdown, finals, firsts, markdown_table, mean_pm_sd, mean_series, run_all, Check, Figure, Job, Options,
-    Report,
+    accuracy_chart, angle_chart, checks_markdown, epoch_chart, finals, firsts, markdown_table, mean_pm_sd, mean_series,
+    run_all, Check, Figure, Job, Options, Report,
 };
-use crate::charts::{self, LineChart, Series};
+use crate::charts::{self, LineChart};
 use crate::data::DataKind;
 use crate::data::DataStore;
 use crate::experiment::Experiment;
@@ -102,45 +102,28 @@ fn write<'a>(get: &Get<'a>, options: &Options, plans: &[Plan; 3]) -> Report {
     let mean = |v: &[f64]| mean_sd(v).0;
 
     // ---- figures
-    let accuracy_chart = |figure: &str, rules: &[(&str, usize)], title: &str| LineChart {
-        title: title.into(),
-        x_label: "epoch".into(),
-        y_label: "test accuracy".into(),
-        series: rules.iter().map(|(r, c)| mean_series(r, *c, &get(figure, r), "test_acc")).collect(),
-        y_range: Some((0.0, 1.0)),
-        scale: 1.0,
+    let accuracy = |figure: &str, rules: &[(&str, usize)], title: &str| {
+        accuracy_chart(title, rules.iter().map(|(r, c)| mean_series(r, *c, &get(figure, r), "test_acc")).collect())
     };
-    let race = accuracy_chart("race", &RACE, "MNIST 784-500-10: test accuracy");
+    let race = accuracy("race", &RACE, "MNIST 784-500-10: test accuracy");
     let fa = get("race", "fa");
-    let alignment = LineChart {
-        title: "FA alignment (hidden layer)".into(),
-        x_label: "epoch".into(),
-        y_label: "angle (degrees)".into(),
-        series: vec![
-            mean_series("∠(W₁ᵀ, B)", 1, &fa, "angle_w_b0"),
-            mean_series("∠(δ_FA, δ_BP)", 5, &fa, "angle_delta0"),
-            ninety(race_epochs),
-        ],
-        y_range: Some((0.0, 100.0)),
-        scale: 1.0,
-    };
-    let linear_error = LineChart {
-        title: "Linear toy: test error".into(),
-        x_label: "epoch".into(),
-        y_label: "mean squared error".into(),
-        series: LINEAR.iter().map(|(r, c)| mean_series(r, *c, &get("linear", r), "test_loss")).collect(),
-        y_range: None,
-        scale: 1.0,
-    };
-    let linear_angle = LineChart {
-        title: "Linear toy: ∠(Δh_FA, Δh_BP)".into(),
-        x_label: "epoch".into(),
-        y_label: "angle (degrees)".into(),
-        series: vec![mean_series("FA vs BP update", 1, &get("linear", "fa"), "angle_update0"), ninety(linear_epochs)],
-        y_range: Some((0.0, 100.0)),
-        scale: 1.0,
-    };
-    let deep = accuracy_chart("deep", &DEEP, "10 × 100 tanh from zero weights");
+    let alignment = angle_chart(
+        "FA alignment (hidden layer)",
+        vec![mean_series("∠(W₁ᵀ, B)", 1, &fa, "angle_w_b0"), mean_series("∠(δ_FA, δ_BP)", 5, &fa, "angle_delta0")],
+        race_epochs as f64,
+    );
+    let linear_error = epoch_chart(
+        "Linear toy: test error",
+        "mean squared error",
+        LINEAR.iter().map(|(r, c)| mean_series(r, *c, &get("linear", r), "test_loss")).collect(),
+        None,
+    );
+    let linear_angle = angle_chart(
+        "Linear toy: ∠(Δh_FA, Δh_BP)",
+        vec![mean_series("FA vs BP update", 1, &get("linear", "fa"), "angle_update0")],
+        linear_epochs as f64,
+    );
+    let deep = accuracy("deep", &DEEP, "10 × 100 tanh from zero weights");
     let svg = |charts: &[LineChart]| charts::svg_row(charts, 480, 340).unwrap_or_else(|e| format!("<!-- {e} -->"));
     let figures_out = vec![
         Figure { file: "feedback-race.svg".into(), svg: svg(&[race]) },
@@ -305,9 +288,4 @@ from the layer above, so BP can train only the output layer's bias).
         deep_bp = pct(&deep_bp),
     );
     Report { name: "feedback".into(), markdown, figures: figures_out, checks }
-}
-
-/// The 90° reference line.
-fn ninety(epochs: u32) -> Series {
-    Series { name: "90°".into(), points: vec![(0.0, 90.0), (epochs as f64, 90.0)], color: 6 }
 }

@@ -8,7 +8,7 @@
 pub mod bursts;
 pub mod feedback;
 
-use crate::charts::Series;
+use crate::charts::{LineChart, Series};
 use crate::data::DataStore;
 use crate::experiment::Experiment;
 use crate::metrics::mean_sd;
@@ -112,6 +112,24 @@ pub fn mean_curve(tables: &[&MetricTable], column: &str) -> Vec<(f64, f64)> {
 /// A chart series of the mean curve.
 pub fn mean_series(name: &str, color: usize, tables: &[&MetricTable], column: &str) -> Series {
     Series { name: name.into(), points: mean_curve(tables, column), color }
+}
+
+/// A chart of curves against the epoch: `series` on a `y_label` axis over `y_range` (`None`:
+/// fitted to the data).
+pub fn epoch_chart(title: &str, y_label: &str, series: Vec<Series>, y_range: Option<(f64, f64)>) -> LineChart {
+    LineChart { title: title.into(), x_label: "epoch".into(), y_label: y_label.into(), series, y_range, scale: 1.0 }
+}
+
+/// Test accuracy against the epoch, on `[0, 1]`.
+pub fn accuracy_chart(title: &str, series: Vec<Series>) -> LineChart {
+    epoch_chart(title, "test accuracy", series, Some((0.0, 1.0)))
+}
+
+/// Angles (degrees) against the epoch, on `[0, 100]`, with a grey 90° line (no alignment) up to
+/// `epochs` after `series`.
+pub fn angle_chart(title: &str, mut series: Vec<Series>, epochs: f64) -> LineChart {
+    series.push(Series { name: "90°".into(), points: vec![(0.0, 90.0), (epochs, 90.0)], color: 6 });
+    epoch_chart(title, "angle (degrees)", series, Some((0.0, 100.0)))
 }
 
 /// The final value of `column` in each run.
