@@ -6,6 +6,10 @@ use brainprop::protocol::{Command, ErrorKind, Reply};
 use brainprop::rules::FeedforwardConfig;
 use brainprop::session::Session;
 
+#[path = "support/session_driver.rs"]
+mod session_driver;
+use session_driver::progress_rows;
+
 fn configure(data: DataKind) -> Command {
     Command::Configure {
         experiment: Experiment::Bp(FeedforwardConfig { data, epochs: 3, ..FeedforwardConfig::default() }),
@@ -193,28 +197,14 @@ fn multiplexing_takes_live_inputs_and_the_plasticity_curve_fills_in() {
     );
     session.handle(Command::Train, None);
     let mut now = clock();
-    let mut rows = 0;
-    while session.is_busy() {
-        for reply in session.tick(&mut now, 10.0) {
-            if let Reply::Progress { rows: new, .. } = reply {
-                rows += new.len();
-            }
-        }
-    }
+    let rows = progress_rows(&mut session, &mut now, 10.0).len();
     assert!(rows >= 45, "0.5 s in 10 ms bins gives about 48 rows, got {rows}");
 
     let experiment: Experiment =
         serde_json::from_str(r#"{"rule":"plasticity","frequencies_hz":[0.1,50],"trains":2,"neurons":4}"#).unwrap();
     session.handle(Command::Configure { experiment }, None);
     session.handle(Command::Train, None);
-    let mut frequencies = Vec::new();
-    while session.is_busy() {
-        for reply in session.tick(&mut now, 10.0) {
-            if let Reply::Progress { rows: new, .. } = reply {
-                frequencies.extend(new.iter().map(|r| r[0]));
-            }
-        }
-    }
+    let frequencies: Vec<f64> = progress_rows(&mut session, &mut now, 10.0).iter().map(|r| r[0]).collect();
     assert_eq!(frequencies, vec![0.1, 50.0]);
 }
 
@@ -234,14 +224,5 @@ fn eqprop_runs_through_the_protocol_and_waits_for_mnist() {
         "{replies:?}"
     );
     session.handle(Command::Train, None);
-    let mut now = clock();
-    let mut rows = 0;
-    while session.is_busy() {
-        for reply in session.tick(&mut now, 10.0) {
-            if let Reply::Progress { rows: new, .. } = reply {
-                rows += new.len();
-            }
-        }
-    }
-    assert_eq!(rows, 2);
+    assert_eq!(progress_rows(&mut session, &mut clock(), 10.0).len(), 2);
 }

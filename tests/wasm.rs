@@ -11,6 +11,10 @@ use brainprop::session::Session;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+#[path = "support/session_driver.rs"]
+mod session_driver;
+use session_driver::progress_rows;
+
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 #[wasm_bindgen_test]
@@ -78,16 +82,7 @@ fn a_session_trains_in_time_slices() {
     let experiment = Experiment::Bp(FeedforwardConfig { data: DataKind::Circles, epochs: 5, ..Default::default() });
     session.handle(Command::Configure { experiment }, None);
     session.handle(Command::Train, None);
-    let mut now = js_sys::Date::now;
-    let mut rows = 0;
-    while session.is_busy() {
-        for reply in session.tick(&mut now, 10.0) {
-            if let Reply::Progress { rows: r, .. } = reply {
-                rows += r.len();
-            }
-        }
-    }
-    assert_eq!(rows, 5);
+    assert_eq!(progress_rows(&mut session, &mut js_sys::Date::now, 10.0).len(), 5);
 }
 
 /// The Bursts chapter's population in wasm: same model, same numbers as natively (the neuron
