@@ -5,16 +5,7 @@ import { parse, serialize, withData } from './state/state.js';
 import { BackpropChapter } from './chapters/backprop.js';
 import { FeedbackChapter } from './chapters/feedback/index.js';
 import { DendritesChapter } from './chapters/dendrites/index.js';
-
-const TITLES = {
-  '': 'Can the brain do backprop?',
-  backprop: 'Backprop',
-  nudging: 'Nudging',
-  feedback: 'Random feedback',
-  spikes: 'Spikes',
-  dendrites: 'Dendrites & Bursts',
-  time: 'Through time',
-};
+import { TITLES, renderCards } from './chapters/landing.js';
 
 /** The chapters with figures, each made when first shown. */
 const CHAPTERS = { backprop: BackpropChapter, feedback: FeedbackChapter, dendrites: DendritesChapter };
@@ -79,6 +70,7 @@ function start() {
     render(moveFocus);
   }
 
+  renderCards($('chapter-cards'));
   $('notices-dismiss').addEventListener('click', () => showNotices([]));
   // The skip link must not touch the hash, which holds the state.
   document.querySelector('[data-skip]').addEventListener('click', (event) => {
