@@ -22,10 +22,8 @@
 //! identical increments plus weight decay make `Y` and `W` converge). Diagnostics per hidden layer:
 //! `∠(W_{l+1}, Y_l)` and the mean per-example `∠(δ_burst, δ_BP)`.
 
-use super::backprop::backprop_deltas;
-use super::feedback_alignment::{delta_angle, random_feedback};
+use super::feedback_alignment::{alignment_angles, beside_backprop, random_feedback};
 use super::feedforward::Credit;
-use crate::metrics::angle_degrees;
 use crate::nn::{Activation, Mlp, Sgd, Trace};
 use crate::rng::SimRng;
 use crate::rules::FeedforwardConfig;
@@ -140,15 +138,9 @@ impl Credit<f32> for Burstprop {
     }
 
     fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>) -> Vec<f64> {
-        let mut burst = trace.clone();
-        self.assign(net, &mut burst);
-        let mut bp = trace.clone();
-        backprop_deltas(net, &mut bp);
+        let (burst, bp) = beside_backprop(net, trace, |t| self.assign(net, t));
         (0..net.depth() - 1)
-            .flat_map(|l| {
-                let weight_angle = angle_degrees(&net.layers[l + 1].w, &self.y[l]);
-                [weight_angle, delta_angle(&burst.delta[l], &bp.delta[l], trace.rows)]
-            })
+            .flat_map(|l| alignment_angles(net, &self.y[l], &burst, &bp, l))
             .map(|a| a.unwrap_or(f64::NAN))
             .collect()
     }

@@ -71,19 +71,43 @@ impl Credit<f32> for FeedbackAlignment {
     }
 
     fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>) -> Vec<f64> {
-        let mut fa = trace.clone();
-        self.assign(net, &mut fa);
-        let mut bp = trace.clone();
-        backprop_deltas(net, &mut bp);
+        let (fa, bp) = beside_backprop(net, trace, |t| self.assign(net, t));
         (0..net.depth() - 1)
             .flat_map(|l| {
-                let weight_angle = angle_degrees(&net.layers[l + 1].w, &self.b[l]);
+                let [weight_angle, delta_angle] = alignment_angles(net, &self.b[l], &fa, &bp, l);
                 let update_angle = angle_degrees(&net.weight_gradient(&fa, l), &net.weight_gradient(&bp, l));
-                [weight_angle, delta_angle(&fa.delta[l], &bp.delta[l], trace.rows), update_angle]
+                [weight_angle, delta_angle, update_angle]
             })
             .map(|a| a.unwrap_or(f64::NAN))
             .collect()
     }
+}
+
+/// A rule's deltas and backprop's for the same batch, each in its own copy of `trace` (which
+/// holds the forward pass and the output error): `assign` fills the rule's.
+pub fn beside_backprop(
+    net: &Mlp<f32>,
+    trace: &Trace<f32>,
+    assign: impl FnOnce(&mut Trace<f32>),
+) -> (Trace<f32>, Trace<f32>) {
+    let mut rule = trace.clone();
+    assign(&mut rule);
+    let mut bp = trace.clone();
+    backprop_deltas(net, &mut bp);
+    (rule, bp)
+}
+
+/// How well a feedback pathway stands in for backprop at hidden layer `l`, in degrees:
+/// `∠(W_{l+1}, feedback)` (`feedback` shaped like `W_{l+1}`) and the mean per-example
+/// `∠(δ_rule, δ_BP)` over the batch (`None` where a signal is all zero).
+pub fn alignment_angles(
+    net: &Mlp<f32>,
+    feedback: &Array2<f32>,
+    rule: &Trace<f32>,
+    bp: &Trace<f32>,
+    l: usize,
+) -> [Option<f64>; 2] {
+    [angle_degrees(&net.layers[l + 1].w, feedback), delta_angle(&rule.delta[l], &bp.delta[l], rule.rows)]
 }
 
 /// The mean over examples of `∠(δ_a, δ_b)` for the first `rows` rows (examples with a zero
