@@ -51,7 +51,7 @@ pub struct Options<'a> {
     pub epochs: Option<u32>,
     /// Worker threads.
     pub threads: usize,
-    /// Told "<rule> <what> seed <n> done" after each run.
+    /// Told `"<rule> <what> seed <n> done"` after each run.
     pub progress: &'a (dyn Fn(&str) + Sync),
 }
 
