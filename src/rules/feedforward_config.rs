@@ -74,9 +74,13 @@ crate::settings! {
         activation: Activation = Activation::Tanh, "activation", Kind::choice::<Activation>();
         /// The output layer and its loss.
         loss: Loss = Loss::CrossEntropy, "loss", Kind::choice::<Loss>();
-        /// Learning rate η of every layer (unless layer_lr gives one per layer).
+        /// Learning rate η of every layer that layer_lr does not give a rate of its own.
         lr: f64 = 0.1, "learning rate", Kind::positive(MAX_LR);
-        /// Learning rates per weight layer, input side first; empty: lr for every layer.
+        /// Learning rates of the last weight layers, the output's last (e.g. 5,0.05); the layers before them take lr.
+        ///
+        /// With one rate per weight layer this is the rate of every layer, input side first; a
+        /// shorter list keeps its meaning when the network gets deeper (BurstProp's preset gives
+        /// only the output layer its own small rate).
         layer_lr: Vec<f64> = Vec::new(), "learning rate per layer", Kind::reals(0.0, MAX_LR, MAX_HIDDEN_LAYERS + 1);
         /// Momentum μ (0 for plain SGD).
         momentum: f64 = 0.0, "momentum", Kind::below(0.0, 1.0);
@@ -106,11 +110,11 @@ crate::settings! {
             return Err(Error::invalid("loss", "the linear-map task is a regression: use mse"));
         }
         let depth = self.hidden.len() + 1;
-        if !self.layer_lr.is_empty() && self.layer_lr.len() != depth {
+        if self.layer_lr.len() > depth {
             return Err(Error::invalid(
                 "layer_lr",
                 format!(
-                    "one rate per weight layer ({depth} for {} hidden layers), got {}; or none, to use lr for every layer",
+                    "at most one rate per weight layer ({depth} for {} hidden layers), got {}",
                     self.hidden.len(),
                     self.layer_lr.len()
                 ),
@@ -158,9 +162,10 @@ impl FeedforwardConfig {
 
     /// The starting settings of rule `rule` on a data set: [`Self::preset`], except for BurstProp,
     /// whose units are sigmoids with a sigmoid–MSE output. Its rates come from a search on MNIST
-    /// 8k/2k (seed 1, 20 epochs): the hidden layers need a large rate (5) because their error
+    /// 8k/2k (seed 1, 20 epochs): the hidden layers need a large rate (`lr` 5) because their error
     /// signal is a difference of burst probabilities (about `p_b σ'(u)` ≈ 0.05 of the gradient's
-    /// size), while an output rate above ~0.05 drives sigmoid outputs to 0 for good.
+    /// size), while an output rate above ~0.05 (`layer_lr` [0.05]) drives sigmoid outputs to 0 for
+    /// good.
     pub fn preset_for(rule: RuleId, data: DataKind) -> Self {
         let preset = Self::preset(data);
         match rule {
@@ -168,7 +173,7 @@ impl FeedforwardConfig {
                 activation: Activation::Sigmoid,
                 loss: Loss::SigmoidMse,
                 lr: 5.0,
-                layer_lr: [vec![5.0; preset.hidden.len()], vec![0.05]].concat(),
+                layer_lr: vec![0.05],
                 momentum: 0.9,
                 weight_decay: 1e-5,
                 feedback_scale: 1.0,
@@ -178,9 +183,16 @@ impl FeedforwardConfig {
         }
     }
 
-    /// The learning rate of layer `layer` (0 = the input side).
+    /// The learning rate of weight layer `layer` (0 = the input side): `layer_lr` gives the last
+    /// layers' rates, `lr` the rest.
     pub fn layer_rate(&self, layer: usize) -> f64 {
-        self.layer_lr.get(layer).copied().unwrap_or(self.lr)
+        let depth = self.hidden.len() + 1;
+        let first_own = depth.saturating_sub(self.layer_lr.len());
+        if layer >= first_own {
+            self.layer_lr.get(layer - first_own).copied().unwrap_or(self.lr)
+        } else {
+            self.lr
+        }
     }
 
     /// Where the data come from.
@@ -191,5 +203,27 @@ impl FeedforwardConfig {
     /// Layer widths from input to output for a data set of `dims` inputs and `classes` outputs.
     pub fn sizes(&self, dims: usize, classes: usize) -> Vec<usize> {
         [&[dims][..], &self.hidden, &[classes]].concat()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_lr_gives_the_last_layers_rates_and_lr_the_rest() {
+        let burst = FeedforwardConfig {
+            hidden: vec![500, 100],
+            ..FeedforwardConfig::preset_for(RuleId::Burstprop, DataKind::Mnist)
+        };
+        assert!(burst.validate().is_ok());
+        assert_eq!((0..3).map(|l| burst.layer_rate(l)).collect::<Vec<_>>(), [5.0, 5.0, 0.05]);
+        let every = FeedforwardConfig { hidden: vec![8], lr: 1.0, layer_lr: vec![0.3, 0.2], ..Default::default() };
+        assert_eq!((every.layer_rate(0), every.layer_rate(1)), (0.3, 0.2));
+        let plain = FeedforwardConfig { hidden: vec![8, 8], lr: 0.7, ..Default::default() };
+        assert!((0..3).all(|l| plain.layer_rate(l) == 0.7));
+        let too_many = FeedforwardConfig { hidden: vec![8], layer_lr: vec![0.1; 3], ..Default::default() };
+        let error = too_many.validate().unwrap_err().to_string();
+        assert!(error.contains("layer_lr") && error.contains("at most one rate per weight layer"), "{error}");
     }
 }

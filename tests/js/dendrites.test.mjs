@@ -103,8 +103,8 @@ test('the BurstProp race: BP with the race preset, BurstProp with exactly its ow
   assert.deepEqual(bp, { rule: 'bp', ...presetOf('bp', 'mnist'), epochs: 4, seed: 7, learn_feedback: true });
   assert.deepEqual(burst, { rule: 'burstprop', ...presetOf('burstprop', 'mnist'), epochs: 4, seed: 7 });
   assert.deepEqual(
-    [bp.loss, bp.lr, bp.batch, bp.hidden, burst.loss, burst.activation, burst.layer_lr, burst.momentum, burst.weight_decay, burst.batch],
-    ['crossentropy', 1, 32, [500], 'sigmoid-mse', 'sigmoid', [5, 0.05], 0.9, 0.00001, 32],
+    [bp.loss, bp.lr, bp.batch, bp.hidden, burst.loss, burst.activation, burst.lr, burst.layer_lr, burst.momentum, burst.weight_decay, burst.batch],
+    ['crossentropy', 1, 32, [500], 'sigmoid-mse', 'sigmoid', 5, [0.05], 0.9, 0.00001, 32],
   );
   assert.equal(experimentsOf('burstprop', { ...DENDRITES, 'burstprop.learn_feedback': false })[1].learn_feedback, false);
   // An old link's 'burstprop.feedback=fixed' still turns the learned feedback off.
