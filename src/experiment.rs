@@ -50,24 +50,21 @@ impl Default for Experiment {
     }
 }
 
-/// The config type each rule takes, by the name the schema gives it.
-fn config_name(rule: RuleId) -> &'static str {
+/// The config each rule takes: its name in the schema and its fields.
+fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
     match rule {
-        RuleId::Bp | RuleId::Fa | RuleId::Dfa | RuleId::Sign | RuleId::Shallow | RuleId::Burstprop => "feedforward",
-        RuleId::Eqprop => "eqprop",
-        RuleId::Multiplex => "multiplex",
-        RuleId::Plasticity => "plasticity",
+        RuleId::Bp | RuleId::Fa | RuleId::Dfa | RuleId::Sign | RuleId::Shallow | RuleId::Burstprop => {
+            ("feedforward", FeedforwardConfig::fields())
+        }
+        RuleId::Eqprop => ("eqprop", EqPropConfig::fields()),
+        RuleId::Multiplex => ("multiplex", MultiplexConfig::fields()),
+        RuleId::Plasticity => ("plasticity", PairingProtocol::fields()),
     }
 }
 
-/// The fields of the config that `rule` takes.
+/// The fields of the config that `rule` takes, in display order.
 pub fn fields_of(rule: RuleId) -> Vec<Field> {
-    match config_name(rule) {
-        "feedforward" => FeedforwardConfig::fields(),
-        "eqprop" => EqPropConfig::fields(),
-        "multiplex" => MultiplexConfig::fields(),
-        _ => PairingProtocol::fields(),
-    }
+    config_of(rule).1
 }
 
 /// Version of the schema's JSON layout (bumped when it changes shape).
@@ -88,9 +85,9 @@ pub fn schema() -> Value {
     let mut configs = serde_json::Map::new();
     let mut rules = serde_json::Map::new();
     for rule in RuleId::ALL {
-        let name = config_name(rule);
-        configs.insert(name.into(), json!(fields_of(rule)));
-        let takes_data = fields_of(rule).iter().any(|f| f.name == "data");
+        let (name, fields) = config_of(rule);
+        let takes_data = fields.iter().any(|f| f.name == "data");
+        configs.insert(name.into(), json!(fields));
         let presets: serde_json::Map<String, Value> = if takes_data {
             DataKind::ALL_WITH_REGRESSION
                 .iter()

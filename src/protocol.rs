@@ -6,7 +6,7 @@
 
 use crate::data::DataKind;
 use crate::experiment::Experiment;
-use crate::rule::Snapshot;
+use crate::rule::{RuleId, Snapshot};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape.
@@ -52,7 +52,7 @@ pub enum Reply {
     /// The engine is loaded and listening.
     Ready { protocol: u32 },
     /// A new model is built; `rows` are its metrics so far (the untrained network).
-    Configured { rule: String, experiment: Experiment, columns: Vec<String>, rows: Vec<Vec<f64>> },
+    Configured { rule: RuleId, experiment: Experiment, columns: Vec<String>, rows: Vec<Vec<f64>> },
     /// The experiment needs a data file the worker does not have yet (answer with `load_data`).
     NeedsData { dataset: DataKind },
     /// Training advanced: new metric rows since the last progress, and the throughput.

@@ -139,7 +139,7 @@ impl Session {
                 self.step_until_rows = None;
                 self.rows_sent = model.metrics().rows.len();
                 let reply = Reply::Configured {
-                    rule: model.id().to_string(),
+                    rule: model.id(),
                     experiment: experiment.clone(),
                     columns: model.metrics().columns.clone(),
                     rows: model.metrics().rows.clone(),

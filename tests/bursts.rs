@@ -531,5 +531,5 @@ fn dendritic_input_alone_rarely_fires_the_cells() {
 #[test]
 fn the_model_id_is_the_experiment_tag() {
     let model = Multiplexing::new(MultiplexConfig { neurons: 5, ..Default::default() }).unwrap();
-    assert_eq!(model.id(), "multiplex");
+    assert_eq!(model.id(), brainprop::rules::RuleId::Multiplex);
 }

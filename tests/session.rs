@@ -4,6 +4,7 @@ use brainprop::data::DataKind;
 use brainprop::experiment::Experiment;
 use brainprop::protocol::{Command, ErrorKind, Reply};
 use brainprop::rules::FeedforwardConfig;
+use brainprop::rules::RuleId;
 use brainprop::session::Session;
 
 #[path = "support/session_driver.rs"]
@@ -184,7 +185,7 @@ fn multiplexing_takes_live_inputs_and_the_plasticity_curve_fills_in() {
     let experiment: Experiment =
         serde_json::from_str(r#"{"rule":"multiplex","neurons":40,"duration_s":0.5}"#).expect("valid JSON");
     let replies = session.handle(Command::Configure { experiment }, None);
-    assert!(matches!(&replies[0], Reply::Configured { rule, .. } if rule == "multiplex"), "{replies:?}");
+    assert!(matches!(&replies[0], Reply::Configured { rule: RuleId::Multiplex, .. }), "{replies:?}");
     let ok = session.handle(Command::Adjust { settings: serde_json::json!({"dendritic_mean": 60.0}) }, None);
     assert!(ok.is_empty(), "{ok:?}");
     let bad = session.handle(Command::Adjust { settings: serde_json::json!({"dendritic_mean": "high"}) }, None);
@@ -220,7 +221,7 @@ fn eqprop_runs_through_the_protocol_and_waits_for_mnist() {
     .unwrap();
     let replies = session.handle(Command::Configure { experiment }, None);
     assert!(
-        matches!(&replies[0], Reply::Configured { rule, rows, .. } if rule == "eqprop" && rows.len() == 1),
+        matches!(&replies[0], Reply::Configured { rule: RuleId::Eqprop, rows, .. } if rows.len() == 1),
         "{replies:?}"
     );
     session.handle(Command::Train, None);

@@ -416,7 +416,7 @@ mod cli {
             }
             Chapter::Dendrites => {
                 let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
-                reproduce::bursts::reproduce(&store, &options).map_err(|e| e.to_string())?
+                reproduce::dendrites::reproduce(&store, &options).map_err(|e| e.to_string())?
             }
             other => {
                 return Err(format!(

@@ -55,7 +55,7 @@
 use crate::neuron::{OnlineBurstDetector, OnlineSpike, Stp, StpPopulation, TwoCompartmentParams};
 use crate::neuron::{TwoCompartmentPopulation, BURST_WINDOW_MS};
 use crate::rng::{rng_for, SimRng, Stream};
-use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
+use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
 use crate::schema::Settings;
 use crate::{Error, Result};
 use rand::Rng;
@@ -536,8 +536,8 @@ pub fn correlations(table: &MetricTable, settle_s: f64) -> MultiplexCorrelations
 
 impl Rule for Multiplexing {
     /// `"multiplex"`, the experiment's `rule` tag.
-    fn id(&self) -> &'static str {
-        "multiplex"
+    fn id(&self) -> RuleId {
+        RuleId::Multiplex
     }
 
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {

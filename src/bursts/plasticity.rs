@@ -45,6 +45,7 @@
 
 use crate::neuron::{OnlineBurstDetector, OnlineSpike, TwoCompartmentParams, TwoCompartmentPopulation};
 use crate::rng::{rng_for, Stream};
+use crate::rule::RuleId;
 use crate::{Error, Result};
 use rand::Rng;
 use rand_distr::StandardNormal;
@@ -417,8 +418,8 @@ impl PlasticityCurve {
 }
 
 impl crate::rule::Rule for PlasticityCurve {
-    fn id(&self) -> &'static str {
-        "plasticity"
+    fn id(&self) -> RuleId {
+        RuleId::Plasticity
     }
 
     fn step(&mut self, budget: u32) -> Result<crate::rule::StepOutcome> {

@@ -11,6 +11,7 @@ use super::{
     accuracy_chart, angle_chart, checks_markdown, epoch_chart, finals, firsts, markdown_table, mean_pm_sd, mean_series,
     run_all, Check, Figure, Job, Options, Report,
 };
+use crate::chapter::Chapter;
 use crate::charts::{self, LineChart};
 use crate::data::DataKind;
 use crate::data::DataStore;
@@ -18,13 +19,13 @@ use crate::experiment::Experiment;
 use crate::metrics::mean_sd;
 use crate::nn::{Activation, Init};
 use crate::rule::MetricTable;
-use crate::rules::FeedforwardConfig;
+use crate::rules::{FeedforwardConfig, RuleId};
 use crate::Result;
 
 /// The race's rules, in legend order, with their chart colours.
-const RACE: [(&str, usize); 4] = [("bp", 0), ("fa", 1), ("dfa", 2), ("shallow", 6)];
-const LINEAR: [(&str, usize); 3] = [("bp", 0), ("fa", 1), ("shallow", 6)];
-const DEEP: [(&str, usize); 2] = [("dfa", 2), ("bp", 0)];
+const RACE: [(RuleId, usize); 4] = [(RuleId::Bp, 0), (RuleId::Fa, 1), (RuleId::Dfa, 2), (RuleId::Shallow, 6)];
+const LINEAR: [(RuleId, usize); 3] = [(RuleId::Bp, 0), (RuleId::Fa, 1), (RuleId::Shallow, 6)];
+const DEEP: [(RuleId, usize); 2] = [(RuleId::Dfa, 2), (RuleId::Bp, 0)];
 
 /// Ten tanh layers of 100 units from zero weights.
 pub fn deep_from_zero_config() -> FeedforwardConfig {
@@ -42,13 +43,13 @@ pub fn deep_from_zero_config() -> FeedforwardConfig {
 /// A figure's runs: which rules, from which settings.
 struct Plan {
     figure: &'static str,
-    rules: &'static [(&'static str, usize)],
+    rules: &'static [(RuleId, usize)],
     config: FeedforwardConfig,
 }
 
 struct Runs {
     figure: &'static str,
-    rule: &'static str,
+    rule: RuleId,
     tables: Vec<MetricTable>,
 }
 
@@ -70,7 +71,7 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
                 }
                 jobs.push(Job {
                     label: format!("{figure}: {rule} seed {seed}"),
-                    experiment: Experiment::feedforward_rule(rule.parse()?, c)?,
+                    experiment: Experiment::feedforward_rule(*rule, c)?,
                 });
                 keys.push((*figure, *rule));
             }
@@ -84,13 +85,13 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
             None => runs.push(Runs { figure, rule, tables: vec![table] }),
         }
     }
-    let get = |figure: &str, rule: &str| -> Vec<&MetricTable> {
+    let get = |figure: &str, rule: RuleId| -> Vec<&MetricTable> {
         runs.iter().filter(|r| r.figure == figure && r.rule == rule).flat_map(|r| r.tables.iter()).collect()
     };
     Ok(write(&get, options, &plans))
 }
 
-type Get<'a> = dyn Fn(&str, &str) -> Vec<&'a MetricTable> + 'a;
+type Get<'a> = dyn Fn(&str, RuleId) -> Vec<&'a MetricTable> + 'a;
 
 fn write<'a>(get: &Get<'a>, options: &Options, plans: &[Plan; 3]) -> Report {
     let n = options.seeds.len();
@@ -98,15 +99,18 @@ fn write<'a>(get: &Get<'a>, options: &Options, plans: &[Plan; 3]) -> Report {
     let race_epochs = options.epochs.unwrap_or(plans[0].config.epochs);
     let deep_epochs = options.epochs.unwrap_or(plans[1].config.epochs);
     let linear_epochs = options.epochs.unwrap_or(plans[2].config.epochs);
-    let acc = |rule: &str| finals(&get("race", rule), "test_acc");
+    let acc = |rule: RuleId| finals(&get("race", rule), "test_acc");
     let mean = |v: &[f64]| mean_sd(v).0;
 
     // ---- figures
-    let accuracy = |figure: &str, rules: &[(&str, usize)], title: &str| {
-        accuracy_chart(title, rules.iter().map(|(r, c)| mean_series(r, *c, &get(figure, r), "test_acc")).collect())
+    let accuracy = |figure: &str, rules: &[(RuleId, usize)], title: &str| {
+        accuracy_chart(
+            title,
+            rules.iter().map(|(r, c)| mean_series(r.name(), *c, &get(figure, *r), "test_acc")).collect(),
+        )
     };
     let race = accuracy("race", &RACE, "MNIST 784-500-10: test accuracy");
-    let fa = get("race", "fa");
+    let fa = get("race", RuleId::Fa);
     let alignment = angle_chart(
         "FA alignment (hidden layer)",
         vec![mean_series("∠(W₁ᵀ, B)", 1, &fa, "angle_w_b0"), mean_series("∠(δ_FA, δ_BP)", 5, &fa, "angle_delta0")],
@@ -115,12 +119,12 @@ fn write<'a>(get: &Get<'a>, options: &Options, plans: &[Plan; 3]) -> Report {
     let linear_error = epoch_chart(
         "Linear toy: test error",
         "mean squared error",
-        LINEAR.iter().map(|(r, c)| mean_series(r, *c, &get("linear", r), "test_loss")).collect(),
+        LINEAR.iter().map(|(r, c)| mean_series(r.name(), *c, &get("linear", *r), "test_loss")).collect(),
         None,
     );
     let linear_angle = angle_chart(
         "Linear toy: ∠(Δh_FA, Δh_BP)",
-        vec![mean_series("FA vs BP update", 1, &get("linear", "fa"), "angle_update0")],
+        vec![mean_series("FA vs BP update", 1, &get("linear", RuleId::Fa), "angle_update0")],
         linear_epochs as f64,
     );
     let deep = accuracy("deep", &DEEP, "10 × 100 tanh from zero weights");
@@ -133,11 +137,11 @@ fn write<'a>(get: &Get<'a>, options: &Options, plans: &[Plan; 3]) -> Report {
     ];
 
     // ---- numbers
-    let (bp, fa_acc, dfa, shallow) = (acc("bp"), acc("fa"), acc("dfa"), acc("shallow"));
+    let (bp, fa_acc, dfa, shallow) = (acc(RuleId::Bp), acc(RuleId::Fa), acc(RuleId::Dfa), acc(RuleId::Shallow));
     let angle_start = firsts(&fa, "angle_w_b0");
     let angle_end = finals(&fa, "angle_w_b0");
     let delta_end = finals(&fa, "angle_delta0");
-    let linear_fa = get("linear", "fa");
+    let linear_fa = get("linear", RuleId::Fa);
     let update_angle_epoch1: Vec<f64> = linear_fa
         .iter()
         .map(|t| t.column("angle_update0").unwrap_or_default().get(1).copied().unwrap_or(f64::NAN))
@@ -148,10 +152,10 @@ fn write<'a>(get: &Get<'a>, options: &Options, plans: &[Plan; 3]) -> Report {
             t.column("angle_update0").unwrap_or_default().iter().skip(1).copied().fold(f64::NEG_INFINITY, f64::max)
         })
         .collect();
-    let linear_err = |rule: &str| finals(&get("linear", rule), "test_loss");
-    let (lin_bp, lin_fa, lin_shallow) = (linear_err("bp"), linear_err("fa"), linear_err("shallow"));
-    let deep_dfa = finals(&get("deep", "dfa"), "test_acc");
-    let deep_bp = finals(&get("deep", "bp"), "test_acc");
+    let linear_err = |rule: RuleId| finals(&get("linear", rule), "test_loss");
+    let (lin_bp, lin_fa, lin_shallow) = (linear_err(RuleId::Bp), linear_err(RuleId::Fa), linear_err(RuleId::Shallow));
+    let deep_dfa = finals(&get("deep", RuleId::Dfa), "test_acc");
+    let deep_bp = finals(&get("deep", RuleId::Bp), "test_acc");
 
     let pct = |v: &[f64]| format!("{} %", mean_pm_sd(v, 100.0, 2));
     let err = |v: &[f64]| {
@@ -287,5 +291,5 @@ from the layer above, so BP can train only the output layer's bias).
         deep_dfa = pct(&deep_dfa),
         deep_bp = pct(&deep_bp),
     );
-    Report { name: "feedback".into(), markdown, figures: figures_out, checks }
+    Report { name: Chapter::Feedback.name().into(), markdown, figures: figures_out, checks }
 }

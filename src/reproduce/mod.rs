@@ -5,7 +5,7 @@
 //! are spread over threads (each run is single-threaded and deterministic for its seed, so the
 //! numbers do not depend on the thread count).
 
-pub mod bursts;
+pub mod dendrites;
 pub mod feedback;
 
 use crate::charts::{LineChart, Series};

@@ -14,6 +14,7 @@
 
 use super::feedforward::Credit;
 use crate::nn::{Mlp, Real, Trace};
+use crate::rule::RuleId;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array2, ArrayViewMut2, Zip};
 
@@ -22,8 +23,8 @@ use ndarray::{s, Array2, ArrayViewMut2, Zip};
 pub struct Backprop;
 
 impl<F: Real> Credit<F> for Backprop {
-    fn id(&self) -> &'static str {
-        "bp"
+    fn id(&self) -> RuleId {
+        RuleId::Bp
     }
 
     fn assign(&mut self, net: &Mlp<F>, trace: &mut Trace<F>) {

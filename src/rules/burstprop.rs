@@ -26,6 +26,7 @@ use super::feedback_alignment::{alignment_angles, beside_backprop, random_feedba
 use super::feedforward::Credit;
 use crate::nn::{Activation, Mlp, Sgd, Trace};
 use crate::rng::SimRng;
+use crate::rule::RuleId;
 use crate::rules::FeedforwardConfig;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array2, Zip};
@@ -70,8 +71,8 @@ impl Burstprop {
 }
 
 impl Credit<f32> for Burstprop {
-    fn id(&self) -> &'static str {
-        "burstprop"
+    fn id(&self) -> RuleId {
+        RuleId::Burstprop
     }
 
     /// Expects the sigmoid–MSE output error `(e − t) ⊙ e(1 − e)` in the last delta.

@@ -20,6 +20,7 @@ use super::feedforward::Credit;
 use crate::metrics::angle_degrees;
 use crate::nn::{Mlp, Trace};
 use crate::rng::SimRng;
+use crate::rule::RuleId;
 use crate::rules::FeedforwardConfig;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array2};
@@ -40,8 +41,8 @@ impl DirectFeedbackAlignment {
 }
 
 impl Credit<f32> for DirectFeedbackAlignment {
-    fn id(&self) -> &'static str {
-        "dfa"
+    fn id(&self) -> RuleId {
+        RuleId::Dfa
     }
 
     fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>) {

@@ -21,6 +21,7 @@ use super::feedforward::Credit;
 use crate::metrics::angle_degrees;
 use crate::nn::{Mlp, Trace};
 use crate::rng::SimRng;
+use crate::rule::RuleId;
 use crate::rules::{FeedbackDist, FeedforwardConfig};
 use ndarray::{s, Array2};
 use rand::Rng;
@@ -56,8 +57,8 @@ impl FeedbackAlignment {
 }
 
 impl Credit<f32> for FeedbackAlignment {
-    fn id(&self) -> &'static str {
-        "fa"
+    fn id(&self) -> RuleId {
+        RuleId::Fa
     }
 
     fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>) {

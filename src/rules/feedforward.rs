@@ -12,6 +12,7 @@ use crate::metrics::Confusion;
 use crate::nn::mlp::{argmax, Targets};
 use crate::nn::{Mlp, Real, Trace};
 use crate::rng::{rng_for, SimRng, Stream};
+use crate::rule::RuleId;
 use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
 use crate::rules::FeedforwardConfig;
 use crate::{Error, Result};
@@ -22,7 +23,7 @@ use std::sync::Arc;
 /// How a rule turns the output error into hidden-layer errors.
 pub trait Credit<F: Real> {
     /// The rule's identifier (`"bp"`, `"fa"`, …).
-    fn id(&self) -> &'static str;
+    fn id(&self) -> RuleId;
 
     /// Fills `trace.delta[l]` for every hidden layer, given the output error in the last `delta`
     /// and the forward activities in `trace.h`.
@@ -424,7 +425,7 @@ impl<C: Credit<f32>> MinibatchTraining for Feedforward<C> {
 }
 
 impl<C: Credit<f32>> Rule for Feedforward<C> {
-    fn id(&self) -> &'static str {
+    fn id(&self) -> RuleId {
         self.credit.id()
     }
 

@@ -5,14 +5,15 @@
 
 use super::feedforward::Credit;
 use crate::nn::{Mlp, Trace};
+use crate::rule::RuleId;
 
 /// Trains the output layer only.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Shallow;
 
 impl Credit<f32> for Shallow {
-    fn id(&self) -> &'static str {
-        "shallow"
+    fn id(&self) -> RuleId {
+        RuleId::Shallow
     }
 
     fn assign(&mut self, _net: &Mlp<f32>, _trace: &mut Trace<f32>) {}

@@ -13,6 +13,7 @@
 use super::backprop::send_back_layer_by_layer;
 use super::feedforward::Credit;
 use crate::nn::{Mlp, Trace};
+use crate::rule::RuleId;
 use ndarray::{Array2, Zip};
 
 /// Errors sent back through the signs of the forward weights.
@@ -31,8 +32,8 @@ impl SignSymmetry {
 }
 
 impl Credit<f32> for SignSymmetry {
-    fn id(&self) -> &'static str {
-        "sign"
+    fn id(&self) -> RuleId {
+        RuleId::Sign
     }
 
     fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>) {

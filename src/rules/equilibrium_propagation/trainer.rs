@@ -10,7 +10,7 @@ use super::relaxation::{Recorder, Relaxation};
 use crate::data::{DataKind, Split};
 use crate::nn::mlp::Targets;
 use crate::rng::{rng_for, SimRng, Stream};
-use crate::rule::{shown_units, MetricTable, Progress, Rule, Snapshot, StepOutcome};
+use crate::rule::{shown_units, MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
 use crate::rules::feedforward::{ChunkModel, EpochLog, Evaluation, MinibatchTraining, EVAL_CHUNK};
 use crate::{Error, Result};
 use ndarray::{s, Array2, ArrayView2};
@@ -231,8 +231,8 @@ impl MinibatchTraining for EquilibriumPropagation {
 }
 
 impl Rule for EquilibriumPropagation {
-    fn id(&self) -> &'static str {
-        "eqprop"
+    fn id(&self) -> RuleId {
+        RuleId::Eqprop
     }
 
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {

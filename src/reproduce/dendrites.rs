@@ -1,4 +1,4 @@
-//! `brainprop reproduce bursts`: the Bursts chapter headless.
+//! `brainprop reproduce dendrites`: the Dendrites & Bursts chapter headless.
 //!
 //! 1. Multiplexing (Naud & Sprekeler 2018): 300 two-compartment neurons driven by independent slow
 //!    somatic and dendritic signals; event rate against the somatic input, burst probability
@@ -14,6 +14,7 @@ use super::{
 use crate::bursts::figures::{multiplexing_svg, plasticity_svg};
 use crate::bursts::multiplexing::{correlations, MultiplexConfig, MultiplexCorrelations};
 use crate::bursts::plasticity::{sjostrom_protocol, PairingProtocol};
+use crate::chapter::Chapter;
 use crate::charts;
 use crate::data::DataKind;
 use crate::data::DataStore;
@@ -75,7 +76,8 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
         passed: all(&d_e, |x| x >= 0.8) && all(&f_b, |x| x >= 0.8),
     });
     let svg = |r: std::result::Result<String, String>| r.unwrap_or_else(|e| format!("<!-- {e} -->"));
-    figures.push(Figure { file: "bursts-multiplexing.svg".into(), svg: svg(multiplexing_svg(&runs[0].0, 960, 260)) });
+    figures
+        .push(Figure { file: "dendrites-multiplexing.svg".into(), svg: svg(multiplexing_svg(&runs[0].0, 960, 260)) });
     let multiplex_table = markdown_table(
         &["seed", "E–soma", "P–dend", "E–dend", "P–soma", "depressing–E", "facilitating–B"],
         &runs
@@ -103,7 +105,7 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
     let protocol = PairingProtocol { seed: options.seeds[0], ..PairingProtocol::default() };
     let curve = sjostrom_protocol(&protocol)?;
     (options.progress)("plasticity protocol");
-    figures.push(Figure { file: "bursts-plasticity.svg".into(), svg: svg(plasticity_svg(&curve, 560, 360)) });
+    figures.push(Figure { file: "dendrites-plasticity.svg".into(), svg: svg(plasticity_svg(&curve, 560, 360)) });
     let lowest = curve.first().map_or(f64::NAN, |p| p.weight_change);
     let highest = curve.last().map_or(f64::NAN, |p| p.weight_change);
     checks.push(Check {
@@ -146,7 +148,7 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
     let markdown = format!(
         r#"# Bursts: reproduction report
 
-Made by `brainprop reproduce bursts` (seeds {seeds}; {n} per experiment).
+Made by `brainprop reproduce dendrites` (seeds {seeds}; {n} per experiment).
 {smoke}
 ## Claims ({passed} of {total} met)
 
@@ -160,7 +162,7 @@ one) are counted in {bin} ms bins and every stream, inputs included, is smoothed
 {smooth} ms exponential filter; the first {settle} s are left out of the correlations. Every curve
 below is z-scored (seed {first_seed}).
 
-![multiplexing](bursts-multiplexing.svg)
+![multiplexing](dendrites-multiplexing.svg)
 
 {multiplex_table}
 ## 2. Burst-dependent plasticity: dW/dt = η [B − P̄·E] Ẽ_pre under pairing
@@ -173,7 +175,7 @@ burst; at low frequency it stays a single spike (an event), and the rule depress
 our modelling choice (the neuron's own back-propagating spikes alone do not summate below ≈ 60 Hz).
 The curve's shape is Sjöström, Turrigiano & Nelson (2001)'s; its magnitudes are not fitted to theirs.
 
-![plasticity](bursts-plasticity.svg)
+![plasticity](dendrites-plasticity.svg)
 
 {plasticity_table}
 {learning}"#,
@@ -197,7 +199,7 @@ The curve's shape is Sjöström, Turrigiano & Nelson (2001)'s; its magnitudes ar
         neurons_p = protocol.neurons,
         learning = learning.markdown,
     );
-    Ok(Report { name: "bursts".into(), markdown, figures, checks })
+    Ok(Report { name: Chapter::Dendrites.name().into(), markdown, figures, checks })
 }
 
 /// BurstProp against BP: the runs, the figures and the claims.
@@ -241,7 +243,7 @@ pub fn learning(store: &DataStore, options: &Options) -> Result<LearningPart> {
         epochs,
     );
     let svg = charts::svg_row(&[accuracy, angle], 480, 340).unwrap_or_else(|e| format!("<!-- {e} -->"));
-    let figures = vec![Figure { file: "bursts-burstprop.svg".into(), svg }];
+    let figures = vec![Figure { file: "dendrites-burstprop.svg".into(), svg }];
 
     let (bp_acc, burst_acc) = (finals(&bp, "test_acc"), finals(&burst, "test_acc"));
     let first_angle = firsts(&burst, "angle_w_y0");
@@ -292,7 +294,7 @@ style: Y receives W's increments), hidden rate {lr}, output rate {out}, momentum
 decay {wd}, batch {batch}. BP: the Random feedback chapter's race settings (softmax
 cross-entropy, lr 1.0, batch 32). Same seeds ({n} of them), same data order.
 
-![BurstProp](bursts-burstprop.svg)
+![BurstProp](dendrites-burstprop.svg)
 
 {table}
 At the end ∠(δ_burst, δ_BP) on a fixed batch is {delta}°.
