@@ -80,7 +80,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// ```
 ///
 /// `default` is the rule's starting experiment; `presets` holds the starting experiment per data
-/// set for rules that take a data set ([`Experiment::preset`]).
+/// set for rules that take a data set ([`Experiment::preset`]); `figure_presets` the feed-forward
+/// settings some figures start from instead ([`FeedforwardConfig::figure_presets`]).
 pub fn schema() -> Value {
     let mut configs = serde_json::Map::new();
     let mut rules = serde_json::Map::new();
@@ -104,7 +105,17 @@ pub fn schema() -> Value {
         );
     }
     let chapters: Vec<Value> = Chapter::ALL.iter().map(|c| json!({ "id": c, "title": c.title() })).collect();
-    json!({ "version": SCHEMA_VERSION, "chapters": chapters, "configs": configs, "rules": rules })
+    let figure_presets: serde_json::Map<String, Value> = FeedforwardConfig::figure_presets()
+        .into_iter()
+        .map(|(name, config)| (name.to_string(), json!(config)))
+        .collect();
+    json!({
+        "version": SCHEMA_VERSION,
+        "chapters": chapters,
+        "configs": configs,
+        "rules": rules,
+        "figure_presets": figure_presets
+    })
 }
 
 /// Where the page's copy of [`schema`] lives, relative to the project's root.

@@ -112,6 +112,28 @@ fn same_seed_gives_identical_curves_and_another_seed_does_not() {
     assert_ne!(a.rows.last(), c.rows.last());
 }
 
+/// The feed-forward config also holds the settings of the other feed-forward rules (feedback
+/// matrices, BurstProp's constants); backprop must not read them. The page's old links rely on it
+/// (tests/js/old-links.test.mjs).
+#[test]
+fn backprop_ignores_the_other_rules_settings() {
+    use brainprop::rules::FeedbackDist;
+    let run = |config: FeedforwardConfig| {
+        let mut model = Experiment::Bp(config).build(&DataStore::default()).unwrap();
+        while !model.step(100).unwrap().finished {}
+        model.metrics().clone()
+    };
+    let base = FeedforwardConfig { data: DataKind::Spiral, epochs: 10, ..FeedforwardConfig::default() };
+    let other = FeedforwardConfig {
+        feedback_scale: 5.0,
+        feedback_dist: FeedbackDist::Uniform,
+        p_baseline: 0.7,
+        learn_feedback: !base.learn_feedback,
+        ..base.clone()
+    };
+    assert_eq!(run(base), run(other));
+}
+
 #[test]
 fn toy_problems_are_learned() {
     // Reference run (tanh 16-16, lr 0.1, batch 10, 200 epochs, seed 1) reached test accuracy

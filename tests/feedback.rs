@@ -101,7 +101,7 @@ fn mnist_race_fa_and_dfa_near_bp_shallow_well_below_and_w_aligns_with_b() {
 #[test]
 fn deep_tanh_stack_from_zero_learns_with_dfa_and_not_with_bp() {
     let store = mnist_store();
-    let config = FeedforwardConfig { seed: 1, ..brainprop::reproduce::feedback::deep_from_zero_config() };
+    let config = FeedforwardConfig { seed: 1, ..FeedforwardConfig::deep_from_zero() };
     let dfa = train(Experiment::Dfa(config.clone()), &store).last("test_acc").unwrap();
     let bp = train(Experiment::Bp(config), &store).last("test_acc").unwrap();
     assert!(dfa >= 0.85, "dfa from zero {dfa}");

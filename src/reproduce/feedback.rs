@@ -17,7 +17,6 @@ use crate::data::DataKind;
 use crate::data::DataStore;
 use crate::experiment::Experiment;
 use crate::metrics::mean_sd;
-use crate::nn::{Activation, Init};
 use crate::rule::MetricTable;
 use crate::rules::{FeedforwardConfig, RuleId};
 use crate::Result;
@@ -26,19 +25,6 @@ use crate::Result;
 const RACE: [(RuleId, usize); 4] = [(RuleId::Bp, 0), (RuleId::Fa, 1), (RuleId::Dfa, 2), (RuleId::Shallow, 6)];
 const LINEAR: [(RuleId, usize); 3] = [(RuleId::Bp, 0), (RuleId::Fa, 1), (RuleId::Shallow, 6)];
 const DEEP: [(RuleId, usize); 2] = [(RuleId::Dfa, 2), (RuleId::Bp, 0)];
-
-/// Ten tanh layers of 100 units from zero weights.
-pub fn deep_from_zero_config() -> FeedforwardConfig {
-    FeedforwardConfig {
-        hidden: vec![100; 10],
-        activation: Activation::Tanh,
-        init: Init::Zero,
-        lr: 0.1,
-        epochs: 10,
-        feedback_scale: 1.0,
-        ..FeedforwardConfig::preset(DataKind::Mnist)
-    }
-}
 
 /// A figure's runs: which rules, from which settings.
 struct Plan {
@@ -57,7 +43,7 @@ struct Runs {
 pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
     let plans = [
         Plan { figure: "race", rules: &RACE, config: FeedforwardConfig::preset(DataKind::Mnist) },
-        Plan { figure: "deep", rules: &DEEP, config: deep_from_zero_config() },
+        Plan { figure: "deep", rules: &DEEP, config: FeedforwardConfig::deep_from_zero() },
         Plan { figure: "linear", rules: &LINEAR, config: FeedforwardConfig::preset(DataKind::Linear) },
     ];
     let mut jobs = Vec::new();

@@ -183,6 +183,28 @@ impl FeedforwardConfig {
         }
     }
 
+    /// Nøkland's deep stack from zero (the Random feedback chapter's figure 4): ten tanh layers of
+    /// 100 units on MNIST, all weights starting at zero, SGD with learning rate 0.1 on batches of
+    /// 32 for 10 epochs, feedback at the init's spread. Backprop cannot leave zero (every error it
+    /// sends back is multiplied by a zero weight); DFA's random feedback can.
+    pub fn deep_from_zero() -> Self {
+        FeedforwardConfig {
+            hidden: vec![100; 10],
+            activation: Activation::Tanh,
+            init: Init::Zero,
+            lr: 0.1,
+            epochs: 10,
+            feedback_scale: 1.0,
+            ..FeedforwardConfig::preset(DataKind::Mnist)
+        }
+    }
+
+    /// Settings that some figures start from instead of a data set's preset, by name (exported
+    /// in the schema's `figure_presets`).
+    pub fn figure_presets() -> Vec<(&'static str, Self)> {
+        vec![("deep_from_zero", Self::deep_from_zero())]
+    }
+
     /// The learning rate of weight layer `layer` (0 = the input side): `layer_lr` gives the last
     /// layers' rates, `lr` the rest.
     pub fn layer_rate(&self, layer: usize) -> f64 {

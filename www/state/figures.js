@@ -7,9 +7,10 @@
 // A knob is a field name, or {field, …} with what this figure says differently: a `label` or
 // `help` of its own, a `control` ('range', with `step`), fewer `values`, or a narrower `min` /
 // `max` (within the engine's limits, for a slider's useful range or a figure's length), or a
-// `default` of its own. `page` declares settings the engine does not have; `defaults` gives
-// settings the figure fixes unless the link says otherwise; `derived(state)` computes engine
-// settings from page settings.
+// `default` of its own. A figure's lanes start from their rule's engine preset for the figure's
+// `data` set, or from the engine's named `preset` (the schema's figure_presets). `page` declares
+// settings the engine does not have; `defaults` gives settings the figure fixes unless the link
+// says otherwise; `derived(state)` computes engine settings from page settings.
 
 /** `race.rules` values, with how the page names them. */
 const RACE_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow'];
@@ -59,14 +60,14 @@ export const FIGURES = Object.freeze({
     ],
   },
   deep: {
-    chapter: 'feedback', title: 'deep network', rules: () => ['dfa', 'bp'], data: 'mnist',
-    // Nøkland's deep stack: 100-unit tanh layers, trained from all-zero weights.
-    defaults: { activation: 'tanh', lr: 0.1, batch: 32 },
+    // Nøkland's deep stack from zero: the engine's `deep_from_zero` settings (10 × 100 tanh units,
+    // all-zero weights, lr 0.1), with as many layers as the reader asks for.
+    chapter: 'feedback', title: 'deep network', rules: () => ['dfa', 'bp'], data: 'mnist', preset: 'deep_from_zero',
     page: { depth: { kind: 'int', min: 1, max: 12, default: 10, label: 'hidden layers (100 units each)', short: 'depth' } },
     derived: (s) => ({ hidden: Array(s['deep.depth']).fill(100) }),
     groups: [
-      ['Network', ['depth', { field: 'init', default: 'zero', values: ['zero', 'xavier'] }]],
-      ['Training', [{ field: 'epochs', default: 10, max: 50 }, 'seed']],
+      ['Network', ['depth', { field: 'init', values: ['zero', 'xavier'] }]],
+      ['Training', [{ field: 'epochs', max: 50 }, 'seed']],
     ],
   },
   multiplex: {

@@ -64,6 +64,12 @@ export function presetOf(rule, data) {
   return structuredClone((data && r.presets[data]) || r.default);
 }
 
+/** The settings a lane of figure `id` starts from: the figure's named engine preset, or the rule's preset for the data set. */
+function startOf(id, rule, data) {
+  const figure = FIGURES[id];
+  return figure.preset ? structuredClone(SCHEMA.figure_presets[figure.preset]) : presetOf(rule, data);
+}
+
 /** A figure's knob declarations by field name: {field, …overrides}. */
 function knobsOf(figure) {
   const knobs = new Map();
@@ -98,7 +104,7 @@ function figureProps(id) {
     props.push({ unit: '', help: '', ...spec, ...knob, ...base, key: keyOf(id, name), field: name, page: true, shown: knobs.has(name), title: title(spec.short ?? spec.label) });
   }
   const rule = figure.rules(Object.fromEntries(props.map((p) => [p.key, p.default])))[0];
-  const preset = presetOf(rule, figure.data);
+  const preset = startOf(id, rule, figure.data);
   for (const field of engineFields(rule)) {
     if (field.kind === 'object') continue; // nested constants: the command line's --config only
     const knob = knobs.get(field.name) || {};
@@ -181,7 +187,7 @@ export function defaults(data = 'circles') {
 export function experimentFor(id, rule, state) {
   const figure = FIGURES[id];
   const data = figure.data === null && figure.prefix === '' ? state[keyOf(id, 'data')] : figure.data;
-  const experiment = { rule, ...presetOf(rule, data), ...structuredClone(figure.defaults || {}) };
+  const experiment = { rule, ...startOf(id, rule, data), ...structuredClone(figure.defaults || {}) };
   const own = new Set(engineFields(rule).map((f) => f.name));
   for (const p of PROPS) {
     if (p.figure !== id || p.page || state[p.key] === undefined || !own.has(p.field)) continue;
