@@ -217,7 +217,7 @@ fn bursting_above_the_running_burst_probability_potentiates_below_depresses() {
 
 #[test]
 fn plasticity_updates_have_the_rule_s_exact_size() {
-    let params = BurstPlasticityParams { learning_rate: 0.1, pre_trace_tau_ms: 20.0, ..Default::default() };
+    let params = BurstPlasticityParams { lr: 0.1, pre_trace_tau_ms: 20.0, ..Default::default() };
     let p_bar = params.background_burst_probability;
     let mut rule = BurstPlasticity::new(params, vec![1.0, 2.0]).unwrap();
     rule.on_pre_spike(0, 0.0);

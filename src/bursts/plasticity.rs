@@ -56,7 +56,8 @@ use serde::{Deserialize, Serialize};
 #[serde(default)]
 pub struct BurstPlasticityParams {
     /// Learning rate η (weight units per unit of presynaptic trace).
-    pub learning_rate: f64,
+    #[serde(alias = "learning_rate")]
+    pub lr: f64,
     /// Decay time constant τ_pre of the presynaptic event trace Ẽ_j.
     pub pre_trace_tau_ms: f64,
     /// Time constant τ_avg of the running averages Ē and B̄ behind P̄.
@@ -73,7 +74,7 @@ pub struct BurstPlasticityParams {
 impl Default for BurstPlasticityParams {
     fn default() -> Self {
         Self {
-            learning_rate: 0.01,
+            lr: 0.01,
             pre_trace_tau_ms: 50.0,
             average_tau_ms: 2000.0,
             background_event_rate_hz: 5.0,
@@ -87,7 +88,7 @@ impl BurstPlasticityParams {
     /// Checks that every value is finite and in range.
     pub fn validate(&self) -> Result<()> {
         let positive = [
-            ("learning_rate", self.learning_rate),
+            ("lr", self.lr),
             ("pre_trace_tau_ms", self.pre_trace_tau_ms),
             ("average_tau_ms", self.average_tau_ms),
             ("burst_window_ms", self.burst_window_ms),
@@ -203,7 +204,7 @@ impl BurstPlasticity {
             OnlineSpike::LaterInBurst => return kind,
         };
         for pre in 0..self.weights.len() {
-            self.weights[pre] += self.params.learning_rate * gain * self.pre_trace(pre, t_ms);
+            self.weights[pre] += self.params.lr * gain * self.pre_trace(pre, t_ms);
         }
         // The averages count this event or burst after the update has used them.
         self.advance_averages(t_ms);

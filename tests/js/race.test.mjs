@@ -92,3 +92,16 @@ test('a model the page no longer wants is replaced by the one it wants', () => {
   assert.equal(engines[0].sent.at(-1).experiment.seed, 9);
   assert.equal(race.list[0].ready, false);
 });
+
+test('an echo with the same nested settings in another key order is the model the page wants', () => {
+  const { race, engines } = fakeRace();
+  const wanted = { rule: 'plasticity', seed: 3, params: { lr: 0.01, burst_window_ms: 16 } };
+  race.configure([wanted]);
+  engines[0].reply({ type: 'configured', rule: 'plasticity', experiment: { seed: 3, params: { burst_window_ms: 16, lr: 0.01 } }, columns: [], rows: [] });
+  assert.equal(race.phase, 'paused');
+  assert.equal(engines[0].sent.length, 1, 'configured again');
+  // A nested setting that differs is still a model the page does not want.
+  race.configure([{ ...wanted, params: { lr: 0.02, burst_window_ms: 16 } }]);
+  engines[0].reply({ type: 'configured', rule: 'plasticity', experiment: { seed: 3, params: { burst_window_ms: 16, lr: 0.01 } }, columns: [], rows: [] });
+  assert.equal(engines[0].sent.at(-1).experiment.params.lr, 0.02);
+});
