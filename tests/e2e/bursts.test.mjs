@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARTIFACTS, ROOT, siteSuite, itStayedClean } from '../support/site.mjs';
-import { fig, phaseIs, readouts, epochsReached, inkOf, openFromLanding } from '../support/figures.mjs';
+import { fig, phaseIs, readouts, epochsReached, inkOf, openFromLanding, assertLeavingStops, assertEmbedsAlone, openWithNotices } from '../support/figures.mjs';
 
 const MUX = fig('multiplex');
 
@@ -127,9 +127,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     assert.equal(await simulated(page), held, 'the simulation ran while out of view');
     assert.match(await page.textContent(`${MUX} [data-el="status"]`), /paused while out of view$/);
     await page.locator(MUX).scrollIntoViewIfNeeded();
-    await phaseIs(page, 'multiplex', 'training', 3000);
-    await page.click('.chapter-nav a[data-chapter-link="feedback"]');
-    await phaseIs(page, 'multiplex', 'paused', 3000);
+    await assertLeavingStops(page, 'multiplex', 'feedback');
     await page.close();
   });
 
@@ -167,8 +165,8 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     await page.locator(fig('burstprop')).screenshot({ path: join(ARTIFACTS, 'bursts-burstprop.png') });
 
     // Fixed feedback is a URL key; BurstProp's lane rebuilds, BP's does not need to.
-    await page.selectOption('#burstprop-feedback', 'fixed');
-    assert.match(page.url(), /burstprop\.feedback=fixed&/);
+    await page.uncheck('#burstprop-learn-feedback');
+    assert.match(page.url(), /burstprop\.learn_feedback=0&/);
     await phaseIs(page, 'burstprop', 'paused', 20000);
     await page.waitForTimeout(600);
     const rebuilt = await readouts(page, 'burstprop');
@@ -210,12 +208,9 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
   it('one figure embeds alone and runs as fast as it can', async () => {
     const page = await open('#v=1&chapter=dendrites&embed=1&fig=multiplex&multiplex.speed=max');
     await phaseIs(page, 'multiplex', 'paused', 20000);
-    assert.ok(await page.isHidden('.site-header'));
-    assert.ok(await page.isHidden('[data-page="dendrites"] > header.article'));
-    for (const id of ['plasticity', 'burstprop']) assert.ok(await page.isHidden(fig(id)), `${id} is shown in the embed`);
-    assert.ok(await page.isVisible(`${MUX} [data-el="open-full"]`));
+    await assertEmbedsAlone(page, 'dendrites', 'multiplex', ['plasticity', 'burstprop']);
     assert.match(await page.getAttribute(`${MUX} [data-el="open-full"]`, 'href'),
-      /#v=1&chapter=dendrites&fig=multiplex&multiplex\.somatic_mean=300&multiplex\.somatic_amplitude=150&multiplex\.dendritic_mean=20&multiplex\.dendritic_amplitude=150&multiplex\.neurons=300&multiplex\.speed=max&multiplex\.seed=1$/);
+      /#v=1&chapter=dendrites&fig=multiplex&multiplex\.somatic_mean=300&multiplex\.somatic_amplitude=150&multiplex\.dendritic_mean=20&multiplex\.dendritic_amplitude=150&multiplex\.speed=max&multiplex\.neurons=300&multiplex\.seed=1$/);
     await page.click(`${MUX} [data-el="train"]`);
     await simulatedAtLeast(page, 20, 20000);
     // The speed readout is blank between the worker's 1-second rate windows; wait for a reading.
@@ -235,19 +230,16 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
   });
 
   it('a bad hash gives a notice and the defaults', async () => {
-    const page = await open('#v=1&chapter=dendrites&multiplex.dendritic_mean=9000&multiplex.somatic_mean=abc&burstprop.feedback=<b>x</b>&burstprop.seed=-1&fig=race');
-    const notices = page.locator('[data-el="notices"]');
-    await notices.waitFor();
-    const text = await notices.textContent();
-    assert.match(text, /multiplexing dendritic mean: "9000" is above the maximum 500; using 500/);
-    assert.match(text, /multiplexing somatic mean: "abc" is not a number; using 300/);
-    assert.match(text, /BurstProp feedback: "<b>x<\/b>" is not one of learned, fixed; using learned/);
+    const { page, text } = await openWithNotices(site, '#v=1&chapter=dendrites&multiplex.dendritic_mean=9000&multiplex.somatic_mean=abc&burstprop.feedback=<b>x</b>&burstprop.seed=-1&fig=race');
+    assert.match(text, /multiplexing dendritic mean current: "9000" is above the maximum 500; using 500/);
+    assert.match(text, /multiplexing somatic mean current: "abc" is not a number; using 300/);
+    assert.match(text, /BurstProp learned feedback Y: "<b>x<\/b>" is not 0 or 1; using 1/);
     assert.match(text, /BurstProp seed: "-1" is not between 0 and 4294967295; using 1/);
     assert.match(text, /figure: "race" is not one of multiplex, plasticity, burstprop; showing the whole chapter/);
     assert.equal(await page.locator('[data-el="notices"] b').count(), 0);
     assert.equal(await page.inputValue('#multiplex-dendritic-mean'), '500');
     assert.equal(await page.inputValue('#multiplex-somatic-mean'), '300');
-    assert.equal(await page.inputValue('#burstprop-feedback'), 'learned');
+    assert.ok(await page.isChecked('#burstprop-learn-feedback'), 'the feedback weights are not learned');
     assert.match(page.url(), /multiplex\.somatic_mean=300&multiplex\.somatic_amplitude=150&multiplex\.dendritic_mean=500&/);
     assert.doesNotMatch(page.url(), /fig=/);
     await page.close();

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARTIFACTS, ROOT, siteSuite, itStayedClean } from '../support/site.mjs';
-import { fig, phaseIs, readouts, epochsReached, inkOf, openFromLanding } from '../support/figures.mjs';
+import { fig, phaseIs, readouts, epochsReached, inkOf, openFromLanding, assertLeavingStops, assertEmbedsAlone, openWithNotices } from '../support/figures.mjs';
 
 const COLORS = { bp: [0, 114, 178], fa: [213, 94, 0], dfa: [0, 158, 115], shallow: [230, 159, 0] };
 
@@ -141,14 +141,12 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.fill('#race-seed', '7');
     await page.press('#race-seed', 'Enter');
     await phaseIs(page, 'race', 'paused', 20000);
-    assert.match(page.url(), /race\.rules=bp,fa,dfa&race\.seed=7&/);
+    assert.match(page.url(), /race\.rules=bp,fa,dfa&race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.epochs=20&race\.seed=7&/);
     await page.waitForTimeout(600);
     assert.deepEqual(Object.keys(await readouts(page, 'race')), ['bp', 'fa', 'dfa']);
     // Leaving the chapter stops a training figure.
     await page.click(`${fig('race')} [data-el="train"]`);
-    await phaseIs(page, 'race', 'training', 3000);
-    await page.click('.chapter-nav a[data-chapter-link="backprop"]');
-    await phaseIs(page, 'race', 'paused', 3000);
+    await assertLeavingStops(page, 'race', 'backprop');
     await page.close();
   });
 
@@ -173,12 +171,9 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
   });
 
   it('a bad hash gives a notice and the defaults; an engine error shows in its figure', async () => {
-    const page = await open('#v=1&chapter=feedback&race.seed=-1&race.feedback_scale=abc&linear.epochs=5000&race.rules=<b>x</b>&linear.feedback_scale=100&fig=linear');
-    const notices = page.locator('[data-el="notices"]');
-    await notices.waitFor();
-    const text = await notices.textContent();
+    const { page, text } = await openWithNotices(site, '#v=1&chapter=feedback&race.seed=-1&race.feedback_scale=abc&linear.epochs=5000&race.rules=<b>x</b>&linear.feedback_scale=100&fig=linear');
     assert.match(text, /race seed: "-1" is not between 0 and 4294967295; using 1/);
-    assert.match(text, /race feedback scale: "abc" is not a number; using 5/);
+    assert.match(text, /race scale of B: "abc" is not a number; using 5/);
     assert.match(text, /linear toy epochs: "5000" is above the maximum 500; using 500/);
     assert.match(text, /race rules: "<b>x<\/b>" is not one of/);
     assert.equal(await page.locator('[data-el="notices"] b').count(), 0);
@@ -186,7 +181,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     assert.equal(await page.inputValue('#race-feedback-scale'), '5');
     assert.equal(await page.inputValue('#linear-epochs'), '500');
     assert.ok(await page.isChecked(`${fig('race')} input[name="race.rules"][value="dfa"]`));
-    assert.match(page.url(), /race\.seed=1&race\.epochs=20&race\.feedback_scale=5&/);
+    assert.match(page.url(), /race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.epochs=20&race\.seed=1&/);
 
     // Feedback 100 times too strong: FA diverges, says so in the figure, the others go on.
     await phaseIs(page, 'linear', 'paused');
@@ -211,13 +206,10 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
   it('one figure embeds alone, and trains: DFA learns a deep net from zero, BP does not', async () => {
     const page = await open('#v=1&chapter=feedback&embed=1&fig=deep&deep.epochs=1');
     await phaseIs(page, 'deep', 'paused', 40000);
-    assert.ok(await page.isHidden('.site-header'));
-    assert.ok(await page.isHidden('[data-page="feedback"] > header.article'));
-    for (const id of ['race', 'align', 'linear']) assert.ok(await page.isHidden(fig(id)), `${id} is shown in the embed`);
+    await assertEmbedsAlone(page, 'feedback', 'deep', ['race', 'align', 'linear']);
     assert.ok(await page.isVisible(`${fig('deep')} h2`));
     const full = await page.getAttribute(`${fig('deep')} [data-el="open-full"]`, 'href');
-    assert.ok(await page.isVisible(`${fig('deep')} [data-el="open-full"]`));
-    assert.match(full, /#v=1&chapter=feedback&fig=deep&deep\.seed=1&deep\.epochs=1&deep\.depth=10&deep\.init=zero$/);
+    assert.match(full, /#v=1&chapter=feedback&fig=deep&deep\.depth=10&deep\.init=zero&deep\.epochs=1&deep\.seed=1$/);
     const t0 = Date.now();
     await page.click(`${fig('deep')} [data-el="train"]`);
     await phaseIs(page, 'deep', 'finished', 60000);
@@ -234,7 +226,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.click(`${fig('deep')} [data-el="copy-embed"]`);
     await page.waitForFunction(() => /Embed code copied/.test(document.querySelector('[data-figure="deep"] [data-el="share-message"]').textContent));
     const code = await page.evaluate(() => navigator.clipboard.readText());
-    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;chapter=feedback&amp;fig=deep&amp;deep\.seed=1&amp;deep\.epochs=1&amp;deep\.depth=10&amp;deep\.init=zero&amp;embed=1" title="brainprop: Random feedback, figure 4: Deep, from zero"/);
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;chapter=feedback&amp;fig=deep&amp;deep\.depth=10&amp;deep\.init=zero&amp;deep\.epochs=1&amp;deep\.seed=1&amp;embed=1" title="brainprop: Random feedback, figure 4: Deep, from zero"/);
     await page.close();
   });
 

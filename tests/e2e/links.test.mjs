@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { siteSuite, itStayedClean } from '../support/site.mjs';
-import { fig, phaseIs, readouts } from '../support/figures.mjs';
+import { fig, phaseIs, readouts, assertEmbedsAlone } from '../support/figures.mjs';
 
 /** The values the form of a page shows, by element id. */
 function formValues(page, ids) {
@@ -41,7 +41,7 @@ describe('old links', { timeout: 120000 }, () => {
     assert.deepEqual(await formValues(page, ['linear-seed', 'linear-epochs', 'linear-feedback-scale', 'linear-feedback-dist']), {
       'linear-seed': '3', 'linear-epochs': '7', 'linear-feedback-scale': '2', 'linear-feedback-dist': 'uniform',
     });
-    for (const id of ['race', 'align', 'deep']) assert.ok(await page.isHidden(fig(id)), `${id} is shown in the embed`);
+    await assertEmbedsAlone(page, 'feedback', 'linear', ['race', 'align', 'deep']);
     await page.click(`${fig('linear')} [data-el="train"]`);
     await phaseIs(page, 'linear', 'finished', 30000);
     await page.waitForTimeout(600); // the readouts follow within 400 ms

@@ -46,6 +46,7 @@ export async function openFromLanding(site, title, chapter, needles) {
   assert.equal(await card.locator('.badge').textContent(), 'live');
   await card.locator('a.cta').click();
   await page.waitForURL(new RegExp(`chapter=${chapter}`));
+  await page.locator(`[data-page="${chapter}"]`).waitFor(); // shown once the page has read the new hash
   assert.equal(await page.textContent('h1:visible'), title);
   const text = await page.textContent(`[data-page="${chapter}"]`);
   for (const needle of needles) {
@@ -53,4 +54,27 @@ export async function openFromLanding(site, title, chapter, needles) {
   }
   assert.doesNotMatch(text, /not built yet/);
   return page;
+}
+
+/** The training figure `id` stops when the reader leaves its chapter for `chapter` (the nav link). */
+export async function assertLeavingStops(page, id, chapter) {
+  await phaseIs(page, id, 'training', 3000);
+  await page.click(`.chapter-nav a[data-chapter-link="${chapter}"]`);
+  await phaseIs(page, id, 'paused', 3000);
+}
+
+/** The embed layout shows figure `id` of `chapter` alone: no site header, no chapter prose, none of `others`. */
+export async function assertEmbedsAlone(page, chapter, id, others) {
+  assert.ok(await page.isHidden('.site-header'));
+  assert.ok(await page.isHidden(`[data-page="${chapter}"] > header.article`));
+  for (const other of others) assert.ok(await page.isHidden(fig(other)), `${other} is shown in the embed`);
+  assert.ok(await page.isVisible(`${fig(id)} [data-el="open-full"]`));
+}
+
+/** Opens a link with values the page must repair, and waits for its notices: {page, text}. */
+export async function openWithNotices(site, hash) {
+  const page = await site.open(hash);
+  const notices = page.locator('[data-el="notices"]');
+  await notices.waitFor();
+  return { page, text: await notices.textContent() };
 }

@@ -7,10 +7,18 @@
 
 export const PROTOCOL = 1;
 
-/** True when the engine's echo of an experiment matches what the page asked for. */
+/** Equal values: the same numbers and strings, arrays item by item, objects key by key in any order. */
+function same(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => same(a[k], b[k]));
+}
+
+/** True when the engine's echo of an experiment matches what the page asked for (every field it asked for). */
 export function sameExperiment(echo, wanted) {
   if (!echo || !wanted) return false;
-  return Object.keys(wanted).every((k) => JSON.stringify(echo[k]) === JSON.stringify(wanted[k]));
+  return Object.keys(wanted).every((k) => same(echo[k], wanted[k]));
 }
 
 export class EngineClient extends EventTarget {

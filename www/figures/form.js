@@ -5,7 +5,6 @@
 // form (www/figures/controls.js) reads and validates it the same way as the URL hash.
 // `label`, `help` and `valueLabels` come from our own declarations and may hold simple inline
 // markup (<i>B</i>): they are trusted, never text from a link.
-export { formOf } from '../state/state.js';
 
 /** `figure-key` as an element id: `race.feedback_scale` in figure race → `race-feedback-scale`. */
 export function fieldId(figure, key) {

@@ -3,7 +3,8 @@
 // index.html): the toolbar (play, step, reset and the status line), the keys line, the alert,
 // the loading box, and the body holding the views and the settings form (fields from the
 // settings declarations, www/figures/form.js, then the share block).
-import { renderForm, formOf } from './form.js';
+import { formOf } from '../state/state.js';
+import { renderForm } from './form.js';
 
 function html(markup) {
   const template = document.createElement('template');
