@@ -1,7 +1,7 @@
 // node --test tests/js/
-// The Dendrites & Bursts chapter's URL keys (www/state.js), its figures as data
-// (www/dendrites-figures.js): experiments, charts, the multiplexing statistics; and the pieces
-// of www/race.js and www/metrics.js it added (live adjust, repeat, bounded tables, Pearson).
+// The Dendrites & Bursts chapter's URL keys (www/state/state.js), its figures as data
+// (www/chapters/dendrites/figures.js): experiments, charts, the multiplexing statistics; and the pieces
+// of www/figures/race.js and www/engine/metrics.js it added (live adjust, repeat, bounded tables, Pearson).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, serialize, defaults, prop, PROPS, DENDRITES_FIGURES, presetOf } from '../../www/state/state.js';
@@ -221,7 +221,7 @@ test('Pearson correlation and a bounded metric table', () => {
   assert.equal(table.rows.length, 2);
 });
 
-// ---- www/race.js: what a simulation figure adds ----------------------------------------------
+// ---- www/figures/race.js: what a simulation figure adds ----------------------------------------------
 
 const MUX = { rule: 'multiplex', neurons: 300, seed: 1, duration_s: 600, somatic_mean: 300, somatic_amplitude: 150, dendritic_mean: 20, dendritic_amplitude: 150 };
 const progress = (over) => ({ type: 'progress', rows: [], samples: 0, epoch: 0, running: true, finished: false, samples_per_s: 0, ...over });

@@ -1,6 +1,6 @@
 // node --test tests/js/
-// The Random feedback chapter's URL keys (www/state.js) and its figures as data
-// (www/feedback-figures.js): lanes, experiments, charts and direct labels.
+// The Random feedback chapter's URL keys (www/state/state.js) and its figures as data
+// (www/chapters/feedback/figures.js): lanes, experiments, charts and direct labels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES, presetOf } from '../../www/state/state.js';

@@ -1,7 +1,7 @@
 // A line chart for comparing rules: plotters draws the axes and curves (linechart.js drawChart,
 // the painter every chapter uses), while the legend and a label at the end of each curve are
 // HTML beside the canvas, so they stay sharp, readable by screen readers and free to wrap.
-// Charts are described as data (www/feedback-figures.js chartsOf):
+// Charts are described as data (a chapter's chartsOf, e.g. www/chapters/feedback/figures.js):
 //   {id, title, yLabel, yRange, xMax, summary, series: [{name, note, color, points, label, value}]}
 // with, optionally, xLabel (default 'epoch') and xMin (default 0).
 import { drawChart, plotArea } from './linechart.js';

@@ -1,7 +1,8 @@
 // The spike raster of the multiplexing figure: one row per shown neuron, one tick per spike over
 // the last second, single spikes in the event colour and the spikes of a burst in the burst
-// colour (www/dendrites-figures.js STREAMS). Drawn with plain canvas from the engine's snapshot
-// frames `raster.times` (s), `raster.neuron` (row), `raster.burst` (1 in a burst), `raster.window`.
+// colour (the caller's: the Dendrites chapter passes its STREAMS). Drawn with plain canvas from
+// the engine's snapshot frames `raster.times` (s), `raster.neuron` (row), `raster.burst` (1 in a
+// burst), `raster.window`.
 import { blank } from './canvas.js';
 import { PALETTE, css } from './colors.js';
 

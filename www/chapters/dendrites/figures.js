@@ -104,7 +104,7 @@ function hz(value) {
 }
 
 /**
- * The charts of a figure (as www/feedback-figures.js chartsOf): the plasticity curve with its
+ * The charts of a figure (as ../feedback/figures.js chartsOf): the plasticity curve with its
  * zero line; BurstProp's and BP's test accuracy, and BurstProp's two angles with the 90° line.
  */
 export function chartsOf(figure, state, lanes) {
