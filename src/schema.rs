@@ -14,6 +14,7 @@
 //! Cross-field rules (a regression set needs the MSE loss, one rate per layer) are each config's
 //! own [`Settings::check`].
 
+use crate::rule::RuleId;
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -127,6 +128,10 @@ pub struct Field {
     /// Empty for dimensionless settings.
     pub unit: &'static str,
     pub help: &'static str,
+    /// The rules that read this setting, when only some of the rules that share the config do
+    /// (FA's feedback scale means nothing to backprop); empty: every rule of the config.
+    #[serde(skip_serializing_if = "<[RuleId]>::is_empty")]
+    pub only: &'static [RuleId],
     #[serde(flatten)]
     pub kind: Kind,
 }
@@ -292,8 +297,9 @@ pub fn with_field<T: Settings>(base: &T, name: &str, value: Value) -> Result<T> 
     serde_json::from_value(json).map_err(|e| Error::invalid("settings", format!("{name}: {e}")))
 }
 
-/// Declares a config struct once: fields with their type, default, label, optional unit and kind,
-/// each with a doc comment whose first line is its help text. Expands to the struct (serde,
+/// Declares a config struct once: fields with their type, default, label, optional unit and kind
+/// (and, for a setting only some of the config's rules read, `only [Fa, Dfa]`), each with a doc
+/// comment whose first line is its help text. Expands to the struct (serde,
 /// `#[serde(default)]`), its `Default` and its [`Settings::fields`]; the type implements
 /// [`Settings::check`] itself for cross-field rules (`impl Settings for T` is generated, so
 /// `check` goes in the `check { … }` block at the end, given `self`).
@@ -318,7 +324,8 @@ macro_rules! settings {
             $(
                 $(#[doc = $doc:literal])+
                 $(#[serde($($serde:tt)*)])*
-                $field:ident : $ty:ty = $default:expr, $label:literal $(in $unit:literal)?, $kind:expr;
+                $field:ident : $ty:ty = $default:expr, $label:literal $(in $unit:literal)?, $kind:expr
+                    $(, only [$($rule:ident),+])?;
             )*
         }
         check($self_:ident) $check:block
@@ -359,6 +366,7 @@ macro_rules! settings {
                         unit: $crate::settings!(@unit $($unit)?),
                         help: [$($doc),+][0].trim_ascii(),
                         kind: $kind,
+                        only: &[$($($crate::rule::RuleId::$rule),+)?],
                     },
                 )*]
             }

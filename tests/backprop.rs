@@ -112,26 +112,39 @@ fn same_seed_gives_identical_curves_and_another_seed_does_not() {
     assert_ne!(a.rows.last(), c.rows.last());
 }
 
-/// The feed-forward config also holds the settings of the other feed-forward rules (feedback
-/// matrices, BurstProp's constants); backprop must not read them. The page's old links rely on it
-/// (tests/js/old-links.test.mjs).
+/// The feed-forward config also holds settings that only some of its rules read (feedback
+/// matrices, BurstProp's constants); the schema says which (`Field::only`), and the page applies
+/// them to those rules' lanes only. Backprop must not read any of them.
 #[test]
-fn backprop_ignores_the_other_rules_settings() {
-    use brainprop::rules::FeedbackDist;
-    let run = |config: FeedforwardConfig| {
-        let mut model = Experiment::Bp(config).build(&DataStore::default()).unwrap();
+fn backprop_ignores_the_settings_declared_for_other_rules() {
+    use brainprop::experiment::fields_of;
+    use brainprop::rules::RuleId;
+    use brainprop::schema::Kind;
+    let run = |config: &FeedforwardConfig| {
+        let mut model = Experiment::Bp(config.clone()).build(&DataStore::default()).unwrap();
         while !model.step(100).unwrap().finished {}
         model.metrics().clone()
     };
     let base = FeedforwardConfig { data: DataKind::Spiral, epochs: 10, ..FeedforwardConfig::default() };
-    let other = FeedforwardConfig {
-        feedback_scale: 5.0,
-        feedback_dist: FeedbackDist::Uniform,
-        p_baseline: 0.7,
-        learn_feedback: !base.learn_feedback,
-        ..base.clone()
-    };
-    assert_eq!(run(base), run(other));
+    let reference = run(&base);
+    let not_bp: Vec<_> =
+        fields_of(RuleId::Bp).into_iter().filter(|f| !f.only.is_empty() && !f.only.contains(&RuleId::Bp)).collect();
+    assert_eq!(
+        not_bp.iter().map(|f| f.name).collect::<Vec<_>>(),
+        ["feedback_scale", "feedback_dist", "p_baseline", "learn_feedback"]
+    );
+    for field in not_bp {
+        let mut settings = serde_json::to_value(&base).unwrap();
+        settings[field.name] = match &field.kind {
+            Kind::Number { max, .. } => serde_json::json!(max / 2.0),
+            Kind::Enum { values, .. } => serde_json::json!(values.last().unwrap()),
+            Kind::Bool => serde_json::json!(!settings[field.name].as_bool().unwrap()),
+            other => panic!("no test value for {other:?}"),
+        };
+        let other: FeedforwardConfig = serde_json::from_value(settings).unwrap();
+        assert_ne!(other, base, "{}", field.name);
+        assert_eq!(run(&other), reference, "{} changed backprop", field.name);
+    }
 }
 
 #[test]

@@ -95,15 +95,15 @@ crate::settings! {
         /// Multiplies the initial weight range.
         init_scale: f64 = 1.0, "initial scale", Kind::number(0.0, 10.0);
         /// Scale of the fixed feedback matrices B (FA, DFA, sign symmetry), relative to the spread of the initial forward weights.
-        feedback_scale: f64 = 1.0, "scale of B", Kind::positive(100.0);
+        feedback_scale: f64 = 1.0, "scale of B", Kind::positive(100.0), only [Fa, Dfa, Sign, Burstprop];
         /// Distribution of the fixed random feedback matrices (FA, DFA).
-        feedback_dist: FeedbackDist = FeedbackDist::Gaussian, "B drawn from", Kind::choice::<FeedbackDist>();
+        feedback_dist: FeedbackDist = FeedbackDist::Gaussian, "B drawn from", Kind::choice::<FeedbackDist>(), only [Fa, Dfa, Burstprop];
         /// L2 weight decay λ on the forward weights (and on learned feedback).
         weight_decay: f64 = 0.0, "weight decay", Kind::number(0.0, 0.1);
         /// BurstProp: the output layer's burst probability without a teacher, p_b.
-        p_baseline: f64 = 0.2, "baseline burst probability", Kind::between(0.0, 1.0);
+        p_baseline: f64 = 0.2, "baseline burst probability", Kind::between(0.0, 1.0), only [Burstprop];
         /// BurstProp: learn the feedback weights Y like the forward weights (Kolen–Pollack style) instead of keeping them fixed and random.
-        learn_feedback: bool = true, "learned feedback Y", Kind::Bool;
+        learn_feedback: bool = true, "learned feedback Y", Kind::Bool, only [Burstprop];
     }
     check(self) {
         if self.data.is_regression() && self.loss != Loss::Mse {

@@ -78,16 +78,18 @@ test('a rule set is read in the page\'s order, without repeats, and never empty'
   assert.equal(coerce(prop('linear.seed'), '42').value, 42);
 });
 
-test('every lane of a figure gets the same experiment but its rule', () => {
+test('every lane of a figure gets the same experiment but its rule, and only the settings its rule reads', () => {
   const state = { ...FEEDBACK, 'race.rules': ['bp', 'fa', 'dfa', 'sign', 'shallow'], 'race.seed': 7, 'race.feedback_scale': 2, 'race.feedback_dist': 'uniform' };
   const race = experimentsOf('race', state);
   assert.deepEqual(race.map((e) => e.rule), ['bp', 'fa', 'dfa', 'sign', 'shallow']);
-  for (const e of race) {
-    const { rule, ...rest } = e;
-    const { rule: _, ...first } = race[0];
-    assert.deepEqual(rest, first, rule);
-  }
-  assert.deepEqual(race[0], { rule: 'bp', ...presetOf('bp', 'mnist'), epochs: 20, seed: 7, feedback_scale: 2, feedback_dist: 'uniform' });
+  const FEEDBACK_ONLY = ['feedback_scale', 'feedback_dist'];
+  const common = ({ rule, ...rest }) => Object.fromEntries(Object.entries(rest).filter(([k]) => !FEEDBACK_ONLY.includes(k)));
+  for (const e of race) assert.deepEqual(common(e), common(race[0]), e.rule);
+  // The feedback matrices' settings reach the rules that draw them: FA and DFA both, sign symmetry its scale.
+  assert.deepEqual(race.map((e) => [e.rule, e.feedback_scale, e.feedback_dist]), [
+    ['bp', 5, 'gaussian'], ['fa', 2, 'uniform'], ['dfa', 2, 'uniform'], ['sign', 2, 'gaussian'], ['shallow', 5, 'gaussian'],
+  ]);
+  assert.deepEqual(race[0], { rule: 'bp', ...presetOf('bp', 'mnist'), epochs: 20, seed: 7 });
   assert.deepEqual(
     [race[0].data, race[0].hidden, race[0].activation, race[0].loss, race[0].lr, race[0].momentum, race[0].batch, race[0].init],
     ['mnist', [500], 'sigmoid', 'crossentropy', 1, 0, 32, 'xavier'],

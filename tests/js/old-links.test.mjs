@@ -23,15 +23,13 @@ function asEngineReadsIt({ rule, output_lr: outputLr, ...settings }) {
 }
 
 /**
- * Settings of the other feed-forward rules that backprop never reads (tests/backprop.rs
- * `backprop_ignores_the_other_rules_settings`): a BP lane now carries the MNIST preset's
- * feedback scale, where the old page left it out.
+ * An experiment without the settings its rule does not read (the schema's `only`; for backprop
+ * tests/backprop.rs shows it). The old page sent, say, the race's feedback scale to the BP lane
+ * too; now only the lanes that read a setting get it.
  */
-const NOT_READ_BY_BP = ['feedback_scale', 'feedback_dist', 'p_baseline', 'learn_feedback'];
-
 function comparable(experiment) {
-  if (experiment.rule !== 'bp') return experiment;
-  return Object.fromEntries(Object.entries(experiment).filter(([k]) => !NOT_READ_BY_BP.includes(k)));
+  const unread = SCHEMA.configs[SCHEMA.rules[experiment.rule].config].filter((f) => f.only && !f.only.includes(experiment.rule));
+  return Object.fromEntries(Object.entries(experiment).filter(([k]) => !unread.some((f) => f.name === k)));
 }
 
 for (const { hash, figures } of OLD) {

@@ -188,7 +188,9 @@ export function experimentFor(id, rule, state) {
   const figure = FIGURES[id];
   const data = figure.data === null && figure.prefix === '' ? state[keyOf(id, 'data')] : figure.data;
   const experiment = { rule, ...startOf(id, rule, data), ...structuredClone(figure.defaults || {}) };
-  const own = new Set(engineFields(rule).map((f) => f.name));
+  // A setting reaches the lanes whose rule reads it (the schema's `only`), so a BurstProp knob
+  // never rebuilds the BP lane beside it.
+  const own = new Set(engineFields(rule).filter((f) => !f.only || f.only.includes(rule)).map((f) => f.name));
   for (const p of PROPS) {
     if (p.figure !== id || p.page || state[p.key] === undefined || !own.has(p.field)) continue;
     experiment[p.field] = copy(state[p.key]);
