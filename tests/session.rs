@@ -46,6 +46,33 @@ fn commands_and_replies_round_trip_through_json() {
     assert_eq!((c.lr, c.hidden.clone()), (0.3, FeedforwardConfig::default().hidden));
 }
 
+/// The throughput is read over 1 s windows of the clock, but a run's first reading comes after
+/// 200 ms, so that a short run shows its speed too.
+#[test]
+fn throughput_is_measured_over_the_clock_and_first_read_early() {
+    let mut session = Session::new();
+    session.handle(configure(DataKind::Circles), None);
+    session.handle(Command::Train, None);
+    let mut t = 0.0;
+    // Every reading of the clock advances it 10 ms: one slice per tick (slice 5 ms).
+    let mut now = move || {
+        t += 10.0;
+        t
+    };
+    let mut readings = Vec::new();
+    for tick in 0..60 {
+        for reply in session.tick(&mut now, 5.0) {
+            if let Reply::Progress { samples_per_s, .. } = reply {
+                readings.push((tick, samples_per_s));
+            }
+        }
+    }
+    let first = readings.iter().find(|(_, rate)| *rate > 0.0).expect("a throughput reading");
+    // Each tick reads the clock three times (30 ms); the first reading needs 200 ms of it.
+    assert!((6..=8).contains(&first.0), "first reading at tick {}", first.0);
+    assert!(readings.iter().all(|(_, rate)| rate.is_finite() && *rate >= 0.0));
+}
+
 #[test]
 fn configure_train_and_finish() {
     let mut session = Session::new();

@@ -5,7 +5,7 @@ import { parse, serialize, withData } from './state/state.js';
 import { BackpropChapter } from './chapters/backprop.js';
 import { FeedbackChapter } from './chapters/feedback/index.js';
 import { DendritesChapter } from './chapters/dendrites/index.js';
-import { TITLES, renderCards } from './chapters/landing.js';
+import { TITLES, renderCards, renderNav } from './chapters/landing.js';
 
 /** The chapters with figures, each made when first shown. */
 const CHAPTERS = { backprop: BackpropChapter, feedback: FeedbackChapter, dendrites: DendritesChapter };
@@ -70,8 +70,14 @@ function start() {
     render(moveFocus);
   }
 
+  renderNav($('chapter-nav'));
   renderCards($('chapter-cards'));
-  $('notices-dismiss').addEventListener('click', () => showNotices([]));
+  const dismiss = document.createElement('button');
+  dismiss.type = 'button';
+  dismiss.dataset.el = 'notices-dismiss';
+  dismiss.textContent = 'Dismiss';
+  dismiss.addEventListener('click', () => showNotices([]));
+  $('notices').append(dismiss);
   // The skip link must not touch the hash, which holds the state.
   document.querySelector('[data-skip]').addEventListener('click', (event) => {
     event.preventDefault();

@@ -62,7 +62,10 @@ describe('old links', { timeout: 120000 }, () => {
       const m = /^([\d.]+) s simulated/.exec(document.querySelector('[data-figure="multiplex"] [data-el="status"]').textContent);
       return m && Number(m[1]) >= 2;
     }, null, { timeout: 20000 });
-    assert.match(await page.getAttribute(`${fig('multiplex')} [data-el="raster"]`, 'aria-label'), /^Spike raster of \d+ of the 100 neurons/);
+    // The raster's text alternative follows the next drawn snapshot: wait for it, do not read it at one moment.
+    await page.waitForFunction(() => /^Spike raster of \d+ of the 100 neurons/.test(
+      document.querySelector('[data-figure="multiplex"] [data-el="raster"]').getAttribute('aria-label'),
+    ), null, { timeout: 10000 });
     await page.close();
   });
 

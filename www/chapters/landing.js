@@ -1,18 +1,12 @@
-// The landing page's chapter cards. index.html gives each card its prose only
+// The site's chapter list in the header, and the landing page's chapter cards. index.html gives each card its prose only
 // (`<li class="chapter-card [live]" data-chapter="…" [data-cta="…"]>` around its paragraphs);
 // this renders what every card has around it: the chapter's number, its title linking to it,
 // the live or coming badge, and, on a live card, the call to action.
 
-/** Page titles by chapter id ('' is the landing page), in the order of the talk. */
-export const TITLES = Object.freeze({
-  '': 'Can the brain do backprop?',
-  backprop: 'Backprop',
-  nudging: 'Nudging',
-  feedback: 'Random feedback',
-  spikes: 'Spikes',
-  dendrites: 'Dendrites & Bursts',
-  time: 'Through time',
-});
+import { CHAPTERS, CHAPTER_TITLES } from '../state/state.js';
+
+/** Page titles by chapter id (the engine's `Chapter` titles); '' is the landing page. */
+export const TITLES = Object.freeze({ '': 'Can the brain do backprop?', ...CHAPTER_TITLES });
 
 function link(chapter, text, className) {
   const a = document.createElement('a');
@@ -20,6 +14,17 @@ function link(chapter, text, className) {
   a.textContent = text;
   if (className) a.className = className;
   return a;
+}
+
+/** Fills the site header's chapter list (`<ol class="chapter-nav">`): one link per chapter, in the order of the talk. */
+export function renderNav(list) {
+  list.replaceChildren(...CHAPTERS.map((chapter) => {
+    const item = document.createElement('li');
+    const a = link(chapter, TITLES[chapter]);
+    a.dataset.chapterLink = chapter;
+    item.append(a);
+    return item;
+  }));
 }
 
 /** Renders the frame of every card in `list` (the landing page's <ol class="chapters">). */
