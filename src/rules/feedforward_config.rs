@@ -74,7 +74,7 @@ crate::settings! {
         activation: Activation = Activation::Tanh, "activation", Kind::choice::<Activation>();
         /// The output layer and its loss.
         loss: Loss = Loss::CrossEntropy, "loss", Kind::choice::<Loss>();
-        /// Learning rate η of every layer that layer_lr does not give a rate of its own.
+        /// Learning rate η (of every layer, unless layer_lr gives some layers their own).
         lr: f64 = 0.1, "learning rate", Kind::positive(MAX_LR);
         /// Learning rates of the last weight layers, the output's last (e.g. 5,0.05); the layers before them take lr.
         ///

@@ -5,7 +5,7 @@
 // declaration, read from the generated schema (www/state/schema.js); state.js joins the two.
 //
 // A knob is a field name, or {field, …} with what this figure says differently: a `label` or
-// `help` of its own, a `control` ('range', with `step`), fewer `values`, or a narrower `min` /
+// `help` of its own (`help: true` shows the engine's), a `control` ('range', with `step`), fewer `values`, or a narrower `min` /
 // `max` (within the engine's limits, for a slider's useful range or a figure's length), or a
 // `default` of its own. A figure's lanes start from their rule's engine preset for the figure's
 // `data` set, or from the engine's named `preset` (the schema's figure_presets). `page` declares
@@ -29,7 +29,7 @@ export const FIGURES = Object.freeze({
     },
     groups: [
       ['Data', [{ field: 'data', values: ['circles', 'xor', 'spiral', 'blobs', 'mnist'] }, { field: 'noise', control: 'range', step: 0.01 }]],
-      ['Network', ['hidden', 'activation', { field: 'loss', values: ['crossentropy', 'mse'] }]],
+      ['Network', [{ field: 'hidden', help: true }, 'activation', { field: 'loss', values: ['crossentropy', 'mse'] }]],
       ['Training', ['lr', 'batch', 'epochs', 'speed', 'seed']],
       ['More settings', ['momentum', 'points', 'init', 'init_scale'], true],
     ],

@@ -108,7 +108,9 @@ function figureProps(id) {
   for (const field of engineFields(rule)) {
     if (field.kind === 'object') continue; // nested constants: the command line's --config only
     const knob = knobs.get(field.name) || {};
-    const spec = { ...specOf(field), ...knob };
+    // A form shows the engine's help under a field only where the figure asks (`help: true`) or
+    // gives its own; the rest stay short (the help is still the command line's).
+    const spec = { ...specOf(field), ...knob, help: knob.help === true ? field.help : (knob.help ?? '') };
     const engineDefault = figure.defaults && field.name in figure.defaults ? figure.defaults[field.name] : preset[field.name];
     props.push({
       ...spec, ...base, key: keyOf(id, field.name), engine: specOf(field), shown: knobs.has(field.name),
