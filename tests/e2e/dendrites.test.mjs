@@ -1,9 +1,9 @@
 // End-to-end test of the Dendrites & Bursts chapter in headless Chromium.
 //   source scripts/env.sh && wasm_env trunk build --release
-//   node --test --test-concurrency=1 tests/e2e/bursts.test.mjs
+//   node --test --test-concurrency=1 tests/e2e/dendrites.test.mjs
 // Serves dist/ from a static server started here, runs each figure as a reader would, and checks
 // what the reader sees: the raster's spikes, the correlation and level readouts, the charts'
-// text alternatives and inked pixels. Screenshots go to artifacts/bursts-*.png; the
+// text alternatives and inked pixels. Screenshots go to artifacts/dendrites-*.png; the
 // multiplexing figure is copied to docs/bursts.png.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,9 +96,9 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     const raster = await page.getAttribute(`${MUX} [data-el="raster"]`, 'aria-label');
     assert.match(raster, /^Spike raster of 50 of the 300 neurons, [\d.]+–[\d.]+ s: \d+ spikes, \d+ of them in bursts\.$/);
     assert.match(await page.getAttribute(`${MUX} [data-el="traces"]`, 'aria-label'), /event rate follows the somatic input \(correlation [\d.]+\)/);
-    await page.locator(MUX).screenshot({ path: join(ARTIFACTS, 'bursts-multiplex.png') });
+    await page.locator(MUX).screenshot({ path: join(ARTIFACTS, 'dendrites-multiplex.png') });
     // The README's screenshot is refreshed only on request (UPDATE_DOCS=1), so tests leave the tree clean.
-    if (process.env.UPDATE_DOCS) await copyFile(join(ARTIFACTS, 'bursts-multiplex.png'), join(ROOT, 'docs', 'bursts.png'));
+    if (process.env.UPDATE_DOCS) await copyFile(join(ARTIFACTS, 'dendrites-multiplex.png'), join(ROOT, 'docs', 'bursts.png'));
 
     // Move the dendritic mean from 20 to 200 pA while it runs: the burst probability rises, the
     // event rate stays where it was, and the simulation goes on (no restart).
@@ -116,7 +116,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     const change = (key) => (levelsAfter[key] - levelsBefore[key]) / levelsBefore[key];
     assert.ok(change('burst_prob') > 0.25, `burst probability ${levelsBefore.burst_prob.toFixed(3)} → ${levelsAfter.burst_prob.toFixed(3)}`);
     assert.ok(Math.abs(change('event_rate')) < change('burst_prob') / 2, `event rate ${levelsBefore.event_rate.toFixed(2)} → ${levelsAfter.event_rate.toFixed(2)} changed as much as the burst probability`);
-    await page.locator(MUX).screenshot({ path: join(ARTIFACTS, 'bursts-multiplex-dendrite-200.png') });
+    await page.locator(MUX).screenshot({ path: join(ARTIFACTS, 'dendrites-multiplex-dendrite-200.png') });
 
     // Out of view it holds; back in view it goes on; leaving the chapter stops it.
     await page.locator(fig('burstprop')).scrollIntoViewIfNeeded();
@@ -162,7 +162,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     assert.match(end, /^BurstProp against backprop: ∠\(W₁, Y\) \d+° after \d+ epochs; ∠\(δ_burst, δ_BP\) \d+° after \d+ epochs\.$/);
     for (const a of degrees(end)) assert.ok(a < 85, `angle ${a}° after two epochs (${end})`);
     assert.ok(await inkOf(page, angles, COLORS.grey) > 100, 'no 90° line');
-    await page.locator(fig('burstprop')).screenshot({ path: join(ARTIFACTS, 'bursts-burstprop.png') });
+    await page.locator(fig('burstprop')).screenshot({ path: join(ARTIFACTS, 'dendrites-burstprop.png') });
 
     // Fixed feedback is a URL key; BurstProp's lane rebuilds, BP's does not need to.
     await page.uncheck('#burstprop-learn-feedback');
@@ -187,7 +187,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
       assert.match(alert, /^Plasticity: .+/);
       measured.plasticity = `engine error shown in the figure: ${alert}`;
       t.diagnostic(`the engine has no plasticity experiment yet: ${alert}`);
-      await page.locator(pl).screenshot({ path: join(ARTIFACTS, 'bursts-plasticity.png') });
+      await page.locator(pl).screenshot({ path: join(ARTIFACTS, 'dendrites-plasticity.png') });
       await page.close();
       return;
     }
@@ -201,7 +201,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     assert.ok(points[0][1] < 0, `no depression at ${points[0][0]} Hz (${summary})`);
     assert.ok(points.at(-1)[1] > 0, `no potentiation at ${points.at(-1)[0]} Hz (${summary})`);
     assert.ok(await inkOf(page, chart, [204, 121, 167]) > 50, 'no weight-change curve');
-    await page.locator(pl).screenshot({ path: join(ARTIFACTS, 'bursts-plasticity.png') });
+    await page.locator(pl).screenshot({ path: join(ARTIFACTS, 'dendrites-plasticity.png') });
     await page.close();
   });
 
@@ -219,7 +219,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     measured.maxSpeed = { speed: r.speed, corr: r.corr };
     assert.ok(r.speed > 2, `as fast as possible is only ${r.speed}× real time`);
     assert.ok(r.corr.E_soma > r.corr.P_soma);
-    await page.screenshot({ path: join(ARTIFACTS, 'bursts-embed.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'dendrites-embed.png') });
 
     await site.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
     await page.click(`${MUX} [data-el="copy-embed"]`);
