@@ -89,9 +89,10 @@ function keyOf(id, name) {
 }
 
 /**
- * Every key of one figure: its page settings, then every engine field of its rules (the first
- * rule's declaration; the lanes of a figure share one config). A knob may narrow the engine's
- * limits or values; it never widens them.
+ * Every key of one figure: its page settings, then every engine field of the rules it can run
+ * (lanes of different rules may take different configs: EqProp beside BP). A field that several
+ * configs declare is clamped to the range all of them accept, and takes its default from the
+ * first rule that has it. A knob may narrow the engine's limits or values; it never widens them.
  */
 function figureProps(id) {
   const figure = FIGURES[id];
@@ -103,18 +104,32 @@ function figureProps(id) {
     const knob = knobs.get(name) || {};
     props.push({ unit: '', help: '', ...spec, ...knob, ...base, key: keyOf(id, name), field: name, page: true, shown: knobs.has(name), title: title(spec.short ?? spec.label) });
   }
-  const rule = figure.rules(Object.fromEntries(props.map((p) => [p.key, p.default])))[0];
-  const preset = startOf(id, rule, figure.data);
-  for (const field of engineFields(rule)) {
-    if (field.kind === 'object') continue; // nested constants: the command line's --config only
-    const knob = knobs.get(field.name) || {};
+  const defaults = Object.fromEntries(props.map((p) => [p.key, p.default]));
+  const rules = [...new Set([...figure.rules(defaults), ...(figure.page?.rules?.values ?? [])])];
+  const engine = new Map(); // field name → {spec, default}
+  for (const rule of rules) {
+    const preset = startOf(id, rule, figure.data);
+    for (const field of engineFields(rule)) {
+      if (field.kind === 'object') continue; // nested constants: the command line's --config only
+      const spec = specOf(field);
+      const seen = engine.get(field.name);
+      if (!seen) {
+        engine.set(field.name, { spec, default: preset[field.name] });
+      } else if ('min' in spec) {
+        seen.spec = { ...seen.spec, min: Math.max(seen.spec.min, spec.min), max: Math.min(seen.spec.max, spec.max) };
+        if ('maxLength' in spec) seen.spec.maxLength = Math.min(seen.spec.maxLength, spec.maxLength);
+      }
+    }
+  }
+  for (const [name, { spec: engineSpec, default: presetDefault }] of engine) {
+    const knob = knobs.get(name) || {};
     // A form shows the engine's help under a field only where the figure asks (`help: true`) or
     // gives its own; the rest stay short (the help is still the command line's).
-    const spec = { ...specOf(field), ...knob, help: knob.help === true ? field.help : (knob.help ?? '') };
-    const engineDefault = figure.defaults && field.name in figure.defaults ? figure.defaults[field.name] : preset[field.name];
+    const spec = { ...engineSpec, ...knob, help: knob.help === true ? engineSpec.help : (knob.help ?? '') };
+    const engineDefault = figure.defaults && name in figure.defaults ? figure.defaults[name] : presetDefault;
     props.push({
-      ...spec, ...base, key: keyOf(id, field.name), engine: specOf(field), shown: knobs.has(field.name),
-      default: knob.default ?? engineDefault, title: title(field.label),
+      ...spec, ...base, key: keyOf(id, name), engine: engineSpec, shown: knobs.has(name),
+      default: knob.default ?? engineDefault, title: title(engineSpec.label),
     });
   }
   return props;
