@@ -70,6 +70,20 @@ export const FIGURES = Object.freeze({
       ['Training', [{ field: 'epochs', max: 50 }, 'seed']],
     ],
   },
+  learning: {
+    // EqProp beside BP on the digits, each from its own engine preset (EqProp: 784-500-10, batch
+    // 20, 20 free + 4 nudged steps, β 0.5, 25 epochs; BP: the race's network). EqProp comes first,
+    // so a field both rules have (epochs) takes EqProp's default.
+    chapter: 'nudging', title: 'learning', rules: () => ['eqprop', 'bp'], data: 'mnist',
+    groups: [
+      ['Nudging (EqProp)', [
+        { field: 'beta', help: 'How hard the target pulls on the output units in the second phase. Small β: the update is close to the gradient, but the signal is small.' },
+        { field: 'persistent', label: 'persistent particles', help: 'Start each example\'s free phase where it settled last time, so fewer steps reach equilibrium.' },
+      ]],
+      ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
+      ['More settings', ['free_steps', 'nudged_steps', { field: 'step_size', help: true }, 'random_beta_sign', { field: 'layer_lr', label: 'EqProp learning rate per layer', help: 'Input side first. BP keeps its own rate (1).' }], true],
+    ],
+  },
   multiplex: {
     chapter: 'dendrites', title: 'multiplexing', rules: () => ['multiplex'], data: null,
     // The simulation runs the engine's longest duration, then starts again.

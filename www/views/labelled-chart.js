@@ -3,7 +3,8 @@
 // HTML beside the canvas, so they stay sharp, readable by screen readers and free to wrap.
 // Charts are described as data (a chapter's chartsOf, e.g. www/chapters/feedback/figures.js):
 //   {id, title, yLabel, yRange, xMax, summary, series: [{name, note, color, points, label, value}]}
-// with, optionally, xLabel (default 'epoch') and xMin (default 0).
+// with, optionally, xLabel (default 'epoch') and xMin (default 0), and per series `legend: false`
+// (no legend entry of its own). A log x axis is a transform of the description (./log-axis.js).
 import { drawChart, plotArea } from './linechart.js';
 import { PALETTE, css } from './colors.js';
 
@@ -73,10 +74,12 @@ export class LabelledChart {
       const first = chart.series.slice(0, i).find((t) => samePoints(t.points, s.points));
       if (first) twins.push(`${first.name} and ${s.name} coincide: their shared curve alternates colours each epoch.`);
     });
-    const key = `${chart.series.map((s) => `${s.color}:${s.name}:${s.note}`).join('|')}|${twins.join(' ')}`;
+    // A series with `legend: false` shares an entry with another (nine grey output units).
+    const listed = chart.series.filter((s) => s.legend !== false);
+    const key = `${listed.map((s) => `${s.color}:${s.name}:${s.note}`).join('|')}|${twins.join(' ')}`;
     if (key === this.legendKey) return;
     this.legendKey = key;
-    const items = chart.series.map((s) => {
+    const items = listed.map((s) => {
       const item = element('span', 'legend-item');
       item.append(swatch(s.color), element('strong', '', s.name));
       if (s.note) item.append(` ${s.note}`);
