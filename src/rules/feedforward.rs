@@ -166,6 +166,12 @@ impl EpochLog {
         error
     }
 
+    /// Stops the run with `error` (remembered: every later step returns it again).
+    pub fn fail(&mut self, error: Error) -> Error {
+        self.diverged = Some(error.clone());
+        error
+    }
+
     /// The error that stopped the run, if it diverged.
     pub fn failure(&self) -> Option<&Error> {
         self.diverged.as_ref()

@@ -39,12 +39,17 @@ crate::settings! {
         free_steps: usize = 20, "free steps", Kind::int(1.0, limits::MAX_STEPS);
         /// Steps of the weakly clamped phase, started from the free fixed point.
         nudged_steps: usize = 4, "nudged steps", Kind::int(1.0, limits::MAX_STEPS);
-        /// Step size ε of the relaxation.
+        /// Step size ε of the relaxation (stable below 2/(1+‖A‖); the reference's 0.5 settles).
         step_size: f64 = 0.5, "step size ε", Kind::positive(1.0);
         /// Nudging strength β (its sign is set by random_beta_sign).
         beta: f64 = 0.5, "nudging strength β", Kind::positive(limits::MAX_BETA);
-        /// Draw the sign of β at random for every minibatch.
+        /// Draw the sign of β at random for every minibatch (no effect with symmetric nudging).
         random_beta_sign: bool = true, "random sign of β", Kind::Bool;
+        /// Nudge with +β and with −β from the free fixed point and update from the difference.
+        ///
+        /// (Laborieux et al. 2021.) The update becomes (α/2β)(ρρ|^{+β} − ρρ|^{−β}), whose bias
+        /// is O(β²) instead of O(β); it costs a second nudged phase per minibatch.
+        symmetric: bool = false, "symmetric ±β nudging", Kind::Bool;
         /// Keep every training example's free fixed point and start its next free phase there.
         ///
         /// (The reference's persistent particles.) Off by default: from zero, 20 free steps
