@@ -206,10 +206,13 @@ export function experimentFor(id, rule, state) {
   const data = figure.data === null && figure.prefix === '' ? state[keyOf(id, 'data')] : figure.data;
   const experiment = { rule, ...startOf(id, rule, data), ...structuredClone(figure.defaults || {}) };
   // A setting reaches the lanes whose rule reads it (the schema's `only`), so a BurstProp knob
-  // never rebuilds the BP lane beside it.
+  // never rebuilds the BP lane beside it; a knob may also name its lanes (`lanes`), when two
+  // rules' configs share a field name that means something else to each (EqProp's per-layer
+  // rates are not BP's).
   const own = new Set(engineFields(rule).filter((f) => !f.only || f.only.includes(rule)).map((f) => f.name));
   for (const p of PROPS) {
     if (p.figure !== id || p.page || state[p.key] === undefined || !own.has(p.field)) continue;
+    if (p.lanes && !p.lanes.includes(rule)) continue;
     experiment[p.field] = copy(state[p.key]);
   }
   Object.assign(experiment, figure.derived ? figure.derived(state) : {});
