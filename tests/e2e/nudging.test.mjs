@@ -94,7 +94,7 @@ describe('the Nudging chapter', { timeout: 240000 }, () => {
     await page.check(`${fig('learning')} input[name="learning.persistent"]`);
     await setField(page, 'learning', 'seed', 7);
     const link = await copyLink(page, 'learning');
-    assert.match(link, /#v=1&chapter=nudging&fig=learning&learning\.beta=0\.2&learning\.persistent=1&learning\.epochs=25&learning\.seed=7&/);
+    assert.match(link, /#v=1&chapter=nudging&fig=learning&learning\.beta=0\.2&learning\.symmetric=0&learning\.persistent=1&learning\.epochs=25&learning\.seed=7&/);
     const again = await open(link.slice(link.indexOf('#')));
     await again.locator(fig('learning')).waitFor();
     assert.equal(await again.inputValue('#learning-beta'), '0.2');

@@ -78,10 +78,11 @@ export const FIGURES = Object.freeze({
     groups: [
       ['Nudging (EqProp)', [
         { field: 'beta', help: 'How hard the target pulls on the output units in the second phase. Small β: the update is close to the gradient, but the signal is small.' },
+        { field: 'symmetric', label: 'symmetric nudging (+β and −β)', help: 'Compare a nudge towards the target with one away from it, instead of with the free state (Laborieux et al., 2021): less bias at large β, one more phase per example.' },
         { field: 'persistent', label: 'persistent particles', help: 'Start each example\'s free phase where it settled last time, so fewer steps reach equilibrium.' },
       ]],
       ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
-      ['More settings', ['free_steps', 'nudged_steps', { field: 'step_size', help: true }, 'random_beta_sign', { field: 'layer_lr', label: 'EqProp learning rate per layer', help: 'Input side first. BP keeps its own rate (1).' }], true],
+      ['More settings', ['free_steps', 'nudged_steps', { field: 'step_size', help: true }, 'random_beta_sign', { field: 'layer_lr', lanes: ['eqprop'], label: 'EqProp learning rate per layer', help: 'Input side first. BP keeps its own rate (1).' }], true],
     ],
   },
   multiplex: {

@@ -37,7 +37,10 @@ export class LabelledChart {
     this.canvas.dataset.chart = id;
     this.labels = element('div', 'direct-labels');
     this.labels.setAttribute('aria-hidden', 'true'); // the canvas's text alternative says the same
-    frame.append(this.canvas, this.labels);
+    this.ticks = element('div', 'x-ticks');
+    this.ticks.setAttribute('aria-hidden', 'true');
+    this.ticks.hidden = true;
+    frame.append(this.canvas, this.labels, this.ticks);
     this.legend = element('figcaption', 'legend');
     this.figure.append(frame, this.legend);
     container.append(this.figure);
@@ -66,6 +69,27 @@ export class LabelledChart {
     series.push({ name: '', points: [[chart.xMin ?? 0, NaN], [chart.xMax, NaN]], color: 6 });
     const drawn = drawChart(this.canvas, { title: chart.title, x_label: chart.xLabel ?? 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange });
     if (drawn) this.#labels(chart);
+    if (drawn) this.#decades(chart);
+  }
+
+  /**
+   * A log axis (./log-axis.js) gets its tick labels as powers of ten: a strip over plotters'
+   * numeric labels (…, −2, −1, 0) with 10⁻², 10⁻¹, 10⁰ at the same places.
+   */
+  #decades(chart) {
+    const decades = chart.xLog ? chart.xDecades || [] : [];
+    this.ticks.hidden = decades.length === 0;
+    if (!decades.length) return;
+    const { left, right, bottom } = this.area;
+    const span = chart.xMax - chart.xMin || 1;
+    this.ticks.style.left = `${left - 24}px`;
+    this.ticks.style.width = `${right - left + 48}px`;
+    this.ticks.style.top = `${bottom + 2}px`;
+    this.ticks.replaceChildren(...decades.map(({ k, text }) => {
+      const tick = element('span', 'x-tick', text);
+      tick.style.left = `${24 + ((k - chart.xMin) / span) * (right - left)}px`;
+      return tick;
+    }));
   }
 
   #legend(chart) {

@@ -1,7 +1,7 @@
 // A logarithmic x axis for the line charts (www/views/labelled-chart.js), as a transform of the
 // chart's description: every x becomes log₁₀ x, and the axis is named for it. plotters draws the
-// ticks of the transformed axis (…, −2, −1, 0), which read as powers of ten: −2 is 10⁻² = 0.01;
-// `decades` gives the 10^k labels for text alternatives and legends.
+// ticks of the transformed axis (…, −2, −1, 0); the chart view writes `xDecades` (10⁻², 10⁻¹,
+// 10⁰: `decades`) over them.
 
 const SUPERSCRIPTS = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
@@ -24,16 +24,16 @@ export function log10(x) {
 
 /**
  * The chart with its x axis on a log scale: points' x, xMin and xMax become log₁₀ values (points
- * at x ≤ 0 are dropped), and xLabel says so (`log₁₀ β` when `symbol` is given, else
- * `log₁₀ of <xLabel>`). The chart keeps its other fields; `xDecades` lists the 10^k ticks.
+ * at x ≤ 0 are dropped), and xLabel says so (`β, log scale` with `symbol` β, else `<xLabel>,
+ * log scale`). The chart keeps its other fields; `xDecades` lists the 10^k ticks.
  */
 export function logAxis(chart, { symbol } = {}) {
   const xMin = log10(chart.xMin);
   const xMax = log10(chart.xMax);
   const series = chart.series.map((s) => ({ ...s, points: s.points.map(([x, y]) => [log10(x), y]).filter(([x]) => Number.isFinite(x)) }));
-  const name = symbol ?? `of ${chart.xLabel}`;
+  const name = symbol ?? chart.xLabel;
   return {
-    ...chart, series, xMin, xMax, xLabel: `log₁₀ ${name}`, xLog: true,
+    ...chart, series, xMin, xMax, xLabel: `${name}, log scale`, xLog: true,
     xDecades: Number.isFinite(xMin) && Number.isFinite(xMax) ? decades(chart.xMin, chart.xMax) : [],
   };
 }

@@ -15,7 +15,6 @@ import { ruleSeries, summary, lastFinite } from '../feedback/figures.js';
 import { niceCeil } from '../dendrites/figures.js';
 import { percent } from '../../views/format.js';
 import { logAxis } from '../../views/log-axis.js';
-import { experimentsOf as stateExperiments, presetOf } from '../../state/state.js';
 
 /** Names and Okabe–Ito colours (index into src/charts.rs PALETTE). BP keeps its site-wide blue. */
 export const RULES = Object.freeze({
@@ -40,25 +39,12 @@ export const FIGURES = Object.freeze({
   stdp: { number: 4, title: 'The STDP it predicts', rules: () => ['stdp'] },
 });
 
-/** Settings of the learning figure that only EqProp's lane takes: BP keeps its own preset's. */
-const EQPROP_ONLY = ['layer_lr'];
-
 /**
  * The experiments of every lane of a figure (www/state/state.js builds them from the engine's
- * presets). In the learning figure the per-layer rates are EqProp's: BP's lane keeps its preset
- * (a single rate of 1), so changing EqProp's rates never slows backprop down.
+ * presets). In the learning figure the per-layer rates are EqProp's (the knob's `lanes`): BP's
+ * lane keeps its preset's single rate of 1.
  */
-export function experimentsOf(figure, state) {
-  const experiments = stateExperiments(figure, state);
-  if (figure !== 'learning') return experiments;
-  return experiments.map((e) => {
-    if (e.rule !== 'bp') return e;
-    const preset = presetOf('bp', 'mnist');
-    const out = { ...e };
-    for (const field of EQPROP_ONLY) out[field] = structuredClone(preset[field]);
-    return out;
-  });
-}
+export { experimentsOf } from '../../state/state.js';
 
 /** Relaxation steps per second the settling animation runs at by default. */
 export const SETTLING_STEPS_PER_S = 20;
@@ -175,7 +161,7 @@ export function settlingCharts(table, { target = null, total = 24 } = {}) {
 
   const energyRange = fitRange(cols.energy || []);
   const energy = {
-    name: 'energy E', color: 2, points: pts('energy'), note: 'the network\'s energy: it only goes down while the network settles',
+    name: 'energy E', color: 2, points: pts('energy'), note: 'the network\'s energy: it only goes down in the free phase',
     label: `E ${fmt(s.energy)}`, value: s.energy,
   };
   const costRange = fitRange(cols.cost || [], [0]);
@@ -283,8 +269,8 @@ function betaSeries(table, column, name, color, format, note) {
 export function gradientCharts(table) {
   const cos = (v) => v.toFixed(3);
   const rel = (v) => v.toPrecision(2);
-  const one = 'one-sided (β, then 0)';
-  const sym = 'symmetric (+β and −β)';
+  const one = 'the nudged state against the free state';
+  const sym = 'a nudge of +β against one of −β';
   const cosines = [
     betaSeries(table, 'cos_one_sided', 'one-sided', 2, cos, one),
     betaSeries(table, 'cos_symmetric', 'symmetric', SYMMETRIC_COLOR, cos, sym),
@@ -302,11 +288,11 @@ export function gradientCharts(table) {
     logAxis({
       id: 'cosine', title: 'Cosine with the gradient', xLabel: 'nudging strength β', yLabel: 'cosine', xMin: BETA_RANGE[0], xMax: BETA_RANGE[1],
       yRange: [cosBottom, cosTop + (cosTop - cosBottom) * 0.02], series: [...cosines, one1], summary: summary('Cosine between the EqProp update and the true gradient', cosines),
-    }, { symbol: 'β' }),
+    }),
     logAxis({
       id: 'norm', title: 'Relative error', xLabel: 'nudging strength β', yLabel: '|ΔW − ∇| / |∇|', xMin: BETA_RANGE[0], xMax: BETA_RANGE[1],
       yRange: [0, normTop], series: norms, summary: summary('Relative distance of the EqProp update from the true gradient', norms),
-    }, { symbol: 'β' }),
+    }),
   ];
 }
 
@@ -344,7 +330,10 @@ export function stdpChart(table) {
   const max = points.reduce((b, p) => (!b || p[1] > b[1] ? p : b), null);
   const min = points.reduce((b, p) => (!b || p[1] < b[1] ? p : b), null);
   const cross = zeroCrossing(points);
-  const ms = (x) => `${signed(x, 0).replace(/^\+?/, (m) => (x > 0 ? '+' : m))} ms`;
+  const ms = (x) => {
+    const r = Math.round(x * 10) / 10;
+    return `${r > 0 ? '+' : r < 0 ? '−' : ''}${Math.abs(r)} ms`;
+  };
   const curve = {
     name: 'Δw', color: RULES.stdp.color, points, note: 'weight change after the pairings',
     label: '', value: NaN,
