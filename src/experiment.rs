@@ -14,6 +14,7 @@ use crate::nn::{Activation, Loss};
 use crate::rng::{rng_for, Stream};
 use crate::rule::Rule;
 use crate::rules::equilibrium_propagation::{EqPropConfig, EquilibriumPropagation};
+use crate::rules::stdp::{StdpConfig, StdpWindow};
 use crate::rules::{self, FeedforwardConfig, RuleId};
 use crate::schema::{Field, Settings};
 use crate::{Error, Result};
@@ -42,6 +43,8 @@ pub enum Experiment {
     Plasticity(PairingProtocol),
     /// Equilibrium propagation: a free and a weakly clamped relaxation of a Hopfield network.
     Eqprop(EqPropConfig),
+    /// The STDP window that EqProp's update predicts, from Poisson spike trains.
+    Stdp(StdpConfig),
 }
 
 impl Default for Experiment {
@@ -59,6 +62,7 @@ fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
         RuleId::Eqprop => ("eqprop", EqPropConfig::fields()),
         RuleId::Multiplex => ("multiplex", MultiplexConfig::fields()),
         RuleId::Plasticity => ("plasticity", PairingProtocol::fields()),
+        RuleId::Stdp => ("stdp", StdpConfig::fields()),
     }
 }
 
@@ -145,6 +149,7 @@ impl Experiment {
             Experiment::Multiplex(_) => RuleId::Multiplex,
             Experiment::Plasticity(_) => RuleId::Plasticity,
             Experiment::Eqprop(_) => RuleId::Eqprop,
+            Experiment::Stdp(_) => RuleId::Stdp,
         }
     }
 
@@ -177,6 +182,7 @@ impl Experiment {
             RuleId::Eqprop => Experiment::Eqprop(EqPropConfig::preset(data)),
             RuleId::Multiplex => Experiment::Multiplex(MultiplexConfig::default()),
             RuleId::Plasticity => Experiment::Plasticity(PairingProtocol::default()),
+            RuleId::Stdp => Experiment::Stdp(StdpConfig::default()),
             _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
         })
     }
@@ -209,6 +215,7 @@ impl Experiment {
         match self {
             Experiment::Multiplex(c) => (format!("{} neurons dt 0.1 ms", c.neurons), 1),
             Experiment::Plasticity(p) => (format!("{} neurons", p.neurons), 1),
+            Experiment::Stdp(c) => (format!("{} trials per Δt", c.trials), 1),
             Experiment::Eqprop(c) => {
                 let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
                 (format!("{} ({}+{} steps)", sizes.join("-"), c.free_steps, c.nudged_steps), c.batch)
@@ -247,7 +254,7 @@ impl Experiment {
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
             | Experiment::Burstprop(c) => Some(c),
-            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) => None,
+            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) | Experiment::Stdp(_) => None,
         }
     }
 
@@ -278,6 +285,7 @@ impl Experiment {
             Experiment::Multiplex(c) => c.validate(),
             Experiment::Plasticity(c) => c.validate(),
             Experiment::Eqprop(c) => c.validate(),
+            Experiment::Stdp(c) => c.validate(),
             other => other.feedforward().expect("every other experiment is feed-forward").validate(),
         }
     }
@@ -292,6 +300,7 @@ impl Experiment {
         let c = match self {
             Experiment::Multiplex(config) => return Ok(Box::new(Multiplexing::new(config.clone())?)),
             Experiment::Plasticity(protocol) => return Ok(Box::new(PlasticityCurve::new(protocol.clone())?)),
+            Experiment::Stdp(config) => return Ok(Box::new(StdpWindow::new(config.clone())?)),
             Experiment::Eqprop(config) => {
                 let data = store.split(&config.data_spec())?;
                 return Ok(Box::new(EquilibriumPropagation::new(config.clone(), data)?));
@@ -328,7 +337,7 @@ impl Experiment {
                 let credit = rules::burstprop::Burstprop::new(&sizes, c.batch, &c, feedback_rng);
                 Box::new(Feedforward::new(c, data, credit)?)
             }
-            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) => {
+            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) | Experiment::Stdp(_) => {
                 unreachable!("built before the feed-forward settings were read")
             }
         })

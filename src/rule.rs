@@ -192,11 +192,13 @@ pub enum RuleId {
     Plasticity,
     /// Equilibrium propagation.
     Eqprop,
+    /// The STDP window predicted by EqProp's update, dW_ij/dt ∝ ρ(u_j)·du_i/dt.
+    Stdp,
 }
 
 impl RuleId {
     /// Every rule, in the order of the talk's chapters.
-    pub const ALL: [RuleId; 9] = [
+    pub const ALL: [RuleId; 10] = [
         RuleId::Bp,
         RuleId::Eqprop,
         RuleId::Fa,
@@ -206,6 +208,7 @@ impl RuleId {
         RuleId::Multiplex,
         RuleId::Plasticity,
         RuleId::Burstprop,
+        RuleId::Stdp,
     ];
 
     /// The identifier, e.g. `"bp"`.
@@ -220,6 +223,7 @@ impl RuleId {
             RuleId::Multiplex => "multiplex",
             RuleId::Plasticity => "plasticity",
             RuleId::Eqprop => "eqprop",
+            RuleId::Stdp => "stdp",
         }
     }
 
@@ -235,6 +239,7 @@ impl RuleId {
             RuleId::Multiplex => "burst multiplexing",
             RuleId::Plasticity => "burst-dependent plasticity",
             RuleId::Eqprop => "equilibrium propagation",
+            RuleId::Stdp => "STDP from the EqProp update",
         }
     }
 }

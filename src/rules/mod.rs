@@ -11,6 +11,7 @@ pub mod feedforward;
 mod feedforward_config;
 pub mod shallow;
 pub mod sign_symmetry;
+pub mod stdp;
 
 pub use feedforward_config::{limits, FeedbackDist, FeedforwardConfig};
 
