@@ -14,6 +14,7 @@ use crate::nn::{Activation, Loss};
 use crate::rng::{rng_for, Stream};
 use crate::rule::Rule;
 use crate::rules::equilibrium_propagation::{EqPropConfig, EquilibriumPropagation};
+use crate::rules::gradient_check::{GradientCheck, GradientCheckConfig};
 use crate::rules::stdp::{StdpConfig, StdpWindow};
 use crate::rules::{self, FeedforwardConfig, RuleId};
 use crate::schema::{Field, Settings};
@@ -45,6 +46,9 @@ pub enum Experiment {
     Eqprop(EqPropConfig),
     /// The STDP window that EqProp's update predicts, from Poisson spike trains.
     Stdp(StdpConfig),
+    /// EqProp's update against the true gradient of the cost, β by β.
+    #[serde(rename = "gradient_check")]
+    GradientCheck(GradientCheckConfig),
 }
 
 impl Default for Experiment {
@@ -63,6 +67,7 @@ fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
         RuleId::Multiplex => ("multiplex", MultiplexConfig::fields()),
         RuleId::Plasticity => ("plasticity", PairingProtocol::fields()),
         RuleId::Stdp => ("stdp", StdpConfig::fields()),
+        RuleId::GradientCheck => ("gradient_check", GradientCheckConfig::fields()),
     }
 }
 
@@ -150,6 +155,7 @@ impl Experiment {
             Experiment::Plasticity(_) => RuleId::Plasticity,
             Experiment::Eqprop(_) => RuleId::Eqprop,
             Experiment::Stdp(_) => RuleId::Stdp,
+            Experiment::GradientCheck(_) => RuleId::GradientCheck,
         }
     }
 
@@ -183,6 +189,7 @@ impl Experiment {
             RuleId::Multiplex => Experiment::Multiplex(MultiplexConfig::default()),
             RuleId::Plasticity => Experiment::Plasticity(PairingProtocol::default()),
             RuleId::Stdp => Experiment::Stdp(StdpConfig::default()),
+            RuleId::GradientCheck => Experiment::GradientCheck(GradientCheckConfig::default()),
             _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
         })
     }
@@ -216,6 +223,14 @@ impl Experiment {
             Experiment::Multiplex(c) => (format!("{} neurons dt 0.1 ms", c.neurons), 1),
             Experiment::Plasticity(p) => (format!("{} neurons", p.neurons), 1),
             Experiment::Stdp(c) => (format!("{} trials per Δt", c.trials), 1),
+            Experiment::GradientCheck(c) => (
+                format!(
+                    "2-{}-2, {} steps",
+                    c.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join("-"),
+                    c.steps
+                ),
+                c.examples,
+            ),
             Experiment::Eqprop(c) => {
                 let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
                 (format!("{} ({}+{} steps)", sizes.join("-"), c.free_steps, c.nudged_steps), c.batch)
@@ -254,7 +269,11 @@ impl Experiment {
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
             | Experiment::Burstprop(c) => Some(c),
-            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) | Experiment::Stdp(_) => None,
+            Experiment::Multiplex(_)
+            | Experiment::Plasticity(_)
+            | Experiment::Eqprop(_)
+            | Experiment::Stdp(_)
+            | Experiment::GradientCheck(_) => None,
         }
     }
 
@@ -286,6 +305,7 @@ impl Experiment {
             Experiment::Plasticity(c) => c.validate(),
             Experiment::Eqprop(c) => c.validate(),
             Experiment::Stdp(c) => c.validate(),
+            Experiment::GradientCheck(c) => c.validate(),
             other => other.feedforward().expect("every other experiment is feed-forward").validate(),
         }
     }
@@ -301,6 +321,7 @@ impl Experiment {
             Experiment::Multiplex(config) => return Ok(Box::new(Multiplexing::new(config.clone())?)),
             Experiment::Plasticity(protocol) => return Ok(Box::new(PlasticityCurve::new(protocol.clone())?)),
             Experiment::Stdp(config) => return Ok(Box::new(StdpWindow::new(config.clone())?)),
+            Experiment::GradientCheck(config) => return Ok(Box::new(GradientCheck::new(config.clone())?)),
             Experiment::Eqprop(config) => {
                 let data = store.split(&config.data_spec())?;
                 return Ok(Box::new(EquilibriumPropagation::new(config.clone(), data)?));
@@ -337,7 +358,11 @@ impl Experiment {
                 let credit = rules::burstprop::Burstprop::new(&sizes, c.batch, &c, feedback_rng);
                 Box::new(Feedforward::new(c, data, credit)?)
             }
-            Experiment::Multiplex(_) | Experiment::Plasticity(_) | Experiment::Eqprop(_) | Experiment::Stdp(_) => {
+            Experiment::Multiplex(_)
+            | Experiment::Plasticity(_)
+            | Experiment::Eqprop(_)
+            | Experiment::Stdp(_)
+            | Experiment::GradientCheck(_) => {
                 unreachable!("built before the feed-forward settings were read")
             }
         })

@@ -194,11 +194,14 @@ pub enum RuleId {
     Eqprop,
     /// The STDP window predicted by EqProp's update, dW_ij/dt ∝ ρ(u_j)·du_i/dt.
     Stdp,
+    /// EqProp's update against the true gradient, β by β.
+    #[serde(rename = "gradient_check")]
+    GradientCheck,
 }
 
 impl RuleId {
     /// Every rule, in the order of the talk's chapters.
-    pub const ALL: [RuleId; 10] = [
+    pub const ALL: [RuleId; 11] = [
         RuleId::Bp,
         RuleId::Eqprop,
         RuleId::Fa,
@@ -208,6 +211,7 @@ impl RuleId {
         RuleId::Multiplex,
         RuleId::Plasticity,
         RuleId::Burstprop,
+        RuleId::GradientCheck,
         RuleId::Stdp,
     ];
 
@@ -224,6 +228,7 @@ impl RuleId {
             RuleId::Plasticity => "plasticity",
             RuleId::Eqprop => "eqprop",
             RuleId::Stdp => "stdp",
+            RuleId::GradientCheck => "gradient_check",
         }
     }
 
@@ -240,6 +245,7 @@ impl RuleId {
             RuleId::Plasticity => "burst-dependent plasticity",
             RuleId::Eqprop => "equilibrium propagation",
             RuleId::Stdp => "STDP from the EqProp update",
+            RuleId::GradientCheck => "is EqProp the gradient?",
         }
     }
 }

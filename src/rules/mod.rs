@@ -9,6 +9,7 @@ pub mod equilibrium_propagation;
 pub mod feedback_alignment;
 pub mod feedforward;
 mod feedforward_config;
+pub mod gradient_check;
 pub mod shallow;
 pub mod sign_symmetry;
 pub mod stdp;

@@ -36,8 +36,7 @@
 //! As `β → 0` and both phases converge, `−(1/β)(ρρ|^β − ρρ|⁰) → ∂C(s⁰)/∂W`: the update is gradient
 //! descent on the cost at the free fixed point, with only local, Hebbian quantities (the paper's
 //! Theorem 1; checked in `tests/eqprop.rs` against the true gradient by recurrent backprop,
-//! `bp_gradient` in `tests/support/eqprop_reference.rs`). The symmetric estimate with `±β` (that
-//! file's `ep_gradient` with `symmetric`) removes the `O(β)` bias.
+//! [`gradient::bp_gradient`]). The symmetric estimate with `±β` ([`gradient::ep_gradient`] with `symmetric`) removes the `O(β)` bias.
 //!
 //! With `symmetric` (Laborieux et al. 2021), a second nudged phase at `−β` starts from the same
 //! free fixed point and the update is `(α_l / 2β)(ρρ|^{+β} − ρρ|^{−β})` (biases likewise): the
@@ -68,6 +67,7 @@
 //! (the [`Rule`](crate::rule::Rule) [`EquilibriumPropagation`]).
 
 mod config;
+pub mod gradient;
 mod kernels;
 mod network;
 mod relaxation;
