@@ -15,6 +15,7 @@ use crate::rng::{rng_for, Stream};
 use crate::rule::Rule;
 use crate::rules::equilibrium_propagation::{EqPropConfig, EquilibriumPropagation};
 use crate::rules::gradient_check::{GradientCheck, GradientCheckConfig};
+use crate::rules::settling::{Settling, SettlingConfig};
 use crate::rules::stdp::{StdpConfig, StdpWindow};
 use crate::rules::{self, FeedforwardConfig, RuleId};
 use crate::schema::{Field, Settings};
@@ -46,6 +47,8 @@ pub enum Experiment {
     Eqprop(EqPropConfig),
     /// The STDP window that EqProp's update predicts, from Poisson spike trains.
     Stdp(StdpConfig),
+    /// One MNIST test digit relaxing in an EqProp network, free then nudged.
+    Settling(SettlingConfig),
     /// EqProp's update against the true gradient of the cost, β by β.
     #[serde(rename = "gradient_check")]
     GradientCheck(GradientCheckConfig),
@@ -68,6 +71,7 @@ fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
         RuleId::Plasticity => ("plasticity", PairingProtocol::fields()),
         RuleId::Stdp => ("stdp", StdpConfig::fields()),
         RuleId::GradientCheck => ("gradient_check", GradientCheckConfig::fields()),
+        RuleId::Settling => ("settling", SettlingConfig::fields()),
     }
 }
 
@@ -156,6 +160,7 @@ impl Experiment {
             Experiment::Eqprop(_) => RuleId::Eqprop,
             Experiment::Stdp(_) => RuleId::Stdp,
             Experiment::GradientCheck(_) => RuleId::GradientCheck,
+            Experiment::Settling(_) => RuleId::Settling,
         }
     }
 
@@ -190,6 +195,7 @@ impl Experiment {
             RuleId::Plasticity => Experiment::Plasticity(PairingProtocol::default()),
             RuleId::Stdp => Experiment::Stdp(StdpConfig::default()),
             RuleId::GradientCheck => Experiment::GradientCheck(GradientCheckConfig::default()),
+            RuleId::Settling => Experiment::Settling(SettlingConfig::default()),
             _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
         })
     }
@@ -223,6 +229,7 @@ impl Experiment {
             Experiment::Multiplex(c) => (format!("{} neurons dt 0.1 ms", c.neurons), 1),
             Experiment::Plasticity(p) => (format!("{} neurons", p.neurons), 1),
             Experiment::Stdp(c) => (format!("{} trials per Δt", c.trials), 1),
+            Experiment::Settling(c) => (format!("784-500-10, {}+{} steps", c.free_steps, c.nudged_steps), 1),
             Experiment::GradientCheck(c) => (
                 format!(
                     "2-{}-2, {} steps",
@@ -273,7 +280,8 @@ impl Experiment {
             | Experiment::Plasticity(_)
             | Experiment::Eqprop(_)
             | Experiment::Stdp(_)
-            | Experiment::GradientCheck(_) => None,
+            | Experiment::GradientCheck(_)
+            | Experiment::Settling(_) => None,
         }
     }
 
@@ -295,6 +303,9 @@ impl Experiment {
 
     /// Which data set the experiment needs loaded before [`Experiment::build`], if any.
     pub fn needs(&self) -> Option<DataKind> {
+        if let Experiment::Settling(_) = self {
+            return Some(DataKind::Mnist);
+        }
         self.data().filter(|d| *d == DataKind::Mnist)
     }
 
@@ -306,6 +317,7 @@ impl Experiment {
             Experiment::Eqprop(c) => c.validate(),
             Experiment::Stdp(c) => c.validate(),
             Experiment::GradientCheck(c) => c.validate(),
+            Experiment::Settling(c) => c.validate(),
             other => other.feedforward().expect("every other experiment is feed-forward").validate(),
         }
     }
@@ -322,6 +334,10 @@ impl Experiment {
             Experiment::Plasticity(protocol) => return Ok(Box::new(PlasticityCurve::new(protocol.clone())?)),
             Experiment::Stdp(config) => return Ok(Box::new(StdpWindow::new(config.clone())?)),
             Experiment::GradientCheck(config) => return Ok(Box::new(GradientCheck::new(config.clone())?)),
+            Experiment::Settling(config) => {
+                let data = store.split(&config.pretraining().data_spec())?;
+                return Ok(Box::new(Settling::new(config.clone(), data)?));
+            }
             Experiment::Eqprop(config) => {
                 let data = store.split(&config.data_spec())?;
                 return Ok(Box::new(EquilibriumPropagation::new(config.clone(), data)?));
@@ -362,7 +378,8 @@ impl Experiment {
             | Experiment::Plasticity(_)
             | Experiment::Eqprop(_)
             | Experiment::Stdp(_)
-            | Experiment::GradientCheck(_) => {
+            | Experiment::GradientCheck(_)
+            | Experiment::Settling(_) => {
                 unreachable!("built before the feed-forward settings were read")
             }
         })

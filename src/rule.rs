@@ -194,6 +194,8 @@ pub enum RuleId {
     Eqprop,
     /// The STDP window predicted by EqProp's update, dW_ij/dt ∝ ρ(u_j)·du_i/dt.
     Stdp,
+    /// One MNIST digit relaxing in an EqProp network, free then nudged, step by step.
+    Settling,
     /// EqProp's update against the true gradient, β by β.
     #[serde(rename = "gradient_check")]
     GradientCheck,
@@ -201,7 +203,7 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule, in the order of the talk's chapters.
-    pub const ALL: [RuleId; 11] = [
+    pub const ALL: [RuleId; 12] = [
         RuleId::Bp,
         RuleId::Eqprop,
         RuleId::Fa,
@@ -211,6 +213,7 @@ impl RuleId {
         RuleId::Multiplex,
         RuleId::Plasticity,
         RuleId::Burstprop,
+        RuleId::Settling,
         RuleId::GradientCheck,
         RuleId::Stdp,
     ];
@@ -229,6 +232,7 @@ impl RuleId {
             RuleId::Eqprop => "eqprop",
             RuleId::Stdp => "stdp",
             RuleId::GradientCheck => "gradient_check",
+            RuleId::Settling => "settling",
         }
     }
 
@@ -246,6 +250,7 @@ impl RuleId {
             RuleId::Eqprop => "equilibrium propagation",
             RuleId::Stdp => "STDP from the EqProp update",
             RuleId::GradientCheck => "is EqProp the gradient?",
+            RuleId::Settling => "one digit settling",
         }
     }
 }

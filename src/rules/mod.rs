@@ -10,6 +10,7 @@ pub mod feedback_alignment;
 pub mod feedforward;
 mod feedforward_config;
 pub mod gradient_check;
+pub mod settling;
 pub mod shallow;
 pub mod sign_symmetry;
 pub mod stdp;
