@@ -9,7 +9,7 @@ import {
   FIGURES, RULES, experimentsOf, paceOf, chartsOf, readout, settlingCharts, settlingProgress, settlingState,
   columnsOf, phaseSwitch, gradientCharts, stdpChart, zeroCrossing, SETTLING_STEPS_PER_S, TARGET_COLOR, REFERENCE_COLOR,
 } from '../../www/chapters/nudging/figures.js';
-import { logAxis, decades, powerOfTen, log10 } from '../../www/views/log-axis.js';
+import { logAxis, logY, decades, powerOfTen, log10 } from '../../www/views/log-axis.js';
 import { grey } from '../../www/views/image.js';
 import { assertCarriesChapter, assertChapterDefaults } from '../support/links.mjs';
 import { MetricTable } from '../../www/engine/metrics.js';
@@ -21,7 +21,11 @@ test('a nudging link with no settings opens the learning figure at EqProp\'s ref
     'learning.epochs': 25, 'learning.seed': 1, 'learning.beta': 0.5, 'learning.persistent': false,
     'learning.free_steps': 20, 'learning.nudged_steps': 4, 'learning.step_size': 0.5, 'learning.layer_lr': [0.1, 0.05],
     'learning.random_beta_sign': true, 'learning.symmetric': false,
+    // The engine's settling defaults: digit 87, a 5 the briefly trained network calls a 3.
+    'settling.digit': 87, 'settling.beta': 1, 'settling.speed': '20', 'settling.free_steps': 20, 'settling.nudged_steps': 20,
+    'gradient.hidden': [12, 10], 'gradient.examples': 8, 'stdp.post_rate_change': 20, 'stdp.trials': 200,
   });
+  assert.deepEqual(FIGURES_OF.nudging, ['settling', 'learning', 'gradient', 'stdp']);
   assert.ok(FIGURES_OF.nudging.includes('learning'));
   for (const id of FIGURES_OF.nudging) assert.ok(FIGURES[id], `${id} is described in the chapter`);
 });
@@ -119,6 +123,7 @@ test('the settling charts: energy, cost, outputs with the target highlighted, hi
     for (const s of c.series) for (const [, y] of s.points) assert.ok(y >= c.yRange[0] && y <= c.yRange[1], `${c.id} ${s.name} within its range`);
   }
   const outputs = charts[2];
+  assert.equal(outputs.twins, false, 'nine units at rest share a curve without remark');
   const target = outputs.series.filter((s) => s.color === TARGET_COLOR);
   assert.equal(target.length, 1);
   assert.equal(target[0].name, 'digit 3 (target)');
@@ -138,6 +143,18 @@ test('the settling charts: energy, cost, outputs with the target highlighted, hi
   assert.ok(none.every((c) => /not started/.test(c.summary)));
 });
 
+test('the settling, gradient and STDP experiments: each figure\'s own model, the settling speed stays on the page', () => {
+  const state = { ...parse('#v=1&chapter=nudging').state, 'settling.digit': 5, 'settling.speed': '5', 'stdp.post_rate_change': -20 };
+  const [settling] = experimentsOf('settling', state);
+  assert.deepEqual(settling, { ...presetOf('settling', null), rule: 'settling', digit: 5 });
+  assert.equal(experimentsOf('gradient', state)[0].rule, 'gradient_check');
+  assert.equal(experimentsOf('stdp', state)[0].post_rate_change, -20);
+  assert.equal(paceOf('settling', state), 5);
+  const hash = serialize(state, { figure: 'settling' });
+  assert.ok(hash.startsWith('#v=1&chapter=nudging&fig=settling&settling.digit=5&settling.beta=1&settling.speed=5&'), hash);
+  assert.deepEqual(parse(hash).notices, []);
+});
+
 test('the settling pace: 20 steps a second by default, the reader\'s speed, flat out with reduced motion', () => {
   assert.equal(SETTLING_STEPS_PER_S, 20);
   assert.equal(paceOf('settling', { 'settling.speed': '20' }), 20);
@@ -146,6 +163,15 @@ test('the settling pace: 20 steps a second by default, the reader\'s speed, flat
   assert.equal(paceOf('settling', { 'settling.speed': '20' }, { reduce: true }), Infinity);
   assert.equal(paceOf('settling', {}), 20);
   assert.equal(paceOf('gradient', {}), Infinity);
+});
+
+test('a log y axis: log₁₀ of y and of the labels\' values, decades as 10^k', () => {
+  const chart = logY({ yLabel: 'error', yRange: [0.001, 10], series: [{ name: 'a', value: 0.01, points: [[1, 0.01], [2, 0], [3, 1]] }] });
+  assert.deepEqual(chart.yRange, [-3, 1]);
+  assert.equal(chart.yLabel, 'error, log scale');
+  assert.deepEqual(chart.series[0].points, [[1, -2], [3, 0]]);
+  assert.equal(chart.series[0].value, -2);
+  assert.deepEqual(chart.yDecades.map((d) => d.k), [-3, -2, -1, 0, 1]);
 });
 
 test('a log axis: log₁₀ of x, decades as 10^k, points at x ≤ 0 left out', () => {
@@ -180,9 +206,15 @@ test('the gradient charts: cosine and relative error against β on a log axis, o
     for (const s of c.series) for (const [, y] of s.points) assert.ok(y >= c.yRange[0] && y <= c.yRange[1], `${c.id} ${s.name}`);
   }
   assert.deepEqual(cos.series.slice(0, 2).map((s) => s.name), ['one-sided', 'symmetric']);
-  assert.equal(cos.summary, 'Cosine between the EqProp update and the true gradient: one-sided 1.000 at β 1 × 10^−3, 0.750 at β 1; symmetric 1.000 at β 1 × 10^−3, 0.990 at β 1.');
+  assert.equal(cos.summary, 'Cosine between the EqProp update and the true gradient: one-sided 1.000 at β 0.001, 0.750 at β 1; symmetric 1.000 at β 0.001, 0.990 at β 1.');
   assert.ok(cos.yRange[0] <= 0.75);
-  assert.ok(norm.yRange[1] >= 0.5);
+  // The relative error on a log scale too: whole decades around the data, 10^k ticks.
+  assert.equal(norm.yLog, true);
+  assert.deepEqual(norm.yRange, [-8, 0]);
+  assert.equal(norm.yLabel, '|ΔW − ∇| / |∇|, log scale');
+  assert.deepEqual(norm.yDecades.map((d) => d.text), ['10⁻⁸', '10⁻⁷', '10⁻⁶', '10⁻⁵', '10⁻⁴', '10⁻³', '10⁻²', '10⁻¹', '10⁰']);
+  assert.ok(Math.abs(norm.series[0].value - Math.log10(0.5)) < 1e-12, 'the direct label sits at the log of the last value');
+  assert.equal(norm.series[0].label, 'one-sided 0.50');
   // No table yet: empty curves on the same axes.
   const [empty] = gradientCharts(undefined);
   assert.equal(empty.series[0].points.length, 0);

@@ -70,6 +70,19 @@ export const FIGURES = Object.freeze({
       ['Training', [{ field: 'epochs', max: 50 }, 'seed']],
     ],
   },
+  settling: {
+    // One test digit relaxing step by step in the reference EqProp network after a short
+    // pretraining: the free phase, then the nudged one, paced so that both can be watched.
+    chapter: 'nudging', title: 'settling', rules: () => ['settling'], data: null,
+    page: {
+      speed: { kind: 'enum', values: ['5', '20', '60', 'max'], default: '20', label: 'speed', valueLabels: { 5: '5 steps/s', 20: '20 steps/s', 60: '60 steps/s', max: 'as fast as possible' } },
+    },
+    groups: [
+      ['Digit and nudge', [{ field: 'digit', help: 'Which of the 2,000 test digits the network sees (0–1999).' }, { field: 'beta', help: 'How hard the target pulls on the output units in the second phase.' }]],
+      ['Animation', [{ field: 'speed', help: 'Relaxation steps per second. With reduced motion the run is drawn once it has settled.' }]],
+      ['More settings', ['free_steps', 'nudged_steps', 'step_size', { field: 'pretrain_epochs', help: true }, 'seed'], true],
+    ],
+  },
   learning: {
     // EqProp beside BP on the digits, each from its own engine preset (EqProp: 784-500-10, batch
     // 20, 20 free + 4 nudged steps, β 0.5, 25 epochs; BP: the race's network). EqProp comes first,
@@ -83,6 +96,24 @@ export const FIGURES = Object.freeze({
       ]],
       ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
       ['More settings', ['free_steps', 'nudged_steps', { field: 'step_size', help: true }, 'random_beta_sign', { field: 'layer_lr', lanes: ['eqprop'], label: 'EqProp learning rate per layer', help: 'Input side first. BP keeps its own rate (1).' }], true],
+    ],
+  },
+  gradient: {
+    // EqProp's update against the true gradient of the cost at the free fixed point, β by β, on
+    // a small network (2-12-10-2 on the circles) where the gradient can be computed exactly.
+    chapter: 'nudging', title: 'gradient', rules: () => ['gradient_check'], data: null,
+    groups: [
+      ['Network', [{ field: 'hidden', help: true }, 'examples', 'seed']],
+      ['More settings', [{ field: 'betas', help: true }, { field: 'steps', help: true }, 'step_size'], true],
+    ],
+  },
+  stdp: {
+    // The spike-timing window that dW_ij/dt ∝ ρ(u_j)·du_i/dt predicts (Bengio et al. 2015).
+    chapter: 'nudging', title: 'STDP', rules: () => ['stdp'], data: null,
+    groups: [
+      ['Postsynaptic unit', [{ field: 'post_rate_change', control: 'range', step: 5, help: 'How much its rate rises towards its spike and falls back after it. Negative: the rate falls, and the window turns over.' }]],
+      ['Spikes', ['pre_rate_hz', 'trials', 'seed']],
+      ['More settings', ['window_ms', 'delta_step_ms', 'pre_trace_ms', 'post_tau_ms', 'dt_ms'], true],
     ],
   },
   multiplex: {

@@ -3,8 +3,9 @@
 // HTML beside the canvas, so they stay sharp, readable by screen readers and free to wrap.
 // Charts are described as data (a chapter's chartsOf, e.g. www/chapters/feedback/figures.js):
 //   {id, title, yLabel, yRange, xMax, summary, series: [{name, note, color, points, label, value}]}
-// with, optionally, xLabel (default 'epoch') and xMin (default 0), and per series `legend: false`
-// (no legend entry of its own). A log x axis is a transform of the description (./log-axis.js).
+// with, optionally, xLabel (default 'epoch') and xMin (default 0), `twins: false` (curves that
+// coincide are simply drawn over each other, unremarked: many units at rest), and per series
+// `legend: false` (no legend entry of its own). A log x axis is a transform of the description (./log-axis.js).
 import { drawChart, plotArea } from './linechart.js';
 import { PALETTE, css } from './colors.js';
 
@@ -38,9 +39,12 @@ export class LabelledChart {
     this.labels = element('div', 'direct-labels');
     this.labels.setAttribute('aria-hidden', 'true'); // the canvas's text alternative says the same
     this.ticks = element('div', 'x-ticks');
-    this.ticks.setAttribute('aria-hidden', 'true');
-    this.ticks.hidden = true;
-    frame.append(this.canvas, this.labels, this.ticks);
+    this.yTicks = element('div', 'y-ticks');
+    for (const t of [this.ticks, this.yTicks]) {
+      t.setAttribute('aria-hidden', 'true');
+      t.hidden = true;
+    }
+    frame.append(this.canvas, this.labels, this.ticks, this.yTicks);
     this.legend = element('figcaption', 'legend');
     this.figure.append(frame, this.legend);
     container.append(this.figure);
@@ -61,7 +65,7 @@ export class LabelledChart {
     chart.series.forEach((s, i) => {
       // A curve identical to an earlier one (FA and DFA with one hidden layer) is drawn on
       // every other epoch only, so both colours show along the shared line.
-      const twin = chart.series.slice(0, i).some((t) => samePoints(t.points, s.points));
+      const twin = chart.twins !== false && chart.series.slice(0, i).some((t) => samePoints(t.points, s.points));
       if (!twin) series.push({ name: '', points: s.points, color: s.color });
       else for (let k = 1; k + 1 < s.points.length; k += 2) series.push({ name: '', points: s.points.slice(k, k + 2), color: s.color });
     });
@@ -77,17 +81,35 @@ export class LabelledChart {
    * numeric labels (…, −2, −1, 0) with 10⁻², 10⁻¹, 10⁰ at the same places.
    */
   #decades(chart) {
+    this.#yDecades(chart);
     const decades = chart.xLog ? chart.xDecades || [] : [];
     this.ticks.hidden = decades.length === 0;
     if (!decades.length) return;
     const { left, right, bottom } = this.area;
     const span = chart.xMax - chart.xMin || 1;
-    this.ticks.style.left = `${left - 24}px`;
-    this.ticks.style.width = `${right - left + 48}px`;
+    this.ticks.style.left = `${left - 14}px`;
+    this.ticks.style.width = `${right - left + 28}px`;
     this.ticks.style.top = `${bottom + 2}px`;
     this.ticks.replaceChildren(...decades.map(({ k, text }) => {
       const tick = element('span', 'x-tick', text);
-      tick.style.left = `${24 + ((k - chart.xMin) / span) * (right - left)}px`;
+      tick.style.left = `${14 + ((k - chart.xMin) / span) * (right - left)}px`;
+      return tick;
+    }));
+  }
+
+  /** The same for a log y axis: a strip over plotters' numbers left of the plotting area. */
+  #yDecades(chart) {
+    const decades = chart.yLog ? chart.yDecades || [] : [];
+    this.yTicks.hidden = decades.length === 0;
+    if (!decades.length) return;
+    const { left, top, bottom } = this.area;
+    const [y0, y1] = chart.yRange;
+    this.yTicks.style.left = `${left - 34}px`;
+    this.yTicks.style.top = `${top - 10}px`;
+    this.yTicks.style.height = `${bottom - top + 20}px`;
+    this.yTicks.replaceChildren(...decades.map(({ k, text }) => {
+      const tick = element('span', 'y-tick', text);
+      tick.style.top = `${10 + (1 - (k - y0) / (y1 - y0)) * (bottom - top)}px`;
       return tick;
     }));
   }
@@ -95,7 +117,7 @@ export class LabelledChart {
   #legend(chart) {
     const twins = [];
     chart.series.forEach((s, i) => {
-      const first = chart.series.slice(0, i).find((t) => samePoints(t.points, s.points));
+      const first = chart.twins !== false && chart.series.slice(0, i).find((t) => samePoints(t.points, s.points));
       if (first) twins.push(`${first.name} and ${s.name} coincide: their shared curve alternates colours each epoch.`);
     });
     // A series with `legend: false` shares an entry with another (nine grey output units).

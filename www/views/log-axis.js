@@ -37,3 +37,16 @@ export function logAxis(chart, { symbol } = {}) {
     xDecades: Number.isFinite(xMin) && Number.isFinite(xMax) ? decades(chart.xMin, chart.xMax) : [],
   };
 }
+
+/**
+ * The chart with its y axis on a log scale: points' y, the series' values and yRange become
+ * log₁₀ values (points at y ≤ 0 are dropped), yLabel says so, and `yDecades` lists the 10^k
+ * ticks the chart view writes over plotters' numbers.
+ */
+export function logY(chart) {
+  const [lo, hi] = chart.yRange;
+  const series = chart.series.map((s) => ({
+    ...s, value: log10(s.value), points: s.points.map(([x, y]) => [x, log10(y)]).filter(([, y]) => Number.isFinite(y)),
+  }));
+  return { ...chart, series, yRange: [log10(lo), log10(hi)], yLabel: `${chart.yLabel}, log scale`, yLog: true, yDecades: decades(lo, hi) };
+}

@@ -14,7 +14,7 @@
 import { ruleSeries, summary, lastFinite } from '../feedback/figures.js';
 import { niceCeil } from '../dendrites/figures.js';
 import { percent } from '../../views/format.js';
-import { logAxis } from '../../views/log-axis.js';
+import { logAxis, logY } from '../../views/log-axis.js';
 
 /** Names and Okabe–Ito colours (index into src/charts.rs PALETTE). BP keeps its site-wide blue. */
 export const RULES = Object.freeze({
@@ -206,7 +206,7 @@ export function settlingCharts(table, { target = null, total = 24 } = {}) {
     outText = `Ten output units against relaxation step, ${where}. The most active is ${s.predicted} at ${fmt(s.out[s.predicted], 2)}.${tgt}${was}${tgt ? '.' : ''}${switchText}`;
   }
   charts.push({
-    id: 'outputs', title: 'Output units', xLabel: 'relaxation step', yLabel: 'activity ρ(u)', xMin, xMax, yRange: outRange,
+    id: 'outputs', title: 'Output units', twins: false, xLabel: 'relaxation step', yLabel: 'activity ρ(u)', xMin, xMax, yRange: outRange,
     series: [...outSeries, switchLine(s.at, outRange)], summary: outText,
   });
 
@@ -217,7 +217,7 @@ export function settlingCharts(table, { target = null, total = 24 } = {}) {
   });
   const hiddenRange = fitRange(hidden.flatMap((c) => cols[c]), [0, 1]);
   charts.push({
-    id: 'hidden', title: `${hidden.length || 'Some'} hidden units`, xLabel: 'relaxation step', yLabel: 'activity ρ(u)', xMin, xMax, yRange: hiddenRange,
+    id: 'hidden', title: `${hidden.length || 'Some'} hidden units`, twins: false, xLabel: 'relaxation step', yLabel: 'activity ρ(u)', xMin, xMax, yRange: hiddenRange,
     series: [...hiddenSeries, switchLine(s.at, hiddenRange)],
     summary: s.rows && hidden.length
       ? `${hidden.length} hidden units against relaxation step, ${where}: ${hidden.map((c, k) => `h${k + 1} ${fmt(cols[c].at(-1), 2)}`).join(', ')}.${switchText}`
@@ -249,7 +249,7 @@ function pairs(table, xc, yc) {
 export const BETA_RANGE = [0.001, 1];
 
 function betaText(b) {
-  return b >= 0.1 ? String(Number(b.toPrecision(2))) : b.toExponential(0).replace('e-', ' × 10^−');
+  return String(Number(b.toPrecision(2)));
 }
 
 /** One curve of the gradient figure, with its text: the value at the smallest and the largest β. */
@@ -265,9 +265,9 @@ function betaSeries(table, column, name, color, format, note) {
   };
 }
 
-/** The gradient figure's two charts, cosine and relative norm against β on a log axis. */
+/** The gradient figure's two charts: cosine and relative error against β, both on log axes. */
 export function gradientCharts(table) {
-  const cos = (v) => v.toFixed(3);
+  const cos = (v) => v.toFixed(3).replace('-', '−');
   const rel = (v) => v.toPrecision(2);
   const one = 'the nudged state against the free state';
   const sym = 'a nudge of +β against one of −β';
@@ -279,20 +279,26 @@ export function gradientCharts(table) {
     betaSeries(table, 'rel_norm_one_sided', 'one-sided', 2, rel, one),
     betaSeries(table, 'rel_norm_symmetric', 'symmetric', SYMMETRIC_COLOR, rel, sym),
   ];
+  const betas = cosines.flatMap((s) => s.points.map((p) => p[0])).filter((b) => b > 0);
+  const xMin = Math.min(BETA_RANGE[0], ...betas);
+  const xMax = Math.max(BETA_RANGE[1], ...betas);
   const lowCos = Math.min(0.9, ...cosines.flatMap((s) => s.points.map((p) => p[1])));
-  const cosTop = 1;
-  const cosBottom = Math.max(-1, Math.floor(lowCos * 20) / 20);
-  const normTop = niceCeil(Math.max(0.01, ...norms.flatMap((s) => s.points.map((p) => p[1]))) * 1.1);
-  const one1 = { name: '1', color: REFERENCE_COLOR, points: [[BETA_RANGE[0], 1], [BETA_RANGE[1], 1]], label: '', value: NaN, note: 'the same direction as the gradient', reference: true, legend: false };
+  const cosBottom = Math.max(-1, Math.floor(lowCos * 10) / 10);
+  const one1 = { name: '1', color: REFERENCE_COLOR, points: [[xMin, 1], [xMax, 1]], label: '', value: NaN, note: 'the same direction as the gradient', reference: true, legend: false };
+  // Relative error spans decades (the symmetric estimate's error shrinks like β², the one-sided
+  // one's like β): a log scale, from the decade below the smallest to the one above the largest.
+  const errors = norms.flatMap((s) => s.points.map((p) => p[1])).filter((v) => v > 0);
+  const lo = 10 ** Math.max(-8, Math.floor(Math.log10(errors.length ? Math.min(...errors) : 1e-4)));
+  const hi = 10 ** Math.min(3, Math.ceil(Math.log10(errors.length ? Math.max(...errors) : 1)));
   return [
     logAxis({
-      id: 'cosine', title: 'Cosine with the gradient', xLabel: 'nudging strength β', yLabel: 'cosine', xMin: BETA_RANGE[0], xMax: BETA_RANGE[1],
-      yRange: [cosBottom, cosTop + (cosTop - cosBottom) * 0.02], series: [...cosines, one1], summary: summary('Cosine between the EqProp update and the true gradient', cosines),
+      id: 'cosine', title: 'Cosine with the gradient', xLabel: 'nudging strength β', yLabel: 'cosine', xMin, xMax,
+      yRange: [cosBottom, 1 + (1 - cosBottom) * 0.03], series: [...cosines, one1], summary: summary('Cosine between the EqProp update and the true gradient', cosines),
     }),
-    logAxis({
-      id: 'norm', title: 'Relative error', xLabel: 'nudging strength β', yLabel: '|ΔW − ∇| / |∇|', xMin: BETA_RANGE[0], xMax: BETA_RANGE[1],
-      yRange: [0, normTop], series: norms, summary: summary('Relative distance of the EqProp update from the true gradient', norms),
-    }),
+    logAxis(logY({
+      id: 'norm', title: 'Relative error', xLabel: 'nudging strength β', yLabel: '|ΔW − ∇| / |∇|', xMin, xMax,
+      yRange: [lo, hi === lo ? lo * 10 : hi], series: norms, summary: summary('Relative distance of the EqProp update from the true gradient', norms),
+    })),
   ];
 }
 

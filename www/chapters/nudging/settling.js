@@ -16,7 +16,7 @@ import { settlingCharts, settlingProgress, settlingState, columnsOf, paceOf } fr
 
 const WORDS = {
   idle: 'press Play to start', starting: 'starting the engine…', 'loading-data': 'loading digits…', configuring: 'pretraining the network…',
-  training: 'settling', stepping: 'settling', paused: 'paused', finished: 'settled', error: 'stopped',
+  training: 'settling', stepping: 'settling', paused: 'paused', finished: 'settled (Reset to watch again)', error: 'stopped',
 };
 
 const VIEWS = `
