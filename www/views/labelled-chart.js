@@ -89,7 +89,7 @@ export class LabelledChart {
     const span = chart.xMax - chart.xMin || 1;
     this.ticks.style.left = `${left - 14}px`;
     this.ticks.style.width = `${right - left + 28}px`;
-    this.ticks.style.top = `${bottom + 2}px`;
+    this.ticks.style.top = `${bottom + 1}px`;
     this.ticks.replaceChildren(...decades.map(({ k, text }) => {
       const tick = element('span', 'x-tick', text);
       tick.style.left = `${14 + ((k - chart.xMin) / span) * (right - left)}px`;
