@@ -414,6 +414,10 @@ mod cli {
                 let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
                 reproduce::feedback::reproduce(&store, &options).map_err(|e| e.to_string())?
             }
+            Chapter::Nudging => {
+                let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
+                reproduce::nudging::reproduce(&store, &options).map_err(|e| e.to_string())?
+            }
             Chapter::Dendrites => {
                 let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
                 reproduce::dendrites::reproduce(&store, &options).map_err(|e| e.to_string())?

@@ -7,6 +7,7 @@
 
 pub mod dendrites;
 pub mod feedback;
+pub mod nudging;
 
 use crate::charts::{LineChart, Series};
 use crate::data::DataStore;
