@@ -67,6 +67,12 @@ describe('the Nudging chapter', { timeout: 240000 }, () => {
       assert.ok(r[rule].metric > 85, `${rule} test accuracy after an epoch is ${r[rule].metricText}`);
       assert.ok(r[rule].rate > 0, `no samples/s for ${rule}`);
     }
+    // Out of view, the figure holds; back in view, it goes on.
+    await page.locator(fig('stdp')).scrollIntoViewIfNeeded();
+    await phaseIs(page, 'learning', 'paused', 5000);
+    await page.waitForFunction((sel) => /paused while out of view$/.test(document.querySelector(`${sel} [data-el="status"]`).textContent), fig('learning'), { timeout: 3000 });
+    await page.locator(fig('learning')).scrollIntoViewIfNeeded();
+    await phaseIs(page, 'learning', 'training', 5000);
     await page.keyboard.press('Space');
     await phaseIs(page, 'learning', 'paused', 5000);
     const chart = `${fig('learning')} canvas[data-chart="acc"]`;
