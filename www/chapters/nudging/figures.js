@@ -56,9 +56,8 @@ export const SETTLING_STEPS_PER_S = 20;
  */
 export function paceOf(figure, state, { reduce = false } = {}) {
   if (figure !== 'settling') return Infinity;
-  const speed = state['settling.speed'];
-  if (reduce || speed === 'max' || speed === undefined) return reduce || speed === 'max' ? Infinity : SETTLING_STEPS_PER_S;
-  return Number(speed);
+  const speed = state['settling.speed'] ?? String(SETTLING_STEPS_PER_S);
+  return reduce || speed === 'max' ? Infinity : Number(speed);
 }
 
 /** What the readout table of the learning figure shows. */
