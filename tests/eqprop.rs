@@ -364,8 +364,8 @@ fn same_seed_same_run() {
 #[ignore]
 fn throughput() {
     let data = mnist_split();
-    for persistent in [false, true] {
-        let config = EqPropConfig { epochs: 1000, persistent, ..EqPropConfig::default() };
+    for (persistent, symmetric) in [(false, false), (true, false), (false, true)] {
+        let config = EqPropConfig { epochs: 1000, persistent, symmetric, ..EqPropConfig::default() };
         let mut model = EquilibriumPropagation::new(config, Arc::clone(&data)).unwrap();
         model.step(20).unwrap(); // warm-up
         let mut rates = Vec::new();
@@ -375,7 +375,7 @@ fn throughput() {
             rates.push(o.samples as f64 / start.elapsed().as_secs_f64());
         }
         rates.sort_by(f64::total_cmp);
-        println!("persistent {persistent}: 100 minibatches of 20: median {:.0} samples/s, runs {rates:.0?}", rates[2]);
+        println!("persistent {persistent}, symmetric {symmetric}: 100 minibatches of 20: median {:.0} samples/s, runs {rates:.0?}", rates[2]);
     }
 }
 
