@@ -349,7 +349,7 @@ export function stdpChart(table) {
   const zero = { name: '0', color: REFERENCE_COLOR, points: [[xMin, 0], [xMax, 0]], label: '0', value: 0, note: 'no change', reference: true };
   const title = 'Weight change against spike timing';
   return {
-    id: 'stdp', title, xLabel: 't_post − t_pre (ms)', yLabel: 'Δw', xMin, xMax,
+    id: 'stdp', title: 'Weight change', xLabel: 't_post − t_pre (ms)', yLabel: 'Δw', xMin, xMax,
     yRange: [-niceCeil(1.15 * top), niceCeil(1.15 * top)], series: [curve, zero],
     summary: summary(`${title} (positive: the presynaptic spike came first)`, [curve]),
     crossing: cross,
