@@ -95,3 +95,13 @@ fn candidates() {
         );
     }
 }
+
+#[test]
+fn without_pretraining_the_weights_are_eqprops_initial_ones() {
+    let data = mnist_split();
+    let config = SettlingConfig { pretrain_epochs: 0, ..SettlingConfig::default() };
+    let model = Settling::new(config.clone(), Arc::clone(&data)).unwrap();
+    let eq =
+        brainprop::rules::equilibrium_propagation::EquilibriumPropagation::new(config.pretraining(), data).unwrap();
+    assert_eq!(model.net().unwrap(), eq.net());
+}

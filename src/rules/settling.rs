@@ -19,6 +19,7 @@
 //! (six evenly spaced hidden units). Row 0 is the starting state (all units at 0).
 
 use crate::data::Split;
+use crate::rng::{rng_for, Stream};
 use crate::rule::{shown_units, MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
 use crate::rules::equilibrium_propagation::{limits, EqNet, EqPropConfig, EquilibriumPropagation, Relaxation};
 use crate::{Error, Result};
@@ -99,8 +100,9 @@ impl Settling {
             config,
         };
         if model.config.pretrain_epochs == 0 {
-            let pre = EquilibriumPropagation::new(model.config.pretraining(), data)?;
-            model.start(pre.net().clone());
+            // The untrained network: the seed's Glorot weights, as EqProp draws them.
+            let sizes = model.config.pretraining().sizes(data.train.dims(), data.train.classes);
+            model.start(EqNet::new(&sizes, &mut rng_for(model.config.seed, Stream::Weights)));
         } else {
             model.pretraining = Some(EquilibriumPropagation::new(model.config.pretraining(), data)?);
         }
