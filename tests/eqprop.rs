@@ -441,6 +441,13 @@ fn an_oscillating_step_size_stops_the_run() {
     let message = error.to_string();
     assert!(message.contains("2/(1 + ‖A‖) = 0.522") && message.contains("0.5"), "{message}");
     assert_eq!(model.step(1).unwrap_err(), error, "the run stays stopped");
+    // On 784-500-10 MNIST, ε = 1 (the largest allowed) does not oscillate here: most units sit at
+    // 0 or 1, where the clip holds them, and the measured residuals stayed ≤ 0.0037 over 3 epochs
+    // (test accuracy 0.935 after 3). So the check must let it train: one epoch, no error.
+    let config = EqPropConfig { step_size: 1.0, epochs: 1, ..EqPropConfig::default() };
+    let mut model = EquilibriumPropagation::new(config, mnist_split()).unwrap();
+    while !model.step(100).unwrap().finished {}
+    assert!(model.metrics().last("test_acc").unwrap() > 0.85);
 }
 
 #[test]
