@@ -55,20 +55,4 @@ impl Chapter {
     }
 }
 
-impl std::fmt::Display for Chapter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for Chapter {
-    type Err = String;
-
-    /// Reads a chapter id; the error lists the known ones.
-    fn from_str(s: &str) -> Result<Self, String> {
-        Chapter::ALL.into_iter().find(|c| c.name() == s).ok_or_else(|| {
-            let known: Vec<_> = Chapter::ALL.iter().map(|c| c.name()).collect();
-            format!("unknown chapter '{s}'; the chapters are {}", known.join(", "))
-        })
-    }
-}
+crate::named_id!(Chapter, "chapter");

@@ -255,20 +255,28 @@ impl RuleId {
     }
 }
 
-impl std::fmt::Display for RuleId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+crate::named_id!(RuleId, "rule");
 
-impl std::str::FromStr for RuleId {
-    type Err = crate::Error;
+/// `Display` (the id) and `FromStr` (from the id; the error lists the known ones) for an
+/// identifier enum with `ALL` and `name()`: [`RuleId`], [`crate::chapter::Chapter`].
+#[macro_export]
+macro_rules! named_id {
+    ($ty:ident, $what:literal) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
 
-    /// Reads an identifier; the error lists the known ones.
-    fn from_str(s: &str) -> crate::Result<Self> {
-        RuleId::ALL.into_iter().find(|r| r.name() == s).ok_or_else(|| {
-            let known: Vec<_> = RuleId::ALL.iter().map(|r| r.name()).collect();
-            crate::Error::invalid("rule", format!("unknown rule '{s}'; known: {}", known.join(", ")))
-        })
-    }
+        impl std::str::FromStr for $ty {
+            type Err = String;
+
+            fn from_str(s: &str) -> std::result::Result<Self, String> {
+                $ty::ALL.into_iter().find(|id| id.name() == s).ok_or_else(|| {
+                    let known: Vec<_> = $ty::ALL.iter().map(|id| id.name()).collect();
+                    format!("unknown {} '{s}'; known: {}", $what, known.join(", "))
+                })
+            }
+        }
+    };
 }

@@ -219,7 +219,7 @@ mod cli {
                 serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
             }
             None => {
-                let rule: RuleId = args.rule.parse().map_err(|e: brainprop::Error| e.to_string())?;
+                let rule: RuleId = args.rule.parse().map_err(|e| format!("--rule: {e}"))?;
                 let data = match typed("data") {
                     Some(raw) => serde_json::from_value(serde_json::Value::String(raw.clone())).map_err(|_| {
                         format!("--data: '{raw}' is not a data set; one of mnist, circles, xor, spiral, blobs, linear")

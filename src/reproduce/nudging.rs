@@ -156,26 +156,17 @@ fn write<'a>(get: &Get<'a>, options: &Options, store: &DataStore) -> Report {
     // ---- 3. gradient
     let grad = get("gradient");
     let log = |b: f64| b.log10();
-    let cos = chart(
-        "cos(EP update, true gradient)",
-        "log10 β",
-        "cosine",
-        vec![
-            Series { name: "one-sided".into(), points: mean_xy(&grad, "beta", "cos_one_sided", log), color: 0 },
-            Series { name: "symmetric".into(), points: mean_xy(&grad, "beta", "cos_symmetric", log), color: 2 },
-        ],
-        Some((-0.5, 1.05)),
-    );
-    let rel = chart(
-        "‖Δ_EP − g‖ / ‖g‖",
-        "log10 β",
-        "relative norm",
-        vec![
-            Series { name: "one-sided".into(), points: mean_xy(&grad, "beta", "rel_norm_one_sided", log), color: 0 },
-            Series { name: "symmetric".into(), points: mean_xy(&grad, "beta", "rel_norm_symmetric", log), color: 2 },
-        ],
-        None,
-    );
+    // One-sided against symmetric, of one measure (`cos` or `rel_norm`), against log10 β.
+    let against_beta = |title: &str, y_label: &str, measure: &str, y_range| {
+        let estimate = |name: &str, color| Series {
+            name: name.into(),
+            points: mean_xy(&grad, "beta", &format!("{measure}_{}", name.replace('-', "_")), log),
+            color,
+        };
+        chart(title, "log10 β", y_label, vec![estimate("one-sided", 0), estimate("symmetric", 2)], y_range)
+    };
+    let cos = against_beta("cos(EP update, true gradient)", "cosine", "cos", Some((-0.5, 1.05)));
+    let rel = against_beta("‖Δ_EP − g‖ / ‖g‖", "relative norm", "rel_norm", None);
     let first_row = |column: &str| -> Vec<f64> {
         grad.iter().map(|t| t.column(column).unwrap_or_default().first().copied().unwrap_or(f64::NAN)).collect()
     };

@@ -22,6 +22,21 @@ pub mod limits {
 }
 use limits::*;
 
+/// Checks per-layer learning rates (`layer_lr`) against a network of `hidden` hidden layers: one
+/// rate per weight layer when `exact` (EqProp), else at most one per weight layer.
+///
+/// Errors: [`Error::InvalidConfig`] on `layer_lr`, saying how many rates the network takes.
+pub fn check_layer_rates(rates: &[f64], hidden: usize, exact: bool) -> crate::Result<()> {
+    let depth = hidden + 1;
+    let fits = if exact { rates.len() == depth } else { rates.len() <= depth };
+    if fits {
+        return Ok(());
+    }
+    let wanted =
+        if exact { "one learning rate per weight layer" } else { "at most one learning rate per weight layer" };
+    Err(Error::invalid("layer_lr", format!("{wanted}: {depth} for {hidden} hidden layers, got {}", rates.len())))
+}
+
 /// How fixed random feedback weights are drawn. Both have the variance of the forward init.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -109,18 +124,7 @@ crate::settings! {
         if self.data.is_regression() && self.loss != Loss::Mse {
             return Err(Error::invalid("loss", "the linear-map task is a regression: use mse"));
         }
-        let depth = self.hidden.len() + 1;
-        if self.layer_lr.len() > depth {
-            return Err(Error::invalid(
-                "layer_lr",
-                format!(
-                    "at most one rate per weight layer ({depth} for {} hidden layers), got {}",
-                    self.hidden.len(),
-                    self.layer_lr.len()
-                ),
-            ));
-        }
-        Ok(())
+        check_layer_rates(&self.layer_lr, self.hidden.len(), false)
     }
 }
 
@@ -246,6 +250,6 @@ mod tests {
         assert!((0..3).all(|l| plain.layer_rate(l) == 0.7));
         let too_many = FeedforwardConfig { hidden: vec![8], layer_lr: vec![0.1; 3], ..Default::default() };
         let error = too_many.validate().unwrap_err().to_string();
-        assert!(error.contains("layer_lr") && error.contains("at most one rate per weight layer"), "{error}");
+        assert!(error.contains("layer_lr") && error.contains("at most one learning rate per weight layer"), "{error}");
     }
 }

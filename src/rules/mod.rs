@@ -15,6 +15,6 @@ pub mod shallow;
 pub mod sign_symmetry;
 pub mod stdp;
 
-pub use feedforward_config::{limits, FeedbackDist, FeedforwardConfig};
+pub use feedforward_config::{check_layer_rates, limits, FeedbackDist, FeedforwardConfig};
 
 pub use crate::rule::RuleId;

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARTIFACTS, ROOT, siteSuite, itStayedClean } from '../support/site.mjs';
-import { fig, phaseIs, readouts, epochsReached, inkOf, openFromLanding, assertLeavingStops, assertEmbedsAlone, openWithNotices } from '../support/figures.mjs';
+import { fig, phaseIs, readouts, assertLanesAbove, epochsReached, inkOf, openFromLanding, assertLeavingStops, assertEmbedsAlone, openWithNotices } from '../support/figures.mjs';
 
 const MUX = fig('multiplex');
 
@@ -146,14 +146,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     measured.burstpropTwoEpochsSeconds = (Date.now() - t0) / 1000;
     await page.click(`${fig('burstprop')} [data-el="train"]`); // pause: two epochs are enough here
     await phaseIs(page, 'burstprop', 'paused', 5000);
-    await page.waitForTimeout(600);
-    const r = await readouts(page, 'burstprop');
-    measured.burstpropAfterTwoEpochs = r;
-    assert.deepEqual(Object.keys(r), ['bp', 'burstprop']);
-    for (const rule of ['bp', 'burstprop']) {
-      assert.ok(r[rule].metric > 60, `${rule} test accuracy after two epochs is ${r[rule].metricText}`);
-      assert.ok(r[rule].rate > 0, `no samples/s for ${rule}`);
-    }
+    measured.burstpropAfterTwoEpochs = await assertLanesAbove(page, 'burstprop', ['bp', 'burstprop'], 60, 'two epochs');
     const acc = `${fig('burstprop')} canvas[data-chart="acc"]`;
     assert.match(await page.getAttribute(acc, 'aria-label'), /^Test accuracy: BP [\d.]+ % after \d+ epochs; BurstProp [\d.]+ % after \d+ epochs\.$/);
     for (const rule of ['bp', 'burstprop']) assert.ok(await inkOf(page, acc, COLORS[rule]) > 50, `no ${rule} curve`);

@@ -19,6 +19,21 @@ export function readouts(page, id) {
 }
 
 /** Waits until every listed rule of a figure's table has reached `epochs`. */
+/**
+ * The readouts of figure `id` (a moment after it reached its epochs): exactly the lanes `rules`,
+ * in order, each above `atLeast` % test accuracy and with a samples/s reading.
+ */
+export async function assertLanesAbove(page, id, rules, atLeast, after) {
+  await page.waitForTimeout(600);
+  const r = await readouts(page, id);
+  assert.deepEqual(Object.keys(r), rules);
+  for (const rule of rules) {
+    assert.ok(r[rule].metric > atLeast, `${rule} test accuracy after ${after} is ${r[rule].metricText}`);
+    assert.ok(r[rule].rate > 0, `no samples/s for ${rule}`);
+  }
+  return r;
+}
+
 export const epochsReached = (page, id, rules, epochs, timeout) => page.waitForFunction(([selector, rules, epochs]) => rules.every((rule) => {
   const cell = document.querySelector(`${selector} tbody tr[data-rule="${rule}"] td[data-col="epoch"]`);
   return cell && Number(cell.textContent) >= epochs;

@@ -63,18 +63,7 @@ crate::settings! {
         if self.data.is_regression() {
             return Err(Error::invalid("data", "Equilibrium Propagation here classifies: use mnist or a 2-D set"));
         }
-        let depth = self.hidden.len() + 1;
-        if self.layer_lr.len() != depth {
-            return Err(Error::invalid(
-                "layer_lr",
-                format!(
-                    "one learning rate per weight layer: {depth} for {} hidden layers, got {}",
-                    self.hidden.len(),
-                    self.layer_lr.len()
-                ),
-            ));
-        }
-        Ok(())
+        crate::rules::check_layer_rates(&self.layer_lr, self.hidden.len(), true)
     }
 }
 
