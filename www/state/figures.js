@@ -5,9 +5,10 @@
 // declaration, read from the generated schema (www/state/schema.js); state.js joins the two.
 //
 // A knob is a field name, or {field, …} with what this figure says differently: a `label` or
-// `help` of its own (`help: true` shows the engine's), a `control` ('range', with `step`), fewer `values`, or a narrower `min` /
-// `max` (within the engine's limits, for a slider's useful range or a figure's length), or a
-// `default` of its own. A figure's lanes start from their rule's engine preset for the figure's
+// `help` of its own (`help: true` shows the engine's), a `control` ('range', with `step`), fewer
+// `values`, a narrower `min` / `max` (within the engine's limits, for a slider's useful range or a
+// figure's length), a `default` of its own, or the `lanes` it reaches (when two rules' configs
+// share a field name that means something else to each). A figure's lanes start from their rule's engine preset for the figure's
 // `data` set, or from the engine's named `preset` (the schema's figure_presets). `page` declares
 // settings the engine does not have; `defaults` gives settings the figure fixes unless the link
 // says otherwise; `derived(state)` computes engine settings from page settings.

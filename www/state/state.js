@@ -28,8 +28,8 @@ export const FIGURES_OF = Object.freeze(Object.fromEntries(CHAPTERS.map((c) => [
 export const FEEDBACK_FIGURES = FIGURES_OF.feedback;
 /** The figures of the Dendrites & Bursts chapter. */
 export const DENDRITES_FIGURES = FIGURES_OF.dendrites;
-/** The data sets the Backprop chapter offers. */
-export const DATASETS = FIGURES.backprop.groups[0][1][0].values;
+/** The data sets the Backprop chapter offers (its `data` knob's values). */
+export const DATASETS = knobsOf(FIGURES.backprop).get('data').values;
 
 /** Hashes longer than this are cut before parsing (a hostile link cannot make us loop for long). */
 const MAX_HASH_LENGTH = 2000;
@@ -70,16 +70,19 @@ function startOf(id, rule, data) {
   return figure.preset ? structuredClone(SCHEMA.figure_presets[figure.preset]) : presetOf(rule, data);
 }
 
+/** A knob as declared in a figure's group (a field name, or {field, …overrides}), as {field, …}. */
+function knobOf(entry) {
+  return typeof entry === 'string' ? { field: entry } : entry;
+}
+
+/** A figure's knobs in form order: [{legend, collapsed, knobs: [{field, …overrides}]}]. */
+function groupsOf(figure) {
+  return figure.groups.map(([legend, entries, collapsed = false]) => ({ legend, collapsed, knobs: entries.map(knobOf) }));
+}
+
 /** A figure's knob declarations by field name: {field, …overrides}. */
 function knobsOf(figure) {
-  const knobs = new Map();
-  for (const [, entries] of figure.groups) {
-    for (const entry of entries) {
-      const knob = typeof entry === 'string' ? { field: entry } : entry;
-      knobs.set(knob.field, knob);
-    }
-  }
-  return knobs;
+  return new Map(groupsOf(figure).flatMap((g) => g.knobs).map((knob) => [knob.field, knob]));
 }
 
 /** The URL key of a figure's setting. */
@@ -156,7 +159,7 @@ const BY_KEY = new Map(PROPS.map((p) => [p.key, p]));
 const SERIAL_ORDER = [
   ...PROPS.filter((p) => !p.figure),
   ...Object.keys(FIGURES).flatMap((id) => [
-    ...FIGURES[id].groups.flatMap(([, entries]) => entries.map((e) => BY_KEY.get(keyOf(id, typeof e === 'string' ? e : e.field)))),
+    ...[...knobsOf(FIGURES[id]).keys()].map((field) => BY_KEY.get(keyOf(id, field))),
     ...PROPS.filter((p) => p.figure === id && !p.shown),
   ]),
 ];
@@ -168,11 +171,10 @@ export function prop(key) {
 
 /** The layout of a figure's form: [{legend, collapsed, props: [spec, …]}] in display order. */
 export function formOf(id) {
-  const figure = FIGURES[id];
-  return figure.groups.map(([legend, entries, collapsed = false]) => ({
+  return groupsOf(FIGURES[id]).map(({ legend, collapsed, knobs }) => ({
     legend,
     collapsed,
-    props: entries.map((entry) => prop(keyOf(id, typeof entry === 'string' ? entry : entry.field))),
+    props: knobs.map((knob) => prop(keyOf(id, knob.field))),
   }));
 }
 
