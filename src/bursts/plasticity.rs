@@ -221,7 +221,7 @@ crate::settings! {
     /// Settings of the Sjöström-style pairing protocol.
     pub struct PairingProtocol {
         /// Pairing frequencies to test.
-        frequencies_hz: Vec<f64> = vec![0.1, 10.0, 20.0, 40.0, 50.0], "pairing frequencies" in "Hz", Kind::Number { min: 0.0, max: 200.0, min_open: true, max_open: false }.list(20);
+        frequencies_hz: Vec<f64> = vec![0.1, 10.0, 20.0, 40.0, 50.0], "pairing frequencies" in "Hz", Kind::positive(200.0).list(20);
         /// Pre–post pairings per train.
         pairings_per_train: usize = 5, "pairings per train", Kind::int(1.0, 1000.0);
         /// Trains per frequency.

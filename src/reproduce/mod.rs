@@ -97,15 +97,20 @@ pub fn run_all(
 
 /// The per-epoch mean over runs of one column, as chart points (epoch, mean).
 pub fn mean_curve(tables: &[&MetricTable], column: &str) -> Vec<(f64, f64)> {
+    mean_curve_against(tables, "epoch", column, |x| x)
+}
+
+/// The per-row mean over runs of column `y`, against column `x` of the first run mapped by
+/// `map_x`, as chart points; rows that not every run has are left out.
+pub fn mean_curve_against(tables: &[&MetricTable], x: &str, y: &str, map_x: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
     let Some(first) = tables.first() else { return Vec::new() };
-    let epochs = first.column("epoch").unwrap_or_default();
-    let columns: Vec<Vec<f64>> = tables.iter().map(|t| t.column(column).unwrap_or_default()).collect();
-    epochs
-        .iter()
+    let xs = first.column(x).unwrap_or_default();
+    let columns: Vec<Vec<f64>> = tables.iter().map(|t| t.column(y).unwrap_or_default()).collect();
+    xs.iter()
         .enumerate()
-        .filter_map(|(row, &epoch)| {
+        .filter_map(|(row, &xv)| {
             let values: Vec<f64> = columns.iter().filter_map(|c| c.get(row).copied()).collect();
-            (values.len() == tables.len()).then(|| (epoch, mean_sd(&values).0))
+            (values.len() == tables.len()).then(|| (map_x(xv), mean_sd(&values).0))
         })
         .collect()
 }
@@ -118,7 +123,12 @@ pub fn mean_series(name: &str, color: usize, tables: &[&MetricTable], column: &s
 /// A chart of curves against the epoch: `series` on a `y_label` axis over `y_range` (`None`:
 /// fitted to the data).
 pub fn epoch_chart(title: &str, y_label: &str, series: Vec<Series>, y_range: Option<(f64, f64)>) -> LineChart {
-    LineChart { title: title.into(), x_label: "epoch".into(), y_label: y_label.into(), series, y_range, scale: 1.0 }
+    chart(title, "epoch", y_label, series, y_range)
+}
+
+/// A chart of `series` against `x_label` on a `y_label` axis over `y_range` (`None`: fitted).
+pub fn chart(title: &str, x_label: &str, y_label: &str, series: Vec<Series>, y_range: Option<(f64, f64)>) -> LineChart {
+    LineChart { title: title.into(), x_label: x_label.into(), y_label: y_label.into(), series, y_range, scale: 1.0 }
 }
 
 /// Test accuracy against the epoch, on `[0, 1]`.

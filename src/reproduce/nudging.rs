@@ -9,7 +9,8 @@
 //! 4. STDP (`stdp`): the window predicted by dW_ij/dt ∝ ρ(u_j)·du_i/dt.
 
 use super::{
-    checks_markdown, finals, markdown_table, mean_pm_sd, mean_series, run_all, Check, Figure, Job, Options, Report,
+    chart, checks_markdown, finals, markdown_table, mean_curve_against, mean_pm_sd, mean_series, run_all, Check,
+    Figure, Job, Options, Report,
 };
 use crate::chapter::Chapter;
 use crate::charts::{self, LineChart, Series};
@@ -69,17 +70,6 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
 }
 
 type Get<'a> = dyn Fn(&str) -> Vec<&'a MetricTable> + 'a;
-
-fn chart(title: &str, x: &str, y: &str, series: Vec<Series>, y_range: Option<(f64, f64)>) -> LineChart {
-    LineChart { title: title.into(), x_label: x.into(), y_label: y.into(), series, y_range, scale: 1.0 }
-}
-
-/// The per-row mean over runs of `y` against `x` (runs with the same rows).
-fn mean_xy(tables: &[&MetricTable], x: &str, y: &str, map_x: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
-    let xs = tables[0].column(x).unwrap_or_default();
-    let ys: Vec<Vec<f64>> = tables.iter().map(|t| t.column(y).unwrap_or_default()).collect();
-    xs.iter().enumerate().map(|(i, &xv)| (map_x(xv), mean_sd(&ys.iter().map(|c| c[i]).collect::<Vec<_>>()).0)).collect()
-}
 
 fn write<'a>(get: &Get<'a>, options: &Options, store: &DataStore) -> Report {
     let n = options.seeds.len();
@@ -160,7 +150,7 @@ fn write<'a>(get: &Get<'a>, options: &Options, store: &DataStore) -> Report {
     let against_beta = |title: &str, y_label: &str, measure: &str, y_range| {
         let estimate = |name: &str, color| Series {
             name: name.into(),
-            points: mean_xy(&grad, "beta", &format!("{measure}_{}", name.replace('-', "_")), log),
+            points: mean_curve_against(&grad, "beta", &format!("{measure}_{}", name.replace('-', "_")), log),
             color,
         };
         chart(title, "log10 β", y_label, vec![estimate("one-sided", 0), estimate("symmetric", 2)], y_range)
@@ -190,7 +180,7 @@ fn write<'a>(get: &Get<'a>, options: &Options, store: &DataStore) -> Report {
         vec![
             Series {
                 name: "simulated (mean over seeds)".into(),
-                points: mean_xy(&stdp, "delta_t_ms", "dw", id),
+                points: mean_curve_against(&stdp, "delta_t_ms", "dw", id),
                 color: 0,
             },
             Series { name: "0".into(), points: vec![(-50.0, 0.0), (50.0, 0.0)], color: 6 },

@@ -35,7 +35,7 @@ crate::settings! {
     /// Settings of the gradient check: EqProp's update against the true gradient, β by β.
     pub struct GradientCheckConfig {
         /// The nudging strengths β to compare at, in order.
-        betas: Vec<f64> = vec![0.001, 0.00215, 0.00464, 0.01, 0.0215, 0.0464, 0.1, 0.215, 0.464, 1.0], "β values", Kind::Number { min: 0.0, max: 10.0, min_open: true, max_open: false }.list(40);
+        betas: Vec<f64> = vec![0.001, 0.00215, 0.00464, 0.01, 0.0215, 0.0464, 0.1, 0.215, 0.464, 1.0], "β values", Kind::positive(10.0).list(40);
         /// Hidden layer widths of the small network, comma-separated.
         hidden: Vec<usize> = vec![12, 10], "hidden layers", Kind::widths(1.0, 256.0, 4);
         /// Points of the circles set in the batch.

@@ -187,7 +187,8 @@ impl Rule for Settling {
         let d = self.config.digit;
         snap.push("digit", vec![28, 28], self.data.test.rows(d, d + 1).iter().copied().collect());
         snap.push("target", vec![1], vec![f32::from(self.data.test.labels[d])]);
-        snap.push("sizes", vec![3], vec![784.0, 500.0, 10.0]);
+        let sizes = self.config.pretraining().sizes(self.data.test.dims(), self.data.test.classes);
+        snap.push("sizes", vec![sizes.len()], sizes.iter().map(|&s| s as f32).collect());
         if let Some(net) = &self.net {
             snap.push_network_diagram(&net.sizes, &net.w);
         }
