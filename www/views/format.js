@@ -12,3 +12,10 @@ const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
 export function sub(n) {
   return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
 }
+
+/** A signed number with a true minus sign: `+0.42`, `−0.031` (`digits` decimals from 0.1 up, else significant digits). */
+export function signed(value, digits = 2) {
+  if (!Number.isFinite(value)) return '–';
+  const text = Math.abs(value) >= 0.1 ? value.toFixed(digits) : value.toPrecision(digits);
+  return value > 0 ? `+${text}` : text.replace('-', '−');
+}

@@ -4,7 +4,7 @@
 // node --test covers it; www/chapters/dendrites/index.js, multiplex.js and www/figures/figure.js
 // turn it into views.
 import { ruleSeries, angleChart, summary } from '../feedback/figures.js';
-import { percent } from '../../views/format.js';
+import { percent, signed } from '../../views/format.js';
 import { pearson } from '../../engine/metrics.js';
 
 /**
@@ -86,12 +86,6 @@ export function progressText(figure, state, lanes) {
 }
 
 // ---- charts ---------------------------------------------------------------------------------
-
-function signed(value) {
-  if (!Number.isFinite(value)) return '–';
-  const text = Math.abs(value) >= 0.1 ? value.toFixed(2) : value.toPrecision(2);
-  return value > 0 ? `+${text}` : text.replace('-', '−');
-}
 
 /** The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least `value` (> 0). */
 export function niceCeil(value) {

@@ -13,7 +13,7 @@
 //   stdp       Δw against t_post − t_pre (model `stdp`: columns delta_t_ms, dw)
 import { ruleSeries, summary, lastFinite } from '../feedback/figures.js';
 import { niceCeil } from '../dendrites/figures.js';
-import { percent } from '../../views/format.js';
+import { percent, signed } from '../../views/format.js';
 import { logAxis, logY } from '../../views/log-axis.js';
 
 /** Names and Okabe–Ito colours (index into src/charts.rs PALETTE). BP keeps its site-wide blue. */
@@ -299,12 +299,6 @@ export function gradientCharts(table) {
       yRange: [lo, hi === lo ? lo * 10 : hi], series: norms, summary: summary('Relative distance of the EqProp update from the true gradient', norms),
     })),
   ];
-}
-
-function signed(v, digits = 2) {
-  if (!Number.isFinite(v)) return '–';
-  const text = Math.abs(v) >= 0.1 ? v.toFixed(digits) : v.toPrecision(digits);
-  return v > 0 ? `+${text}` : text.replace('-', '−');
 }
 
 /**
