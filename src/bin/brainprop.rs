@@ -152,16 +152,17 @@ mod cli {
         fields
     }
 
-    /// One `--flag` per schema field, e.g. `--feedback-scale` for `feedback_scale`.
+    /// One `--flag` per schema field, e.g. `--feedback-scale` for `feedback_scale`; its help names
+    /// the rules that read it.
     fn schema_flags() -> Vec<Arg> {
+        let by_rule: Vec<(RuleId, Vec<Field>)> = RuleId::ALL.iter().map(|&r| (r, experiment::fields_of(r))).collect();
         schema_fields()
             .into_iter()
             .map(|f| {
-                let rules: Vec<&str> = RuleId::ALL
-                    .iter()
-                    .filter(|&&r| experiment::fields_of(r).iter().any(|g| g.name == f.name))
-                    .map(|r| r.name())
-                    .collect();
+                let reads = |(rule, fields): &&(RuleId, Vec<Field>)| {
+                    fields.iter().any(|g| g.name == f.name && (g.only.is_empty() || g.only.contains(rule)))
+                };
+                let rules: Vec<&str> = by_rule.iter().filter(reads).map(|(r, _)| r.name()).collect();
                 let unit = if f.unit.is_empty() { String::new() } else { format!(" [{}]", f.unit) };
                 Arg::new(f.name)
                     .long(f.name.replace('_', "-"))
