@@ -37,6 +37,12 @@ pub enum Experiment {
     Sign(FeedforwardConfig),
     /// Only the output layer learns (the control).
     Shallow(FeedforwardConfig),
+    /// Kolen–Pollack: the feedback learns with the forward weights' increments and decay.
+    Kp(FeedforwardConfig),
+    /// Node perturbation: each unit correlates its own noise with the change in loss.
+    Np(FeedforwardConfig),
+    /// Weight perturbation: every weight's noise against the change in the batch's loss.
+    Wp(FeedforwardConfig),
     /// BurstProp: event rates forward, burst probabilities backward, burst-dependent plasticity.
     Burstprop(FeedforwardConfig),
     /// Naud & Sprekeler's burst multiplexing: a two-compartment population, no learning.
@@ -63,9 +69,15 @@ impl Default for Experiment {
 /// The config each rule takes: its name in the schema and its fields.
 fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
     match rule {
-        RuleId::Bp | RuleId::Fa | RuleId::Dfa | RuleId::Sign | RuleId::Shallow | RuleId::Burstprop => {
-            ("feedforward", FeedforwardConfig::fields())
-        }
+        RuleId::Bp
+        | RuleId::Fa
+        | RuleId::Dfa
+        | RuleId::Sign
+        | RuleId::Shallow
+        | RuleId::Kp
+        | RuleId::Np
+        | RuleId::Wp
+        | RuleId::Burstprop => ("feedforward", FeedforwardConfig::fields()),
         RuleId::Eqprop => ("eqprop", EqPropConfig::fields()),
         RuleId::Multiplex => ("multiplex", MultiplexConfig::fields()),
         RuleId::Plasticity => ("plasticity", PairingProtocol::fields()),
@@ -154,6 +166,9 @@ impl Experiment {
             Experiment::Dfa(_) => RuleId::Dfa,
             Experiment::Sign(_) => RuleId::Sign,
             Experiment::Shallow(_) => RuleId::Shallow,
+            Experiment::Kp(_) => RuleId::Kp,
+            Experiment::Np(_) => RuleId::Np,
+            Experiment::Wp(_) => RuleId::Wp,
             Experiment::Burstprop(_) => RuleId::Burstprop,
             Experiment::Multiplex(_) => RuleId::Multiplex,
             Experiment::Plasticity(_) => RuleId::Plasticity,
@@ -260,6 +275,9 @@ impl Experiment {
             RuleId::Dfa => Experiment::Dfa(config),
             RuleId::Sign => Experiment::Sign(config),
             RuleId::Shallow => Experiment::Shallow(config),
+            RuleId::Kp => Experiment::Kp(config),
+            RuleId::Np => Experiment::Np(config),
+            RuleId::Wp => Experiment::Wp(config),
             RuleId::Burstprop => Experiment::Burstprop(config),
             other => {
                 return Err(Error::invalid("rule", format!("{other} does not train a feed-forward network")));
@@ -275,6 +293,9 @@ impl Experiment {
             | Experiment::Dfa(c)
             | Experiment::Sign(c)
             | Experiment::Shallow(c)
+            | Experiment::Kp(c)
+            | Experiment::Np(c)
+            | Experiment::Wp(c)
             | Experiment::Burstprop(c) => Some(c),
             Experiment::Multiplex(_)
             | Experiment::Plasticity(_)
@@ -363,6 +384,21 @@ impl Experiment {
                 Box::new(Feedforward::new(c, data, credit)?)
             }
             Experiment::Shallow(_) => Box::new(Feedforward::new(c, data, rules::shallow::Shallow)?),
+            Experiment::Kp(_) => {
+                let credit = rules::kolen_pollack::KolenPollack::new(&sizes, &c, feedback_rng);
+                Box::new(Feedforward::new(c, data, credit)?)
+            }
+            Experiment::Np(_) => {
+                let noise = rng_for(c.seed, Stream::Perturbation);
+                let credit = rules::node_perturbation::NodePerturbation::new(&sizes, c.batch, c.perturbation, noise);
+                Box::new(Feedforward::new(c, data, credit)?)
+            }
+            Experiment::Wp(_) => {
+                let noise = rng_for(c.seed, Stream::Perturbation);
+                let credit =
+                    rules::weight_perturbation::WeightPerturbation::new(&sizes, c.batch, c.perturbation, noise);
+                Box::new(Feedforward::new(c, data, credit)?)
+            }
             Experiment::Burstprop(_) => {
                 if c.activation != Activation::Sigmoid || c.loss != Loss::SigmoidMse {
                     return Err(Error::invalid(

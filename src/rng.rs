@@ -16,6 +16,8 @@ pub enum Stream {
     DataOrder = 3,
     DataGeneration = 4,
     Simulation = 5,
+    /// The noise of perturbation learning (node and weight perturbation).
+    Perturbation = 6,
 }
 
 /// A generator for `stream` of the run seeded with `seed`.

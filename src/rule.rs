@@ -184,6 +184,12 @@ pub enum RuleId {
     Sign,
     /// Only the output layer learns (the control).
     Shallow,
+    /// Kolen–Pollack: feedback that learns with the forward weights' increments.
+    Kp,
+    /// Node perturbation.
+    Np,
+    /// Weight perturbation.
+    Wp,
     /// BurstProp.
     Burstprop,
     /// Naud & Sprekeler's burst multiplexing (a population, no learning).
@@ -203,13 +209,16 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule, in the order of the talk's chapters.
-    pub const ALL: [RuleId; 12] = [
+    pub const ALL: [RuleId; 15] = [
         RuleId::Bp,
         RuleId::Eqprop,
         RuleId::Fa,
         RuleId::Dfa,
         RuleId::Sign,
         RuleId::Shallow,
+        RuleId::Kp,
+        RuleId::Np,
+        RuleId::Wp,
         RuleId::Multiplex,
         RuleId::Plasticity,
         RuleId::Burstprop,
@@ -226,6 +235,9 @@ impl RuleId {
             RuleId::Dfa => "dfa",
             RuleId::Sign => "sign",
             RuleId::Shallow => "shallow",
+            RuleId::Kp => "kp",
+            RuleId::Np => "np",
+            RuleId::Wp => "wp",
             RuleId::Burstprop => "burstprop",
             RuleId::Multiplex => "multiplex",
             RuleId::Plasticity => "plasticity",
@@ -244,6 +256,9 @@ impl RuleId {
             RuleId::Dfa => "direct feedback alignment",
             RuleId::Sign => "sign symmetry",
             RuleId::Shallow => "shallow: output layer only",
+            RuleId::Kp => "Kolen–Pollack",
+            RuleId::Np => "node perturbation",
+            RuleId::Wp => "weight perturbation",
             RuleId::Burstprop => "BurstProp",
             RuleId::Multiplex => "burst multiplexing",
             RuleId::Plasticity => "burst-dependent plasticity",

@@ -131,7 +131,7 @@ fn backprop_ignores_the_settings_declared_for_other_rules() {
         fields_of(RuleId::Bp).into_iter().filter(|f| !f.only.is_empty() && !f.only.contains(&RuleId::Bp)).collect();
     assert_eq!(
         not_bp.iter().map(|f| f.name).collect::<Vec<_>>(),
-        ["feedback_scale", "feedback_dist", "p_baseline", "learn_feedback"]
+        ["feedback_scale", "feedback_dist", "perturbation", "p_baseline", "learn_feedback"]
     );
     for field in not_bp {
         let mut settings = serde_json::to_value(&base).unwrap();

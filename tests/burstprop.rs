@@ -34,7 +34,7 @@ fn output_error_is_the_teacher_driven_change_in_burst_rate() {
     net.forward(x.view(), &mut trace);
     let targets = Array2::from_shape_fn((4, 3), |(i, k)| ((i + k) % 2) as f32);
     net.output_error(&mut trace, Targets::Values(targets.view()));
-    credit.assign(&net, &mut trace);
+    credit.assign(&net, &mut trace, Targets::Values(targets.view()));
     // δ_L = −(pᵗ − p) ⊙ e with p = p_b and pᵗ = p_b ((t − e)(1 − e) + 1).
     let e = &trace.h[3];
     for i in 0..4 {
@@ -58,7 +58,7 @@ fn weak_teacher_gives_feedback_alignment_through_y_scaled_by_the_burst_slope() {
     let eps = 1e-3f32;
     let targets = Array2::from_shape_fn((4, 3), |(i, k)| trace.h[3][[i, k]] + eps * (((i * 3 + k) % 5) as f32 - 2.0));
     net.output_error(&mut trace, Targets::Values(targets.view()));
-    credit.assign(&net, &mut trace);
+    credit.assign(&net, &mut trace, Targets::Values(targets.view()));
     // Check the top hidden layer (index 1; its feedback is y[1]) from the output δ and b = p_b e.
     let (e, e_out, delta_out) = (&trace.h[2], &trace.h[3], &trace.delta[2]);
     let y = &credit.y[1];
@@ -129,8 +129,9 @@ fn fixed_feedback_stays_fixed_and_learned_feedback_moves_with_w() {
         let mut trace = Trace::new(&sizes, 10);
         for start in (0..200).step_by(10) {
             net.forward(split.train.rows(start, start + 10), &mut trace);
-            net.output_error(&mut trace, Targets::Labels(&split.train.labels[start..start + 10]));
-            credit.assign(&net, &mut trace);
+            let targets = Targets::Labels(&split.train.labels[start..start + 10]);
+            net.output_error(&mut trace, targets);
+            credit.assign(&net, &mut trace, targets);
             let rates: Vec<f32> = (0..2).map(|l| config.layer_rate(l) as f32).collect();
             net.apply_update(&trace, &rates, config.momentum as f32, config.weight_decay as f32);
             credit.after_update(&net, &trace, &config);

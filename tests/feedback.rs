@@ -34,7 +34,7 @@ fn fa_with_b_set_to_w_at_every_step_gives_exactly_the_bp_update() {
         {
             net.forward(x.view(), trace);
             net.output_error(trace, Targets::Labels(&labels));
-            credit.assign(net, trace);
+            credit.assign(net, trace, Targets::Labels(&labels));
             net.apply_update(trace, &[0.5; 3], 0.0, 0.0);
         }
         assert_eq!(bp_trace.delta, fa_trace.delta);
@@ -45,9 +45,10 @@ fn fa_with_b_set_to_w_at_every_step_gives_exactly_the_bp_update() {
     }
     // …and with its own random B it does differ.
     let mut fa_random = FeedbackAlignment::new(&sizes, &config, &mut rng_for(1, Stream::Feedback));
-    fa_random.assign(&fa_net, &mut fa_trace);
+    let labels = [0u8; 4];
+    fa_random.assign(&fa_net, &mut fa_trace, Targets::Labels(&labels));
     let mut bp_again = fa_trace.clone();
-    Backprop.assign(&fa_net, &mut bp_again);
+    Backprop.assign(&fa_net, &mut bp_again, Targets::Labels(&labels));
     assert_ne!(bp_again.delta[0], fa_trace.delta[0]);
 }
 

@@ -74,6 +74,21 @@ pub struct Mlp<F> {
     pub loss: Loss,
 }
 
+/// A rule's estimate of one layer's gradient, `∂L/∂W` (`n_in × n_out`) and `∂L/∂b` (`n_out`),
+/// averaged over the batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerGradient<F> {
+    pub w: Array2<F>,
+    pub b: Array1<F>,
+}
+
+impl<F: Real> LayerGradient<F> {
+    /// Zeros shaped like `layer`.
+    pub fn zeros_like(layer: &Layer<F>) -> Self {
+        Self { w: Array2::zeros(layer.w.dim()), b: Array1::zeros(layer.b.len()) }
+    }
+}
+
 /// What the output is compared with.
 #[derive(Debug, Clone, Copy)]
 pub enum Targets<'a, F> {
@@ -193,6 +208,13 @@ impl<F: Real> Mlp<F> {
 
     /// Runs the forward pass of `x` (`n × d`, n ≤ capacity) into `trace`.
     pub fn forward(&self, x: ArrayView2<'_, F>, trace: &mut Trace<F>) {
+        self.forward_perturbed(x, trace, None);
+    }
+
+    /// The forward pass with `noise[l]` (`n × n_l`, one per weight layer, output included) added
+    /// to every layer's pre-activation `u_l` before its nonlinearity (node perturbation);
+    /// `None` is the plain pass.
+    pub fn forward_perturbed(&self, x: ArrayView2<'_, F>, trace: &mut Trace<F>, noise: Option<&[Array2<F>]>) {
         let n = x.nrows();
         assert!(n <= trace.capacity(), "batch of {n} exceeds trace capacity {}", trace.capacity());
         trace.rows = n;
@@ -217,6 +239,9 @@ impl<F: Real> Mlp<F> {
                 }
                 _ => general_mat_mul(F::one(), &input, &layer.w, F::one(), &mut out),
             }
+            if let Some(noise) = noise {
+                Zip::from(&mut out).and(&noise[l].slice(s![..n, ..])).for_each(|u, &z| *u = *u + z);
+            }
             if l < last {
                 let act = self.activation;
                 out.mapv_inplace(|u| act.apply(u));
@@ -229,6 +254,38 @@ impl<F: Real> Mlp<F> {
                     let sum = row.sum();
                     row.mapv_inplace(|v| v / sum);
                 }
+            }
+        }
+    }
+
+    /// The loss of each example of the batch in `trace` against `targets`, into `losses` (one per
+    /// row): `−log y_t` for cross-entropy, `½‖y − t‖²` for the squared errors. Only the forward
+    /// pass is read, so it serves perturbed passes too (node and weight perturbation).
+    pub fn example_losses(&self, trace: &Trace<F>, targets: Targets<'_, F>, losses: &mut [f64]) {
+        let y = trace.output();
+        assert_eq!(losses.len(), y.nrows(), "one loss per example");
+        for (i, (row, loss)) in y.rows().into_iter().zip(losses.iter_mut()).enumerate() {
+            *loss = match targets {
+                Targets::Labels(labels) => self.label_loss(row, labels[i] as usize),
+                Targets::Values(t) => {
+                    let sq = row.iter().zip(t.row(i)).map(|(&v, &t)| (v - t) * (v - t)).fold(F::zero(), |a, b| a + b);
+                    0.5 * sq.to_f64().unwrap_or(f64::NAN)
+                }
+            };
+        }
+    }
+
+    /// The loss of one output row `y` whose class is `t`.
+    fn label_loss(&self, y: ndarray::ArrayView1<'_, F>, t: usize) -> f64 {
+        match self.loss {
+            Loss::CrossEntropy => -y[t].max(F::of(1e-12)).ln().to_f64().unwrap_or(f64::NAN),
+            Loss::Mse | Loss::SigmoidMse => {
+                let mut sq = F::zero();
+                for (k, &v) in y.iter().enumerate() {
+                    let d = v - if k == t { F::one() } else { F::zero() };
+                    sq = sq + d * d;
+                }
+                0.5 * sq.to_f64().unwrap_or(f64::NAN)
             }
         }
     }
@@ -251,19 +308,7 @@ impl<F: Real> Mlp<F> {
                     let row = y.row(i);
                     let predicted = argmax(row.iter().copied());
                     correct += usize::from(predicted == t);
-                    match self.loss {
-                        Loss::CrossEntropy => {
-                            loss -= row[t].max(F::of(1e-12)).ln().to_f64().unwrap_or(f64::NAN);
-                        }
-                        Loss::Mse | Loss::SigmoidMse => {
-                            let mut sq = F::zero();
-                            for (k, &v) in row.iter().enumerate() {
-                                let d = v - if k == t { F::one() } else { F::zero() };
-                                sq = sq + d * d;
-                            }
-                            loss += 0.5 * sq.to_f64().unwrap_or(f64::NAN);
-                        }
-                    }
+                    loss += self.label_loss(row, t);
                     e[[i, t]] = e[[i, t]] - F::one();
                 }
             }
@@ -330,6 +375,28 @@ impl<F: Real> Mlp<F> {
             sgd.step(lr, &mut layer.w, Some(&mut layer.velocity_w), add_step);
             sgd.without_decay().step(lr, &mut layer.b, Some(&mut layer.velocity_b), |target, keep| {
                 Zip::from(target).and(&bias_step).for_each(|b, &g| *b = keep * *b + scale * g)
+            });
+        }
+    }
+
+    /// One SGD step ([`Sgd`]) from explicit estimates of `∂L/∂W_l` and `∂L/∂b_l` (batch means,
+    /// shaped like the layer's weights and biases; weight perturbation's), with the per-layer
+    /// learning rates `rates` (0: the layer does not learn): the same step as
+    /// [`Self::apply_update`] with `gradients[l]` in place of `h_{l−1}ᵀ δ_l / n`.
+    pub fn apply_gradients(&mut self, gradients: &[LayerGradient<F>], rates: &[F], momentum: F, weight_decay: F) {
+        assert_eq!(rates.len(), self.layers.len(), "one learning rate per layer");
+        assert_eq!(gradients.len(), self.layers.len(), "one gradient per layer");
+        let sgd = Sgd { momentum, weight_decay };
+        for ((layer, g), &lr) in self.layers.iter_mut().zip(gradients).zip(rates) {
+            if lr == F::zero() {
+                continue;
+            }
+            let step = |target: &mut Array2<F>, keep: F| {
+                Zip::from(target).and(&g.w).for_each(|t, &g| *t = keep * *t - lr * g);
+            };
+            sgd.step(lr, &mut layer.w, Some(&mut layer.velocity_w), step);
+            sgd.without_decay().step(lr, &mut layer.b, Some(&mut layer.velocity_b), |target, keep| {
+                Zip::from(target).and(&g.b).for_each(|t, &g| *t = keep * *t - lr * g)
             });
         }
     }

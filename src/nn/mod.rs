@@ -7,7 +7,7 @@ pub mod mlp;
 pub mod sgd;
 
 pub use activation::Activation;
-pub use mlp::{Init, Loss, Mlp, Trace};
+pub use mlp::{Init, LayerGradient, Loss, Mlp, Targets, Trace};
 pub use sgd::Sgd;
 
 /// The floating-point types the networks run in: `f32` on the site, `f64` in gradient checks.

@@ -13,7 +13,7 @@
 //! that the Random feedback chapter removes.
 
 use super::feedforward::Credit;
-use crate::nn::{Mlp, Real, Trace};
+use crate::nn::{Mlp, Real, Targets, Trace};
 use crate::rule::RuleId;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array2, ArrayViewMut2, Zip};
@@ -27,7 +27,7 @@ impl<F: Real> Credit<F> for Backprop {
         RuleId::Bp
     }
 
-    fn assign(&mut self, net: &Mlp<F>, trace: &mut Trace<F>) {
+    fn assign(&mut self, net: &Mlp<F>, trace: &mut Trace<F>, _targets: Targets<'_, F>) {
         backprop_deltas(net, trace);
     }
 }

@@ -24,7 +24,7 @@
 
 use super::feedback_alignment::{alignment_angles, beside_backprop, random_feedback};
 use super::feedforward::Credit;
-use crate::nn::{Activation, Mlp, Sgd, Trace};
+use crate::nn::{Activation, Mlp, Sgd, Targets, Trace};
 use crate::rng::SimRng;
 use crate::rule::RuleId;
 use crate::rules::FeedforwardConfig;
@@ -76,7 +76,7 @@ impl Credit<f32> for Burstprop {
     }
 
     /// Expects the sigmoid–MSE output error `(e − t) ⊙ e(1 − e)` in the last delta.
-    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>) {
+    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>, _targets: Targets<'_, f32>) {
         debug_assert_eq!(net.activation, Activation::Sigmoid, "event rates are sigmoid units");
         let n = trace.rows;
         let top = net.depth() - 1;
@@ -138,8 +138,8 @@ impl Credit<f32> for Burstprop {
         (0..depth - 1).flat_map(|l| [format!("angle_w_y{l}"), format!("angle_delta{l}")]).collect()
     }
 
-    fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>) -> Vec<f64> {
-        let (burst, bp) = beside_backprop(net, trace, |t| self.assign(net, t));
+    fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>, targets: Targets<'_, f32>) -> Vec<f64> {
+        let (burst, bp) = beside_backprop(net, trace, |t| self.assign(net, t, targets));
         (0..net.depth() - 1)
             .flat_map(|l| alignment_angles(net, &self.y[l], &burst, &bp, l))
             .map(|a| a.unwrap_or(f64::NAN))

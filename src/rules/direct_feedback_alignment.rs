@@ -18,7 +18,7 @@ use super::backprop::{backprop_deltas, multiply_by_derivative};
 use super::feedback_alignment::{delta_angle, random_feedback};
 use super::feedforward::Credit;
 use crate::metrics::angle_degrees;
-use crate::nn::{Mlp, Trace};
+use crate::nn::{Mlp, Targets, Trace};
 use crate::rng::SimRng;
 use crate::rule::RuleId;
 use crate::rules::FeedforwardConfig;
@@ -45,7 +45,7 @@ impl Credit<f32> for DirectFeedbackAlignment {
         RuleId::Dfa
     }
 
-    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>) {
+    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>, _targets: Targets<'_, f32>) {
         let n = trace.rows;
         let (hidden, output) = trace.delta.split_at_mut(net.depth() - 1);
         let e = output[0].slice(s![..n, ..]);
@@ -64,9 +64,9 @@ impl Credit<f32> for DirectFeedbackAlignment {
         columns
     }
 
-    fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>) -> Vec<f64> {
+    fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>, targets: Targets<'_, f32>) -> Vec<f64> {
         let mut trace = trace.clone();
-        self.assign(net, &mut trace);
+        self.assign(net, &mut trace, targets);
         let dfa = trace.delta.clone();
         backprop_deltas(net, &mut trace);
         let mut values: Vec<f64> = (0..net.depth() - 1)

@@ -19,7 +19,7 @@
 use super::backprop::{backprop_deltas, send_back_layer_by_layer};
 use super::feedforward::Credit;
 use crate::metrics::angle_degrees;
-use crate::nn::{Mlp, Trace};
+use crate::nn::{Mlp, Targets, Trace};
 use crate::rng::SimRng;
 use crate::rule::RuleId;
 use crate::rules::{FeedbackDist, FeedforwardConfig};
@@ -61,7 +61,7 @@ impl Credit<f32> for FeedbackAlignment {
         RuleId::Fa
     }
 
-    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>) {
+    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>, _targets: Targets<'_, f32>) {
         send_back_layer_by_layer(net, trace, |l| &self.b[l - 1]);
     }
 
@@ -71,8 +71,8 @@ impl Credit<f32> for FeedbackAlignment {
             .collect()
     }
 
-    fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>) -> Vec<f64> {
-        let (fa, bp) = beside_backprop(net, trace, |t| self.assign(net, t));
+    fn diagnostics(&mut self, net: &Mlp<f32>, trace: &Trace<f32>, targets: Targets<'_, f32>) -> Vec<f64> {
+        let (fa, bp) = beside_backprop(net, trace, |t| self.assign(net, t, targets));
         (0..net.depth() - 1)
             .flat_map(|l| {
                 let [weight_angle, delta_angle] = alignment_angles(net, &self.b[l], &fa, &bp, l);

@@ -9,7 +9,7 @@
 
 use crate::data::{Dataset, Split};
 use crate::metrics::Confusion;
-use crate::nn::mlp::{argmax, Targets};
+use crate::nn::mlp::{argmax, LayerGradient, Targets};
 use crate::nn::{Mlp, Real, Trace};
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::RuleId;
@@ -26,8 +26,17 @@ pub trait Credit<F: Real> {
     fn id(&self) -> RuleId;
 
     /// Fills `trace.delta[l]` for every hidden layer, given the output error in the last `delta`
-    /// and the forward activities in `trace.h`.
-    fn assign(&mut self, net: &Mlp<F>, trace: &mut Trace<F>);
+    /// and the forward activities in `trace.h`. `targets` are the batch's targets, for rules
+    /// that probe the loss itself (perturbation learning; they may overwrite the output's
+    /// `delta` with their own estimate).
+    fn assign(&mut self, net: &Mlp<F>, trace: &mut Trace<F>, targets: Targets<'_, F>);
+
+    /// A rule whose estimate is not of the form `h_{l−1}ᵀ δ_l` (weight perturbation) returns its
+    /// per-layer gradient estimates here, after [`Self::assign`]; the update then uses them
+    /// instead of the trace's deltas.
+    fn gradients(&self) -> Option<&[LayerGradient<F>]> {
+        None
+    }
 
     /// Which layers learn (all, unless the rule freezes some).
     fn learns(&self, depth: usize) -> Vec<bool> {
@@ -43,8 +52,9 @@ pub trait Credit<F: Real> {
         Vec::new()
     }
 
-    /// The extra measurements, computed on the trace of a representative batch.
-    fn diagnostics(&mut self, _net: &Mlp<F>, _trace: &Trace<F>) -> Vec<f64> {
+    /// The extra measurements, computed on the trace of a representative batch (with its
+    /// output error, and its `targets`).
+    fn diagnostics(&mut self, _net: &Mlp<F>, _trace: &Trace<F>, _targets: Targets<'_, F>) -> Vec<f64> {
         Vec::new()
     }
 }
@@ -375,7 +385,7 @@ impl<C: Credit<f32>> Feedforward<C> {
             let n = trace.capacity();
             net.forward(data.train.rows(0, n), trace);
             net.output_error(trace, data.train.targets(0, n));
-            credit.diagnostics(net, trace)
+            credit.diagnostics(net, trace, data.train.targets(0, n))
         })
     }
 }
@@ -407,9 +417,12 @@ impl<C: Credit<f32>> MinibatchTraining for Feedforward<C> {
         if !loss.is_finite() {
             return Err(self.log.diverge(loss));
         }
-        self.credit.assign(&self.net, &mut self.trace);
+        self.credit.assign(&self.net, &mut self.trace, targets);
         let (momentum, decay) = (self.config.momentum as f32, self.config.weight_decay as f32);
-        self.net.apply_update(&self.trace, &self.rates, momentum, decay);
+        match self.credit.gradients() {
+            Some(gradients) => self.net.apply_gradients(gradients, &self.rates, momentum, decay),
+            None => self.net.apply_update(&self.trace, &self.rates, momentum, decay),
+        }
         self.credit.after_update(&self.net, &self.trace, &self.config);
         if let Some(epoch) = self.log.batches.finish(n, loss, correct) {
             // A regression set has no classes to be right about.

@@ -110,11 +110,15 @@ crate::settings! {
         /// Multiplies the initial weight range.
         init_scale: f64 = 1.0, "initial scale", Kind::number(0.0, 10.0);
         /// Scale of the fixed feedback matrices B (FA, DFA, sign symmetry), relative to the spread of the initial forward weights.
-        feedback_scale: f64 = 1.0, "scale of B", Kind::positive(100.0), only [Fa, Dfa, Sign, Burstprop];
+        feedback_scale: f64 = 1.0, "scale of B", Kind::positive(100.0), only [Fa, Dfa, Sign, Kp, Burstprop];
         /// Distribution of the fixed random feedback matrices (FA, DFA).
-        feedback_dist: FeedbackDist = FeedbackDist::Gaussian, "B drawn from", Kind::choice::<FeedbackDist>(), only [Fa, Dfa, Burstprop];
-        /// L2 weight decay λ on the forward weights (and on learned feedback).
+        feedback_dist: FeedbackDist = FeedbackDist::Gaussian, "B drawn from", Kind::choice::<FeedbackDist>(), only [Fa, Dfa, Kp, Burstprop];
+        /// L2 weight decay λ on the forward weights (and on learned feedback: Kolen–Pollack's B, BurstProp's Y).
+        ///
+        /// Kolen–Pollack needs it: the difference between W and B shrinks by 1 − ηλ a step.
         weight_decay: f64 = 0.0, "weight decay", Kind::number(0.0, 0.1);
+        /// Node and weight perturbation: the standard deviation σ of the noise added to each pre-activation (NP) or weight (WP).
+        perturbation: f64 = 0.01, "perturbation size σ", Kind::positive(1.0), only [Np, Wp];
         /// BurstProp: the output layer's burst probability without a teacher, p_b.
         p_baseline: f64 = 0.2, "baseline burst probability", Kind::between(0.0, 1.0), only [Burstprop];
         /// BurstProp: learn the feedback weights Y like the forward weights (Kolen–Pollack style) instead of keeping them fixed and random.

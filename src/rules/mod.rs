@@ -10,10 +10,13 @@ pub mod feedback_alignment;
 pub mod feedforward;
 mod feedforward_config;
 pub mod gradient_check;
+pub mod kolen_pollack;
+pub mod node_perturbation;
 pub mod settling;
 pub mod shallow;
 pub mod sign_symmetry;
 pub mod stdp;
+pub mod weight_perturbation;
 
 pub use feedforward_config::{check_layer_rates, limits, FeedbackDist, FeedforwardConfig};
 

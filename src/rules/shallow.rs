@@ -4,7 +4,7 @@
 //! no better.
 
 use super::feedforward::Credit;
-use crate::nn::{Mlp, Trace};
+use crate::nn::{Mlp, Targets, Trace};
 use crate::rule::RuleId;
 
 /// Trains the output layer only.
@@ -16,7 +16,7 @@ impl Credit<f32> for Shallow {
         RuleId::Shallow
     }
 
-    fn assign(&mut self, _net: &Mlp<f32>, _trace: &mut Trace<f32>) {}
+    fn assign(&mut self, _net: &Mlp<f32>, _trace: &mut Trace<f32>, _targets: Targets<'_, f32>) {}
 
     fn learns(&self, depth: usize) -> Vec<bool> {
         (0..depth).map(|l| l + 1 == depth).collect()

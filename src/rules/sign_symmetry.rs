@@ -12,7 +12,7 @@
 
 use super::backprop::send_back_layer_by_layer;
 use super::feedforward::Credit;
-use crate::nn::{Mlp, Trace};
+use crate::nn::{Mlp, Targets, Trace};
 use crate::rule::RuleId;
 use ndarray::{Array2, Zip};
 
@@ -36,7 +36,7 @@ impl Credit<f32> for SignSymmetry {
         RuleId::Sign
     }
 
-    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>) {
+    fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>, _targets: Targets<'_, f32>) {
         for (l, s) in self.s.iter_mut().enumerate() {
             let w = &net.layers[l + 1].w;
             let magnitude = self.scale * w.iter().map(|v| v.abs()).sum::<f32>() / w.len() as f32;
