@@ -15,6 +15,7 @@ use crate::rng::{rng_for, Stream};
 use crate::rule::Rule;
 use crate::rules::equilibrium_propagation::{EqPropConfig, EquilibriumPropagation};
 use crate::rules::gradient_check::{GradientCheck, GradientCheckConfig};
+use crate::rules::gradient_estimates::{EstimatesConfig, GradientEstimates};
 use crate::rules::settling::{Settling, SettlingConfig};
 use crate::rules::stdp::{StdpConfig, StdpWindow};
 use crate::rules::{self, FeedforwardConfig, RuleId};
@@ -58,6 +59,8 @@ pub enum Experiment {
     /// EqProp's update against the true gradient of the cost, β by β.
     #[serde(rename = "gradient_check")]
     GradientCheck(GradientCheckConfig),
+    /// Each rule's hidden-layer update against the true gradient, averaged over k minibatches.
+    Estimates(EstimatesConfig),
 }
 
 impl Default for Experiment {
@@ -84,6 +87,7 @@ fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
         RuleId::Stdp => ("stdp", StdpConfig::fields()),
         RuleId::GradientCheck => ("gradient_check", GradientCheckConfig::fields()),
         RuleId::Settling => ("settling", SettlingConfig::fields()),
+        RuleId::Estimates => ("estimates", EstimatesConfig::fields()),
     }
 }
 
@@ -176,6 +180,7 @@ impl Experiment {
             Experiment::Stdp(_) => RuleId::Stdp,
             Experiment::GradientCheck(_) => RuleId::GradientCheck,
             Experiment::Settling(_) => RuleId::Settling,
+            Experiment::Estimates(_) => RuleId::Estimates,
         }
     }
 
@@ -211,6 +216,7 @@ impl Experiment {
             RuleId::Stdp => Experiment::Stdp(StdpConfig::default()),
             RuleId::GradientCheck => Experiment::GradientCheck(GradientCheckConfig::default()),
             RuleId::Settling => Experiment::Settling(SettlingConfig::default()),
+            RuleId::Estimates => Experiment::Estimates(EstimatesConfig::default()),
             _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
         })
     }
@@ -245,14 +251,8 @@ impl Experiment {
             Experiment::Plasticity(p) => (format!("{} neurons", p.neurons), 1),
             Experiment::Stdp(c) => (format!("{} trials per Δt", c.trials), 1),
             Experiment::Settling(c) => (format!("784-500-10, {}+{} steps", c.free_steps, c.nudged_steps), 1),
-            Experiment::GradientCheck(c) => (
-                format!(
-                    "2-{}-2, {} steps",
-                    c.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join("-"),
-                    c.steps
-                ),
-                c.examples,
-            ),
+            Experiment::Estimates(c) => (format!("784-{{{}}}-10, 5 rules", join_widths(&c.widths)), c.batch),
+            Experiment::GradientCheck(c) => (format!("2-{}-2, {} steps", join_widths(&c.hidden), c.steps), c.examples),
             Experiment::Eqprop(c) => {
                 let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
                 (format!("{} ({}+{} steps)", sizes.join("-"), c.free_steps, c.nudged_steps), c.batch)
@@ -302,7 +302,8 @@ impl Experiment {
             | Experiment::Eqprop(_)
             | Experiment::Stdp(_)
             | Experiment::GradientCheck(_)
-            | Experiment::Settling(_) => None,
+            | Experiment::Settling(_)
+            | Experiment::Estimates(_) => None,
         }
     }
 
@@ -324,7 +325,7 @@ impl Experiment {
 
     /// Which data set the experiment needs loaded before [`Experiment::build`], if any.
     pub fn needs(&self) -> Option<DataKind> {
-        if let Experiment::Settling(_) = self {
+        if let Experiment::Settling(_) | Experiment::Estimates(_) = self {
             return Some(DataKind::Mnist);
         }
         self.data().filter(|d| *d == DataKind::Mnist)
@@ -339,6 +340,7 @@ impl Experiment {
             Experiment::Stdp(c) => c.validate(),
             Experiment::GradientCheck(c) => c.validate(),
             Experiment::Settling(c) => c.validate(),
+            Experiment::Estimates(c) => c.validate(),
             other => other.feedforward().expect("every other experiment is feed-forward").validate(),
         }
     }
@@ -358,6 +360,10 @@ impl Experiment {
             Experiment::Settling(config) => {
                 let data = store.split(&config.pretraining().data_spec())?;
                 return Ok(Box::new(Settling::new(config.clone(), data)?));
+            }
+            Experiment::Estimates(config) => {
+                let data = store.split(&crate::data::DataSpec::new(DataKind::Mnist, 0, 0.0, config.seed))?;
+                return Ok(Box::new(GradientEstimates::new(config.clone(), data)?));
             }
             Experiment::Eqprop(config) => {
                 let data = store.split(&config.data_spec())?;
@@ -415,9 +421,15 @@ impl Experiment {
             | Experiment::Eqprop(_)
             | Experiment::Stdp(_)
             | Experiment::GradientCheck(_)
-            | Experiment::Settling(_) => {
+            | Experiment::Settling(_)
+            | Experiment::Estimates(_) => {
                 unreachable!("built before the feed-forward settings were read")
             }
         })
     }
+}
+
+/// Widths joined with dashes, e.g. `25-50-100`.
+fn join_widths(widths: &[usize]) -> String {
+    widths.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-")
 }

@@ -1,22 +1,33 @@
 //! Measurements shared by the chapters: angles between vectors, accuracy, confusion matrices.
 
+use crate::nn::Real;
+
 /// The angle in degrees between two vectors of equal length, `acos(a·b / (‖a‖‖b‖))`.
 /// Returns `None` when either vector is zero.
 pub fn angle_degrees<'a>(a: impl IntoIterator<Item = &'a f32>, b: impl IntoIterator<Item = &'a f32>) -> Option<f64> {
+    cosine(a, b).map(|c| c.clamp(-1.0, 1.0).acos().to_degrees())
+}
+
+/// The cosine `a·b / (‖a‖‖b‖)` of two vectors of equal length, summed in f64. Returns `None`
+/// when either vector is zero.
+///
+/// # Panics
+/// When the lengths differ.
+pub fn cosine<'a, F: Real>(a: impl IntoIterator<Item = &'a F>, b: impl IntoIterator<Item = &'a F>) -> Option<f64> {
     let (mut dot, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
     let mut b = b.into_iter();
     for &x in a {
-        let y = *b.next().expect("angle_degrees: vectors differ in length") as f64;
-        let x = x as f64;
+        let y = b.next().expect("cosine: vectors differ in length").to_f64().unwrap_or(f64::NAN);
+        let x = x.to_f64().unwrap_or(f64::NAN);
         dot += x * y;
         aa += x * x;
         bb += y * y;
     }
-    assert!(b.next().is_none(), "angle_degrees: vectors differ in length");
+    assert!(b.next().is_none(), "cosine: vectors differ in length");
     if aa == 0.0 || bb == 0.0 {
         return None;
     }
-    Some((dot / (aa.sqrt() * bb.sqrt())).clamp(-1.0, 1.0).acos().to_degrees())
+    Some(dot / (aa.sqrt() * bb.sqrt()))
 }
 
 /// A `classes × classes` count table: row = true class, column = predicted class.

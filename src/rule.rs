@@ -205,11 +205,13 @@ pub enum RuleId {
     /// EqProp's update against the true gradient, β by β.
     #[serde(rename = "gradient_check")]
     GradientCheck,
+    /// Each rule's hidden-layer update against the true gradient, averaged over k minibatches.
+    Estimates,
 }
 
 impl RuleId {
     /// Every rule, in the order of the talk's chapters.
-    pub const ALL: [RuleId; 15] = [
+    pub const ALL: [RuleId; 16] = [
         RuleId::Bp,
         RuleId::Eqprop,
         RuleId::Fa,
@@ -219,6 +221,7 @@ impl RuleId {
         RuleId::Kp,
         RuleId::Np,
         RuleId::Wp,
+        RuleId::Estimates,
         RuleId::Multiplex,
         RuleId::Plasticity,
         RuleId::Burstprop,
@@ -245,6 +248,7 @@ impl RuleId {
             RuleId::Stdp => "stdp",
             RuleId::GradientCheck => "gradient_check",
             RuleId::Settling => "settling",
+            RuleId::Estimates => "estimates",
         }
     }
 
@@ -266,6 +270,7 @@ impl RuleId {
             RuleId::Stdp => "STDP from the EqProp update",
             RuleId::GradientCheck => "is EqProp the gradient?",
             RuleId::Settling => "one digit settling",
+            RuleId::Estimates => "how good is each estimate?",
         }
     }
 }

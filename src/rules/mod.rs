@@ -10,6 +10,7 @@ pub mod feedback_alignment;
 pub mod feedforward;
 mod feedforward_config;
 pub mod gradient_check;
+pub mod gradient_estimates;
 pub mod kolen_pollack;
 pub mod node_perturbation;
 pub mod settling;
