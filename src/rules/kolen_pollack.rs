@@ -14,8 +14,9 @@
 //!
 //! Subtracting, `Δ(W_l − B_l) = −ηλ (W_l − B_l)`: whatever the data, the difference shrinks by
 //! the factor `1 − ηλ` every step, so `B_l → W_l` and the rule turns into backprop. The weight
-//! decay `λ` (the `weight_decay` setting) is what makes it work: with `λ = 0` the two keep their
-//! initial difference forever and the rule is plain FA. With momentum both take the same
+//! decay `λ` is the `weight_decay` setting. Even with `λ = 0` the two matrices share everything
+//! they have learned and differ only by their initial difference, so their angle falls as the
+//! learned part grows; the decay removes that last difference. With momentum both take the same
 //! momentum step, and the difference still decays.
 
 use super::feedback_alignment::FeedbackAlignment;
