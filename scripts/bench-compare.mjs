@@ -8,7 +8,7 @@
 // and gzip -9) and the data's, and the Performance issue's targets, met or not.
 //
 // Needs a release build of the CLI and `trunk build --release` (scripts/bench.sh does both).
-//   node scripts/bench-compare.mjs [--seconds 10] [--warmup 3] [--rules bp,fa,dfa,shallow,burstprop,eqprop,multiplex]
+//   node scripts/bench-compare.mjs [--seconds 10] [--warmup 3] [--rules bp,fa,dfa,sign,shallow,kp,np,wp,burstprop,eqprop,multiplex]
 //       [--worker-rules (default: --rules)] [--repeats 5] [--batches 250] [--no-native]
 //       [--tfjs-loop minimize|trainOnBatch] [--page-seconds 60] [--json FILE]
 // Samples/s are medians of 1-second readings after the warm-up (native: of `--repeats` timed runs).
@@ -31,7 +31,7 @@ const arg = (name, fallback) => {
 };
 const seconds = Number(arg('seconds', 10));
 const warmup = Number(arg('warmup', 3));
-const rules = arg('rules', 'bp,fa,dfa,shallow,burstprop,eqprop,multiplex');
+const rules = arg('rules', 'bp,fa,dfa,sign,shallow,kp,np,wp,burstprop,eqprop,multiplex');
 const workerRules = arg('worker-rules', rules).split(',');
 const tfjsLoop = arg('tfjs-loop', 'minimize');
 const TARGETS = { ours: 12000, oursOverTfjsWasm: 10, wasmOverNative: 0.35, firstLoadBytes: 1.5e6, longTasks: 0 };

@@ -122,7 +122,7 @@ mod cli {
     #[derive(Args)]
     struct BenchArgs {
         /// Rules to measure, comma-separated
-        #[arg(long, default_value = "bp,fa,dfa,shallow,burstprop,eqprop,multiplex")]
+        #[arg(long, default_value = "bp,fa,dfa,sign,shallow,kp,np,wp,burstprop,eqprop,multiplex")]
         rules: String,
         /// Timed repetitions; the median is reported
         #[arg(long, default_value_t = 5)]
