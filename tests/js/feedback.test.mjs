@@ -3,31 +3,63 @@
 // (www/chapters/feedback/figures.js): lanes, experiments, charts and direct labels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, serialize, defaults, coerce, prop, PROPS, FEEDBACK_FIGURES, presetOf } from '../../www/state/state.js';
+import { parse, serialize, defaults, coerce, prop, formOf, PROPS, FEEDBACK_FIGURES, presetOf } from '../../www/state/state.js';
 import { FIGURES, RULES, experimentsOf, chartsOf, paceOf } from '../../www/chapters/feedback/figures.js';
 import { spread, LABEL_HEIGHT } from '../../www/views/labelled-chart.js';
 import { assertCarriesChapter, assertChapterDefaults } from '../support/links.mjs';
 import { MetricTable } from '../../www/engine/metrics.js';
 
 const FEEDBACK = { ...defaults(), chapter: 'feedback' };
+/** Kolen–Pollack's and the perturbation rules' MNIST presets (the engine's tuned settings). */
+const KP = presetOf('kp', 'mnist');
+const NP = presetOf('np', 'mnist');
 
 test('a feedback link with no settings gives every figure its defaults, without notices', () => {
   assertChapterDefaults('feedback', {
-    'race.rules': ['bp', 'fa', 'dfa', 'shallow'], 'race.seed': 1, 'race.epochs': 20,
+    'race.rules': ['bp', 'fa', 'kp', 'shallow'], 'race.seed': 1, 'race.epochs': 20,
     'race.feedback_scale': 5, // the engine's MNIST preset
     'race.feedback_dist': 'gaussian', 'align.lr': 0.1, 'align.feedback_scale': 5, 'linear.feedback_scale': 1,
     'linear.epochs': 20, 'deep.depth': 10, 'deep.init': 'zero', 'deep.epochs': 10,
+    // Knobs of one or two lanes start where those lanes' presets do, not at backprop's.
+    'race.weight_decay': KP.weight_decay, 'align.weight_decay': KP.weight_decay, 'race.perturbation': NP.perturbation,
   });
+});
+
+test('one perturbation size serves both NP and WP: their presets agree on it', () => {
+  // If the engine ever tunes σ per rule, the race needs a knob for each.
+  assert.equal(presetOf('wp', 'mnist').perturbation, NP.perturbation);
+});
+
+test('the race\'s form: the feedback, KP and perturbation knobs say which lanes they reach', () => {
+  const groups = formOf('race');
+  assert.deepEqual(groups.map((g) => [g.legend, g.props.map((p) => p.field)]), [
+    ['Rules', ['rules']],
+    ['Feedback <i>B</i> (FA, DFA, sign, KP)', ['feedback_scale', 'feedback_dist']],
+    ['Learned feedback (KP)', ['weight_decay']],
+    ['Perturbation (NP, WP)', ['perturbation']],
+    ['Training', ['epochs', 'seed']],
+  ]);
+  assert.deepEqual(groups.flatMap((g) => g.props).map((p) => [p.field, p.reaches && [...p.reaches].sort()]), [
+    ['rules', undefined], ['feedback_scale', ['dfa', 'fa', 'kp', 'sign']], ['feedback_dist', ['dfa', 'fa', 'kp']],
+    ['weight_decay', ['kp']], ['perturbation', ['np', 'wp']], ['epochs', null], ['seed', null],
+  ]);
+  assert.deepEqual(prop('race.rules').values, ['bp', 'fa', 'dfa', 'sign', 'kp', 'np', 'wp', 'shallow']);
+  // The alignment figure shows KP's weight decay beside FA's feedback settings.
+  assert.deepEqual(formOf('align')[0].props.map((p) => [p.field, p.reaches]), [
+    ['feedback_scale', null], ['feedback_dist', null], ['weight_decay', ['kp']],
+  ]);
 });
 
 test('the chapter link carries every feedback setting and no Backprop setting, and round-trips', () => {
   const state = {
-    ...FEEDBACK, 'race.rules': ['fa', 'sign'], 'race.seed': 4294967295, 'race.feedback_scale': 0.25,
-    'race.feedback_dist': 'uniform', 'align.lr': 1, 'linear.epochs': 500, 'deep.depth': 3, 'deep.init': 'xavier',
+    ...FEEDBACK, 'race.rules': ['fa', 'sign', 'np', 'wp'], 'race.seed': 4294967295, 'race.feedback_scale': 0.25,
+    'race.feedback_dist': 'uniform', 'race.perturbation': 0.05, 'race.weight_decay': 0.002, 'align.weight_decay': 0.01,
+    'align.lr': 1, 'linear.epochs': 500, 'deep.depth': 3, 'deep.init': 'xavier',
   };
   const hash = serialize(state);
   assertCarriesChapter(hash, 'feedback');
-  assert.match(hash, /&race\.rules=fa,sign&/);
+  assert.match(hash, /&race\.rules=fa,sign,np,wp&race\.feedback_scale=0\.25&race\.feedback_dist=uniform&race\.weight_decay=0\.002&race\.perturbation=0\.05&/);
+  assert.match(hash, /&align\.weight_decay=0\.01&/);
   const back = parse(hash);
   assert.deepEqual(back.notices, []);
   assert.deepEqual(back.state, state);
@@ -55,14 +87,14 @@ test('bad feedback values fall back to the defaults, with a notice naming the fi
   assert.equal(state['race.seed'], 1);
   assert.equal(state['race.feedback_scale'], 5);
   assert.equal(state['race.feedback_dist'], 'gaussian');
-  assert.deepEqual(state['race.rules'], ['bp', 'fa', 'dfa', 'shallow']);
+  assert.deepEqual(state['race.rules'], ['bp', 'fa', 'kp', 'shallow']);
   assert.equal(state['align.lr'], 0.1); // refused: the engine's learning rate is above 0 (an open end)
   assert.equal(state['deep.depth'], 12);
   assert.equal(state.fig, '');
   assert.equal(notices.length, 7, notices.join('\n'));
   assert.ok(notices.includes('race seed: "-1" is not between 0 and 4294967295; using 1.'), notices.join('\n'));
   assert.ok(notices.includes('race scale of B: "abc" is not a number; using 5.'), notices.join('\n'));
-  assert.ok(notices.some((n) => n.startsWith('race rules: "nope" is not one of bp, fa, dfa, sign, shallow; using bp,fa,dfa,shallow')), notices.join('\n'));
+  assert.ok(notices.some((n) => n.startsWith('race rules: "nope" is not one of bp, fa, dfa, sign, kp, np, wp, shallow; using bp,fa,kp,shallow')), notices.join('\n'));
   assert.ok(notices.some((n) => n.startsWith('deep network depth: "40" is above the maximum 12')), notices.join('\n'));
   assert.deepEqual(parse(serialize(state)).notices, []);
 });
@@ -97,8 +129,8 @@ test('every lane of a figure gets the same experiment but its rule, and only the
   race[0].hidden.push(3); // a copy: the next call is not changed through it
   assert.deepEqual(experimentsOf('race', state)[0].hidden, [500]);
 
-  const align = experimentsOf('align', FEEDBACK);
-  assert.deepEqual(align.map((e) => [e.rule, e.lr, e.data]), [['fa', 0.1, 'mnist']]);
+  const align = experimentsOf('align', { ...FEEDBACK, 'align.weight_decay': 0.02 });
+  assert.deepEqual(align.map((e) => [e.rule, e.lr, e.data, e.weight_decay]), [['fa', 0.1, 'mnist', 0], ['kp', 0.1, 'mnist', 0.02]]);
   const linear = experimentsOf('linear', FEEDBACK);
   assert.deepEqual(linear.map((e) => e.rule), ['bp', 'fa', 'shallow']);
   assert.deepEqual([linear[0].data, linear[0].hidden, linear[0].activation, linear[0].loss, linear[0].batch, linear[0].lr],
@@ -107,6 +139,24 @@ test('every lane of a figure gets the same experiment but its rule, and only the
   assert.deepEqual(deep.map((e) => e.rule), ['dfa', 'bp']);
   assert.deepEqual(deep[0].hidden, [100, 100, 100, 100]);
   assert.deepEqual([deep[0].activation, deep[0].init, deep[0].lr, deep[0].epochs], ['tanh', 'zero', 0.1, 10]);
+});
+
+test('the new lanes: KP alone gets the weight decay, NP and WP alone the perturbation size, each its own preset otherwise', () => {
+  const state = { ...FEEDBACK, 'race.rules': ['bp', 'fa', 'dfa', 'sign', 'kp', 'np', 'wp', 'shallow'], 'race.perturbation': 0.03, 'race.weight_decay': 0.001 };
+  const race = experimentsOf('race', state);
+  assert.deepEqual(race.map((e) => e.rule), ['bp', 'fa', 'dfa', 'sign', 'kp', 'np', 'wp', 'shallow']);
+  for (const e of race) {
+    const preset = presetOf(e.rule, 'mnist');
+    assert.equal(e.weight_decay, e.rule === 'kp' ? 0.001 : preset.weight_decay, `${e.rule}'s weight decay`);
+    assert.equal(e.perturbation, ['np', 'wp'].includes(e.rule) ? 0.03 : preset.perturbation, `${e.rule}'s perturbation`);
+    // Every lane's learning rate is its own rule's preset (tuned in the engine), never the page's.
+    assert.equal(e.lr, preset.lr, `${e.rule}'s learning rate`);
+  }
+  // KP draws its initial feedback like FA: the feedback knobs reach it.
+  const kp = experimentsOf('race', { ...state, 'race.feedback_scale': 2, 'race.feedback_dist': 'uniform' }).find((e) => e.rule === 'kp');
+  assert.deepEqual([kp.feedback_scale, kp.feedback_dist], [2, 'uniform']);
+  // A link that chose its rules before KP, NP and WP existed races the same lanes.
+  assert.deepEqual(experimentsOf('race', parse('#v=1&chapter=feedback&race.rules=bp,fa,dfa,shallow').state).map((e) => e.rule), ['bp', 'fa', 'dfa', 'shallow']);
 });
 
 test('MNIST figures train flat out; the millisecond-epoch linear toy is paced', () => {
@@ -130,17 +180,34 @@ test('the race chart: one curve per rule in its own colour, labelled with its la
   assert.deepEqual(chart.series.map((s) => s.label), ['BP 89.9 %', 'Shallow 10.8 %', 'FA']);
   assert.equal(chart.summary, 'Test accuracy: BP 89.9 % after 1 epoch; Shallow 10.8 % after 0 epochs.');
   assert.equal(new Set(Object.values(RULES).map((r) => r.color)).size, Object.keys(RULES).length);
+  assert.equal(chart.note, undefined, 'no word on DFA without a DFA lane');
 });
 
-test('the alignment chart: both FA angles per hidden layer and the 90° line', () => {
+test('where DFA races with one hidden layer, the race\'s chart says why it is FA', () => {
+  const lanes = ['bp', 'fa', 'dfa'].map((rule) => ({ rule, table: new MetricTable(COLUMNS, [[0, 0, 2.4, 0.1, 2.4, 0.108]]) }));
+  const [chart] = chartsOf('race', FEEDBACK, lanes);
+  assert.match(chart.note, /^With one hidden layer DFA is FA: .*one random matrix.*same seed draws the same matrix/);
+  assert.ok(chartsOf('race', FEEDBACK, lanes.slice(2))[0].note, 'DFA alone still says it');
+  // With two hidden layers they differ, and nothing is said.
+  assert.equal(chartsOf('race', parse('#v=1&chapter=feedback&race.hidden=500,100').state, lanes)[0].note, undefined);
+});
+
+test('the alignment charts: FA\'s and KP\'s angles side by side, one chart per measure, with the 90° line', () => {
   const columns = [...COLUMNS, 'angle_w_b0', 'angle_delta0', 'angle_update0'];
-  const table = new MetricTable(columns, [[0, 0, 2, 0.1, 2, 0.1, 89.7, 90.0, 90.8], [1, 8000, 1, 0.8, 1, 0.8, 62.4, 64.9, 68.6]]);
-  const [chart] = chartsOf('align', FEEDBACK, [{ rule: 'fa', table }]);
-  assert.deepEqual(chart.series.map((s) => s.name), ['∠(W₁ᵀ, B)', '∠(δ_FA, δ_BP)', '90°']);
-  assert.deepEqual(chart.series.map((s) => s.label), ['W–B 62°', 'δ 65°', '90°']);
-  assert.deepEqual(chart.series[2].points, [[0, 90], [20, 90]]);
-  assert.deepEqual(chart.yRange, [0, 100]);
-  assert.match(chart.summary, /∠\(W₁ᵀ, B\) 62° after 1 epoch; ∠\(δ_FA, δ_BP\) 65° after 1 epoch/);
+  const fa = new MetricTable(columns, [[0, 0, 2, 0.1, 2, 0.1, 89.7, 90.0, 90.8], [1, 8000, 1, 0.8, 1, 0.8, 62.4, 64.9, 68.6]]);
+  const kp = new MetricTable(columns, [[0, 0, 2, 0.1, 2, 0.1, 89.7, 90.0, 90.8], [1, 8000, 1, 0.8, 1, 0.8, 21.2, 25.4, 30.1]]);
+  const [weights, errors] = chartsOf('align', FEEDBACK, [{ rule: 'fa', table: fa }, { rule: 'kp', table: kp }]);
+  assert.deepEqual([weights.id, errors.id], ['angles', 'delta']);
+  assert.deepEqual(weights.series.map((s) => [s.name, s.color]), [['FA ∠(W₁ᵀ, B)', RULES.fa.color], ['KP ∠(W₁ᵀ, B)', RULES.kp.color], ['90°', 6]]);
+  assert.deepEqual(weights.series.map((s) => s.label), ['FA 62°', 'KP 21°', '90°']);
+  assert.deepEqual(weights.series[2].points, [[0, 90], [20, 90]]);
+  assert.deepEqual(weights.yRange, [0, 100]);
+  assert.equal(weights.summary, 'Forward weights vs feedback: FA ∠(W₁ᵀ, B) 62° after 1 epoch; KP ∠(W₁ᵀ, B) 21° after 1 epoch.');
+  assert.deepEqual(errors.series.map((s) => s.name), ['FA ∠(δ, δ_BP)', 'KP ∠(δ, δ_BP)', '90°']);
+  assert.match(errors.summary, /FA ∠\(δ, δ_BP\) 65° after 1 epoch; KP ∠\(δ, δ_BP\) 25° after 1 epoch/);
+  // Before the lanes are built, both charts are there with only their 90° line.
+  const empty = chartsOf('align', FEEDBACK, [{ rule: 'fa', table: new MetricTable() }, { rule: 'kp', table: new MetricTable() }]);
+  assert.deepEqual(empty.map((c) => c.series.map((s) => s.name)), [['90°'], ['90°']]);
 });
 
 test('the linear toy: test error relative to the start, and FA\'s update angle', () => {

@@ -98,9 +98,27 @@ export class Figure {
   /** Takes a new page state: rebuilds the lanes whose experiment changed. */
   apply(state) {
     this.state = state;
+    this.#showKnobs(state);
     if (this.race) this.configureRace(state);
     this.requestDraw();
     this.#sync();
+  }
+
+  /**
+   * Shows only the settings that reach a lane the figure runs (the race's perturbation size
+   * while NP or WP runs), and a group of settings only while one of its fields shows.
+   */
+  #showKnobs(state) {
+    const form = this.$('controls');
+    if (!form) return;
+    const rules = this.spec.FIGURES[this.id].rules(state);
+    for (const field of form.querySelectorAll('.field[data-lanes]')) {
+      field.hidden = !field.dataset.lanes.split(' ').some((rule) => rules.includes(rule));
+    }
+    for (const group of form.querySelectorAll('fieldset, details')) {
+      const fields = group.querySelectorAll('.field, .checks');
+      group.hidden = fields.length > 0 && [...fields].every((f) => f.hidden);
+    }
   }
 
   /** Starts the workers and builds the models (paused). */

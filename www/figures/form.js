@@ -27,9 +27,12 @@ function element(tag, attributes = {}, html) {
 
 const INPUT_MODE = { int: 'numeric', number: 'decimal', list: 'text' };
 
-/** One field: its label, control, unit, help and message. */
+/**
+ * One field: its label, control, unit, help and message. A setting that reaches only some of the
+ * figure's lanes names them (`data-lanes`), so the figure can hide it while none of them runs.
+ */
 function field(spec, id, show) {
-  const wrap = element('div', { class: 'field', 'data-show': show });
+  const wrap = element('div', { class: 'field', 'data-show': show, 'data-lanes': spec.reaches ? spec.reaches.join(' ') : undefined });
   const help = spec.help ? element('p', { class: 'help', id: `${id}-help` }, spec.help) : null;
   // The settings form finds a field's message by the field's id (a checkbox's: by its name).
   const message = element('p', { class: 'message', id: `${id}-msg`, 'data-message-for': spec.kind === 'bool' ? spec.key : id, hidden: true });

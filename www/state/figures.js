@@ -8,17 +8,30 @@
 // `help` of its own (`help: true` shows the engine's), a `control` ('range', with `step`), fewer
 // `values`, a narrower `min` / `max` (within the engine's limits, for a slider's useful range or a
 // figure's length), a `default` of its own, or the `lanes` it reaches (when two rules' configs
-// share a field name that means something else to each). A figure's lanes start from their rule's engine preset for the figure's
+// share a field name that means something else to each, or a setting every rule reads belongs
+// to one lane's knob: Kolen–Pollack's weight decay; its default is then the first of those lanes'
+// preset, and the form hides it while none of them runs). A figure's lanes start from their rule's engine preset for the figure's
 // `data` set, or from the engine's named `preset` (the schema's figure_presets). `page` declares
 // settings the engine does not have; `defaults` gives settings the figure fixes unless the link
 // says otherwise; `derived(state)` computes engine settings from page settings.
 
-/** `race.rules` values, with how the page names them. */
-const RACE_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow'];
-const RULE_NAMES = { bp: ['BP', 'backprop'], fa: ['FA', 'feedback alignment'], dfa: ['DFA', 'direct feedback alignment'], sign: ['Sign', 'sign symmetry'], shallow: ['Shallow', 'output layer only'] };
+/**
+ * `race.rules` values in display order (the feedback family, the perturbation rules, then the
+ * shallow control), with how the page names them.
+ */
+const RACE_RULES = ['bp', 'fa', 'dfa', 'sign', 'kp', 'np', 'wp', 'shallow'];
+const RULE_NAMES = {
+  bp: ['BP', 'backprop'], fa: ['FA', 'feedback alignment'], dfa: ['DFA', 'direct feedback alignment'], sign: ['Sign', 'sign symmetry'],
+  kp: ['KP', 'Kolen–Pollack: learned feedback'], np: ['NP', 'node perturbation'], wp: ['WP', 'weight perturbation'], shallow: ['Shallow', 'output layer only'],
+};
 
 const SCALE = { field: 'feedback_scale', label: 'scale of <i>B</i>' };
 const DIST = { field: 'feedback_dist', label: 'drawn from' };
+/** Kolen–Pollack's weight decay: only its lane gets it (the field is every feed-forward rule's). */
+const DECAY = {
+  field: 'weight_decay', lanes: ['kp'], label: 'weight decay λ (of <i>W</i> and <i>B</i>)',
+  help: 'Both decay towards zero at this rate while taking the same increments, so their difference shrinks every step and <i>B</i> turns into <i>W</i><sub>1</sub><sup>T</sup>. At 0 it never shrinks.',
+};
 /** A multiplexing input: a slider over the population's working range (pA). */
 const current = (field, label, min, max) => ({ field, label, control: 'range', step: 10, min, max });
 
@@ -38,18 +51,24 @@ export const FIGURES = Object.freeze({
   race: {
     chapter: 'feedback', title: 'race', rules: (s) => s['race.rules'], data: 'mnist',
     page: {
-      rules: { kind: 'set', values: RACE_RULES, default: ['bp', 'fa', 'dfa', 'shallow'], label: 'rules', valueLabels: Object.fromEntries(RACE_RULES.map((r) => [r, `${RULE_NAMES[r][0]} <span class="help-inline">${RULE_NAMES[r][1]}</span>`])) },
+      // Four lanes that each answer something: the baseline, fixed random feedback, learned
+      // feedback, and the control with no hidden-layer learning. DFA is FA with one hidden layer
+      // (a curve on top of FA's), and the perturbation rules are slow: the reader adds them.
+      rules: { kind: 'set', values: RACE_RULES, default: ['bp', 'fa', 'kp', 'shallow'], label: 'rules', valueLabels: Object.fromEntries(RACE_RULES.map((r) => [r, `${RULE_NAMES[r][0]} <span class="help-inline">${RULE_NAMES[r][1]}</span>`])) },
     },
     groups: [
       ['Rules', ['rules']],
-      ['Feedback (FA, DFA)', [{ ...SCALE, help: 'Relative to the spread of the initial forward weights. At 5, <i>B</i> is about as large as the output weights grow; at 1, FA still learns but its accuracy swings from epoch to epoch.' }, DIST]],
+      ['Feedback <i>B</i> (FA, DFA, sign, KP)', [{ ...SCALE, help: 'Relative to the spread of the initial forward weights. At 5, <i>B</i> is about as large as the output weights grow; at 1, FA still learns but its accuracy swings from epoch to epoch.' }, DIST]],
+      ['Learned feedback (KP)', [DECAY]],
+      ['Perturbation (NP, WP)', [{ field: 'perturbation', lanes: ['np', 'wp'], help: 'The spread of the noise each unit (NP) or weight (WP) is jittered by. Too small, and the change in the loss drowns in rounding error; too large, and the loss is no longer straight over the jitter, so the estimate is biased.' }]],
       ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
     ],
   },
   align: {
-    chapter: 'feedback', title: 'alignment', rules: () => ['fa'], data: 'mnist',
+    // FA's fixed feedback and Kolen–Pollack's learned one, side by side.
+    chapter: 'feedback', title: 'alignment', rules: () => ['fa', 'kp'], data: 'mnist',
     groups: [
-      ['Feedback', [SCALE, DIST]],
+      ['Feedback', [SCALE, DIST, DECAY]],
       ['Training', [{ field: 'lr', default: 0.1 }, { field: 'epochs', max: 100 }, 'seed']],
     ],
   },

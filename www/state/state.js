@@ -109,30 +109,41 @@ function figureProps(id) {
   }
   const defaults = Object.fromEntries(props.map((p) => [p.key, p.default]));
   const rules = [...new Set([...figure.rules(defaults), ...(figure.page?.rules?.values ?? [])])];
-  const engine = new Map(); // field name → {spec, default}
+  const engine = new Map(); // field name → {spec, defaults: rule → preset value, readers: rules that read it}
   for (const rule of rules) {
     const preset = startOf(id, rule, figure.data);
     for (const field of engineFields(rule)) {
       if (field.kind === 'object') continue; // nested constants: the command line's --config only
       const spec = specOf(field);
       const seen = engine.get(field.name);
+      const reads = !field.only || field.only.includes(rule);
       if (!seen) {
-        engine.set(field.name, { spec, default: preset[field.name] });
-      } else if ('min' in spec) {
+        engine.set(field.name, { spec, defaults: new Map([[rule, preset[field.name]]]), readers: reads ? [rule] : [] });
+        continue;
+      }
+      seen.defaults.set(rule, preset[field.name]);
+      if (reads) seen.readers.push(rule);
+      if ('min' in spec) {
         seen.spec = { ...seen.spec, min: Math.max(seen.spec.min, spec.min), max: Math.min(seen.spec.max, spec.max) };
         if ('maxLength' in spec) seen.spec.maxLength = Math.min(seen.spec.maxLength, spec.maxLength);
       }
     }
   }
-  for (const [name, { spec: engineSpec, default: presetDefault }] of engine) {
+  for (const [name, { spec: engineSpec, defaults: presets, readers }] of engine) {
     const knob = knobs.get(name) || {};
     // A form shows the engine's help under a field only where the figure asks (`help: true`) or
     // gives its own; the rest stay short (the help is still the command line's).
     const spec = { ...engineSpec, ...knob, help: knob.help === true ? engineSpec.help : (knob.help ?? '') };
+    // The default of the first rule that has the field, or, for a knob that reaches only some
+    // lanes, of the first of those (Kolen–Pollack's weight decay is not backprop's).
+    const own = knob.lanes?.find((r) => presets.has(r));
+    const presetDefault = presets.get(own ?? presets.keys().next().value);
     const engineDefault = figure.defaults && name in figure.defaults ? figure.defaults[name] : presetDefault;
+    // The lanes a setting reaches: those its knob names, else those whose rule reads it (all: null).
+    const reaches = knob.lanes ?? (readers.length < rules.length ? readers : null);
     props.push({
       ...spec, ...base, key: keyOf(id, name), engine: engineSpec, shown: knobs.has(name),
-      default: knob.default ?? engineDefault, title: title(engineSpec.label),
+      default: knob.default ?? engineDefault, title: title(engineSpec.label), reaches,
     });
   }
   return props;

@@ -4,7 +4,8 @@
 // Charts are described as data (a chapter's chartsOf, e.g. www/chapters/feedback/figures.js):
 //   {id, title, yLabel, yRange, xMax, summary, series: [{name, note, color, points, label, value}]}
 // with, optionally, xLabel (default 'epoch') and xMin (default 0), `twins: false` (curves that
-// coincide are simply drawn over each other, unremarked: many units at rest), and per series
+// coincide are simply drawn over each other, unremarked: many units at rest), `note` (a sentence
+// the legend ends with, before any remark on coinciding curves), and per series
 // `legend: false` (no legend entry of its own). A log x axis is a transform of the description (./log-axis.js).
 import { drawChart, plotArea } from './linechart.js';
 import { PALETTE, css } from './colors.js';
@@ -122,7 +123,8 @@ export class LabelledChart {
     });
     // A series with `legend: false` shares an entry with another (nine grey output units).
     const listed = chart.series.filter((s) => s.legend !== false);
-    const key = `${listed.map((s) => `${s.color}:${s.name}:${s.note}`).join('|')}|${twins.join(' ')}`;
+    const notes = [chart.note, ...twins].filter(Boolean);
+    const key = `${listed.map((s) => `${s.color}:${s.name}:${s.note}`).join('|')}|${notes.join(' ')}`;
     if (key === this.legendKey) return;
     this.legendKey = key;
     const items = listed.map((s) => {
@@ -131,7 +133,7 @@ export class LabelledChart {
       if (s.note) item.append(` ${s.note}`);
       return item;
     });
-    if (twins.length) items.push(element('span', 'legend-item legend-note', twins.join(' ')));
+    if (notes.length) items.push(element('span', 'legend-item legend-note', notes.join(' ')));
     this.legend.replaceChildren(...items);
   }
 

@@ -2,23 +2,31 @@
 // experiment JSON each lane's worker gets, and the charts drawn from the lanes' metric tables.
 // Pure (no DOM), so node --test covers it; www/figures/figure.js turns it into views.
 import { percent, degrees, sub } from '../../views/format.js';
+import { experimentFor } from '../../state/state.js';
 
-/** One fixed name and Okabe–Ito colour (index into src/charts.rs PALETTE) per rule, on every figure. */
+/**
+ * One fixed name and Okabe–Ito colour (index into src/charts.rs PALETTE, which has eight) per
+ * rule, on every figure. Grey (6) is also the angle charts' 90° line: node perturbation, its
+ * only other user, never runs on an angle chart.
+ */
 export const RULES = Object.freeze({
   bp: { name: 'BP', long: 'backprop', color: 0 },
   fa: { name: 'FA', long: 'feedback alignment', color: 1 },
   dfa: { name: 'DFA', long: 'direct feedback alignment', color: 2 },
   sign: { name: 'Sign', long: 'sign symmetry', color: 3 },
+  kp: { name: 'KP', long: 'Kolen–Pollack: learned feedback', color: 5 },
+  np: { name: 'NP', long: 'node perturbation', color: 6 },
+  wp: { name: 'WP', long: 'weight perturbation', color: 7 },
   shallow: { name: 'Shallow', long: 'shallow: output layer only', color: 4 },
 });
 /** Grey, for reference lines (90°). */
 export const REFERENCE_COLOR = 6;
-/** Sky blue: the second FA measure (∠ between error signals) on the angle charts. */
-const DELTA_COLOR = 5;
+/** The rules whose feedback matrices the alignment figure measures, in its order. */
+const ALIGNED = ['fa', 'kp'];
 
 export const FIGURES = Object.freeze({
   race: { number: 1, title: 'The race', rules: (s) => s['race.rules'], readouts: "Each rule's progress" },
-  align: { number: 2, title: 'Alignment', rules: () => ['fa'], readouts: 'Progress of the FA network' },
+  align: { number: 2, title: 'Alignment', rules: () => ALIGNED, readouts: 'Progress of the FA and KP networks' },
   linear: { number: 3, title: 'The linear toy', rules: () => ['bp', 'fa', 'shallow'], readouts: "Each rule's progress" },
   deep: { number: 4, title: 'Deep, from zero', rules: () => ['dfa', 'bp'], readouts: "Each rule's progress" },
 });
@@ -77,18 +85,31 @@ export function ruleSeries(lanes, column, format, transform = (v) => v, rules = 
   });
 }
 
+/**
+ * The race's word on DFA where its lane runs: with one hidden layer DFA is FA, so its curve lies
+ * on FA's (www/views/labelled-chart.js adds that the shared curve alternates colours).
+ */
+export function dfaNote(state, lanes) {
+  if (!lanes.some((l) => l.rule === 'dfa')) return '';
+  if (experimentFor('race', 'dfa', state).hidden.length !== 1) return '';
+  return 'With one hidden layer DFA is FA: either way the output error reaches the hidden layer through one random matrix, and the same seed draws the same matrix, so the two networks learn identically.';
+}
+
 /** The hidden-layer indices of an angle column family (`angle_w_b0`, `angle_w_b1` …). */
 export function layersOf(table, prefix) {
   return table.columns.filter((c) => c.startsWith(prefix) && /^\d+$/.test(c.slice(prefix.length))).map((c) => Number(c.slice(prefix.length)));
 }
 
-/** Angle curves of an FA table, with the 90° line; yRange fits them and 90° with room. */
+/**
+ * Angle curves, with the 90° line; yRange fits them and 90° with room. Each column is read from
+ * its own `table`, or from the chart's.
+ */
 export function angleChart({ id, title, table, columns, epochsTotal }) {
   const series = [];
-  for (const { column, name, short, color, note } of columns) {
-    const last = lastFinite(table, column);
+  for (const { column, name, short, color, note, table: own = table } of columns) {
+    const last = lastFinite(own, column);
     series.push({
-      name, color, note, points: table.points(column),
+      name, color, note, points: own.points(column),
       label: last ? `${short} ${degrees(last.value)}` : short,
       value: last ? last.value : NaN,
       text: last ? `${name} ${degrees(last.value)} after ${epochs(last.epoch)}` : '',
@@ -109,24 +130,30 @@ export function chartsOf(figure, state, lanes) {
     case 'race': {
       const series = ruleSeries(lanes, 'test_acc', percent);
       const title = 'Test accuracy';
-      return [{ id: 'acc', title, yLabel: 'fraction correct', yRange: [0, 1], xMax: state['race.epochs'], series, summary: summary(title, series) }];
+      const note = dfaNote(state, lanes);
+      return [{ id: 'acc', title, yLabel: 'fraction correct', yRange: [0, 1], xMax: state['race.epochs'], series, summary: summary(title, series), ...(note && { note }) }];
     }
     case 'align': {
-      const lane = lanes.find((l) => l.rule === 'fa');
-      if (!lane) return [];
-      const layers = layersOf(lane.table, 'angle_w_b');
-      const many = layers.length > 1;
-      const columns = layers.flatMap((l) => [
-        {
-          column: `angle_w_b${l}`, name: `∠(W${sub(l + 1)}ᵀ, B${many ? sub(l + 1) : ''})`, short: `W–B${many ? sub(l + 1) : ''}`,
-          color: [RULES.fa.color, 3, 2, 0][l % 4], note: 'between the forward weights and the fixed feedback',
-        },
-        {
-          column: `angle_delta${l}`, name: `∠(δ_FA, δ_BP)${many ? ` ${sub(l + 1)}` : ''}`, short: `δ${many ? sub(l + 1) : ''}`,
-          color: [DELTA_COLOR, 4, 7, 0][l % 4], note: 'between the hidden-layer errors of FA and of backprop',
-        },
-      ]);
-      return [angleChart({ id: 'angles', title: 'Alignment of FA with backprop', table: lane.table, columns, epochsTotal: state['align.epochs'] })];
+      // One chart per measure, one curve per rule in its colour: KP's learned feedback beside
+      // FA's fixed one. (A link may give the network more hidden layers: one curve per layer.)
+      const aligned = ALIGNED.map((rule) => lanes.find((l) => l.rule === rule)).filter(Boolean);
+      const curves = (prefix, name, note) => aligned.flatMap(({ rule, table }) => {
+        const layers = layersOf(table, prefix);
+        const many = layers.length > 1;
+        return layers.map((l) => ({
+          column: `${prefix}${l}`, table, color: RULES[rule].color, name: name(rule, l, many),
+          short: `${RULES[rule].name}${many ? sub(l + 1) : ''}`, note: note(rule),
+        }));
+      });
+      const epochsTotal = state['align.epochs'];
+      const weights = curves('angle_w_b', (rule, l, many) => `${RULES[rule].name} ∠(W${sub(l + 1)}ᵀ, B${many ? sub(l + 1) : ''})`,
+        (rule) => (rule === 'kp' ? 'feedback that learns with the forward weights' : 'fixed random feedback'));
+      const errors = curves('angle_delta', (rule, l, many) => `${RULES[rule].name} ∠(δ, δ_BP)${many ? ` ${sub(l + 1)}` : ''}`,
+        (rule) => `the hidden-layer error ${RULES[rule].name} sends against backprop's`);
+      return [
+        angleChart({ id: 'angles', title: 'Forward weights vs feedback', table: null, columns: weights, epochsTotal }),
+        angleChart({ id: 'delta', title: 'Error sent vs backprop\'s', table: null, columns: errors, epochsTotal }),
+      ];
     }
     case 'linear': {
       // Test error relative to the untrained network (Lillicrap's normalised squared error).
