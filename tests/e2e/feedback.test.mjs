@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ARTIFACTS, ROOT, siteSuite, itStayedClean } from '../support/site.mjs';
 import { fig, phaseIs, readouts, epochsReached, inkOf, openFromLanding, assertLeavingStops, assertEmbedsAlone, openWithNotices } from '../support/figures.mjs';
 
-const COLORS = { bp: [0, 114, 178], fa: [213, 94, 0], dfa: [0, 158, 115], shallow: [230, 159, 0] };
+const COLORS = { bp: [0, 114, 178], fa: [213, 94, 0], dfa: [0, 158, 115], kp: [86, 180, 233], np: [120, 120, 120], wp: [240, 228, 66], shallow: [230, 159, 0] };
 
 describe('the Random feedback chapter', { timeout: 240000 }, () => {
   const measured = {};
@@ -19,7 +19,8 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
   const open = (hash, options) => site.open(hash, options);
 
   it('the landing card is live and the chapter shows its prose, papers and four figures', async () => {
-    const page = await openFromLanding(site, 'Random feedback', 'feedback', ['weight transport', 'Lillicrap', 'Nature Communications', 'Nøkland (2016)', 'Liao', 'sign symmetry']);
+    const page = await openFromLanding(site, 'Random feedback', 'feedback', ['weight transport', 'Lillicrap', 'Nature Communications', 'Nøkland (2016)', 'Liao', 'sign symmetry',
+      'Kolen', 'node perturbation', 'weight perturbation', 'Williams', 'Jabri', 'Fiete', 'Akrout', 'Backpropagation and the brain']);
     assert.equal(await page.locator('.fb-figure').count(), 4);
     // Every Train button says which figure it trains; nothing trains by itself.
     const labels = await page.$$eval('.fb-figure [data-el="train"]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
@@ -78,20 +79,23 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.close();
   });
 
-  it('the MNIST race: four workers, four curves, BP, FA and DFA above 80 % within two epochs', async () => {
+  it('the MNIST race: four workers, four curves, BP, FA and KP above 80 % within two epochs', async () => {
     const page = await open('#v=1&chapter=feedback&fig=race');
     await phaseIs(page, 'race', 'paused', 40000); // loads the digits once, builds four networks
+    // Only the settings of the lanes that run show: KP's weight decay, not the perturbation size.
+    assert.ok(await page.isVisible('#race-weight-decay'));
+    assert.ok(await page.isHidden('#race-perturbation'));
     const t0 = Date.now();
     await page.click(`${fig('race')} [data-el="train"]`);
     await phaseIs(page, 'race', 'training', 3000);
     assert.equal(await page.textContent(`${fig('race')} [data-el="train"]`), 'Pause');
-    await epochsReached(page, 'race', ['bp', 'fa', 'dfa'], 2, 90000);
+    await epochsReached(page, 'race', ['bp', 'fa', 'kp'], 2, 90000);
     measured.raceTwoEpochsSeconds = (Date.now() - t0) / 1000;
     const r = await readouts(page, 'race');
     measured.raceAfterTwoEpochs = r;
     await page.locator(fig('race')).screenshot({ path: join(ARTIFACTS, 'feedback-race-live.png') });
-    assert.deepEqual(Object.keys(r), ['bp', 'fa', 'dfa', 'shallow']);
-    for (const rule of ['bp', 'fa', 'dfa']) {
+    assert.deepEqual(Object.keys(r), ['bp', 'fa', 'kp', 'shallow']);
+    for (const rule of ['bp', 'fa', 'kp']) {
       assert.ok(r[rule].metric > 80, `${rule} test accuracy after two epochs is ${r[rule].metricText}`);
     }
     for (const rule of Object.keys(r)) {
@@ -117,55 +121,126 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.waitForTimeout(600);
     const end = await readouts(page, 'race');
     measured.raceAfterTwentyEpochs = end;
-    for (const rule of ['fa', 'dfa']) {
+    for (const rule of ['fa', 'kp']) {
       assert.ok(end[rule].metric > end.shallow.metric + 5, `${rule} (${end[rule].metricText}) is not clearly above shallow (${end.shallow.metricText})`);
       assert.ok(end[rule].metric > end.bp.metric - 5, `${rule} (${end[rule].metricText}) is far below BP (${end.bp.metricText})`);
     }
     await page.locator(fig('race')).screenshot({ path: join(ARTIFACTS, 'feedback.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'feedback-page.png') });
-    // Four curves: each rule has its colour on the chart (FA and DFA coincide, so they alternate).
+    // Four curves: each rule has its colour on the chart.
     const chart = `${fig('race')} canvas[data-chart="acc"]`;
-    for (const rule of ['bp', 'fa', 'dfa', 'shallow']) {
+    for (const rule of ['bp', 'fa', 'kp', 'shallow']) {
       const ink = await inkOf(page, chart, COLORS[rule]);
       assert.ok(ink > 50, `the ${rule} curve is not visible (${ink} pixels)`);
     }
     const summary = await page.getAttribute(chart, 'aria-label');
-    assert.match(summary, /^Test accuracy: BP [\d.]+ % after 20 epochs; FA [\d.]+ % after 20 epochs; DFA [\d.]+ % after 20 epochs; Shallow [\d.]+ % after 20 epochs\.$/);
+    assert.match(summary, /^Test accuracy: BP [\d.]+ % after 20 epochs; FA [\d.]+ % after 20 epochs; KP [\d.]+ % after 20 epochs; Shallow [\d.]+ % after 20 epochs\.$/);
     assert.equal(await page.locator(`${fig('race')} .direct-label`).count(), 4);
-    assert.match(await page.textContent(`${fig('race')} .legend`), /FA and DFA coincide/);
+    assert.doesNotMatch(await page.textContent(`${fig('race')} .legend`), /DFA/);
     // The README's screenshot is refreshed only on request (UPDATE_DOCS=1), so tests leave the tree clean.
     if (process.env.UPDATE_DOCS) await copyFile(join(ARTIFACTS, 'feedback.png'), join(ROOT, 'docs', 'feedback.png'));
 
-    // Without shallow and with another seed, the race rebuilds three lanes, and the URL says so.
+    // DFA for shallow and another seed: the race rebuilds, and the URL says so.
     await page.uncheck(`${fig('race')} input[name="race.rules"][value="shallow"]`);
+    await page.check(`${fig('race')} input[name="race.rules"][value="dfa"]`);
     await page.fill('#race-seed', '7');
     await page.press('#race-seed', 'Enter');
     await phaseIs(page, 'race', 'paused', 20000);
-    assert.match(page.url(), /race\.rules=bp,fa,dfa&race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.epochs=20&race\.seed=7&/);
+    assert.match(page.url(), /race\.rules=bp,fa,dfa,kp&race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.weight_decay=[\d.e-]+&race\.perturbation=[\d.e-]+&race\.epochs=20&race\.seed=7&/);
     await page.waitForTimeout(600);
-    assert.deepEqual(Object.keys(await readouts(page, 'race')), ['bp', 'fa', 'dfa']);
+    assert.deepEqual(Object.keys(await readouts(page, 'race')), ['bp', 'fa', 'dfa', 'kp']);
+    // Where DFA runs, the figure says why its curve is FA's; after an epoch the two lie on one line.
+    const legend = `${fig('race')} .legend`;
+    assert.match(await page.textContent(legend), /With one hidden layer DFA is FA: .*same matrix/);
+    await page.click(`${fig('race')} [data-el="step"]`);
+    await epochsReached(page, 'race', ['bp', 'fa', 'dfa', 'kp'], 1, 30000);
+    await page.waitForFunction((selector) => /FA and DFA coincide/.test(document.querySelector(selector).textContent), legend, { timeout: 5000 });
+    const stepped = await readouts(page, 'race');
+    assert.equal(stepped.dfa.metricText, stepped.fa.metricText);
     // Leaving the chapter stops a training figure.
     await page.click(`${fig('race')} [data-el="train"]`);
     await assertLeavingStops(page, 'race', 'backprop');
     await page.close();
   });
 
-  it('the alignment figure: the angles start near 90° and fall below 60°', async () => {
+  it('a race of KP, NP and WP beside BP trains an epoch, and its link round-trips', async () => {
+    const hash = '#v=1&chapter=feedback&fig=race&race.rules=bp,kp,np,wp&race.weight_decay=0.0005&race.perturbation=0.02&race.epochs=1&race.seed=3';
+    const page = await open(hash);
+    await phaseIs(page, 'race', 'paused', 40000);
+    const settings = 'race.rules=bp,kp,np,wp&race.feedback_scale=5&race.feedback_dist=gaussian&race.weight_decay=0.0005&race.perturbation=0.02&race.epochs=1&race.seed=3';
+    assert.ok(page.url().includes(`#v=1&chapter=feedback&fig=race&${settings}&`), page.url());
+    const boxes = () => page.$$eval(`${fig('race')} input[name="race.rules"]:checked`, (bs) => bs.map((b) => b.value));
+    assert.deepEqual(await boxes(), ['bp', 'kp', 'np', 'wp']);
+    assert.equal(await page.inputValue('#race-perturbation'), '0.02');
+    assert.equal(await page.inputValue('#race-weight-decay'), '0.0005');
+    assert.ok(await page.isVisible('#race-perturbation'));
+    // No FA or DFA lane: the scale of their random feedback is no setting of any lane here (KP's comes from its preset).
+    assert.ok(await page.isHidden('#race-feedback-scale'));
+    const t0 = Date.now();
+    await page.click(`${fig('race')} [data-el="train"]`);
+    await phaseIs(page, 'race', 'finished', 120000);
+    measured.perturbationRaceOneEpochSeconds = (Date.now() - t0) / 1000;
+    await page.waitForTimeout(600);
+    const r = await readouts(page, 'race');
+    measured.perturbationRace = r;
+    assert.deepEqual(Object.keys(r), ['bp', 'kp', 'np', 'wp']);
+    for (const [rule, lane] of Object.entries(r)) {
+      assert.equal(lane.epoch, 1, rule);
+      assert.equal(lane.state, 'finished', rule);
+      assert.ok(lane.rate > 0, `no samples/s for ${rule}`);
+    }
+    assert.ok(r.kp.metric > 80, `KP after one epoch: ${r.kp.metricText}`);
+    const chart = `${fig('race')} canvas[data-chart="acc"]`;
+    assert.match(await page.getAttribute(chart, 'aria-label'), /^Test accuracy: BP [\d.]+ % after 1 epoch; KP [\d.]+ % after 1 epoch; NP [\d.]+ % after 1 epoch; WP [\d.]+ % after 1 epoch\.$/);
+    for (const rule of ['kp', 'wp']) assert.ok(await inkOf(page, chart, COLORS[rule]) > 50, `no ${rule} curve`);
+    await page.locator(fig('race')).screenshot({ path: join(ARTIFACTS, 'feedback-race-perturbation.png') });
+
+    // The page's own link opens the same race in a fresh page.
+    const again = await open(new URL(page.url()).hash);
+    await phaseIs(again, 'race', 'paused', 40000);
+    assert.ok(again.url().includes(`&${settings}&`), again.url());
+    assert.equal(await again.inputValue('#race-perturbation'), '0.02');
+    assert.equal(await again.inputValue('#race-weight-decay'), '0.0005');
+    await again.close();
+
+    // Without NP and WP the perturbation size is no setting of any lane: it hides, and stays in the link.
+    await page.uncheck(`${fig('race')} input[name="race.rules"][value="np"]`);
+    await page.uncheck(`${fig('race')} input[name="race.rules"][value="wp"]`);
+    await page.waitForFunction(() => /race\.rules=bp,kp&/.test(location.hash));
+    assert.ok(await page.isHidden('#race-perturbation'));
+    assert.match(page.url(), /&race\.perturbation=0\.02&/);
+    await page.close();
+  });
+
+  it('the alignment figure: FA\'s and KP\'s angles start near 90° and fall below 60°, KP\'s feedback closer to the transpose', async () => {
     const page = await open('#v=1&chapter=feedback&fig=align&align.epochs=3');
     await phaseIs(page, 'align', 'paused', 40000);
-    const start = await page.getAttribute(`${fig('align')} canvas[data-chart="angles"]`, 'aria-label');
-    const angles = (text) => [...text.matchAll(/(\d+)° after (\d+) epoch/g)].map((m) => Number(m[1]));
-    measured.alignStart = angles(start);
-    for (const a of angles(start)) assert.ok(a > 80 && a < 100, `starting angle ${a}° (${start})`);
+    const weights = `${fig('align')} canvas[data-chart="angles"]`;
+    const errors = `${fig('align')} canvas[data-chart="delta"]`;
+    const angles = (text) => Object.fromEntries([...text.matchAll(/(FA|KP) ∠\([^)]*\) (\d+)° after (\d+) epoch/g)].map((m) => [m[1], Number(m[2])]));
+    const start = { weights: angles(await page.getAttribute(weights, 'aria-label')), errors: angles(await page.getAttribute(errors, 'aria-label')) };
+    measured.alignStart = start;
+    for (const chart of Object.values(start)) {
+      assert.deepEqual(Object.keys(chart), ['FA', 'KP']);
+      for (const a of Object.values(chart)) assert.ok(a > 80 && a < 100, `starting angle ${a}° (${JSON.stringify(start)})`);
+    }
     await page.click(`${fig('align')} [data-el="train"]`);
-    await phaseIs(page, 'align', 'finished', 60000);
+    await phaseIs(page, 'align', 'finished', 90000);
     // The status line speaks at most once a second.
-    await page.waitForFunction(() => /^Epoch 3 of 3 · test accuracy [\d.]+ % · finished$/.test(document.querySelector('[data-figure="align"] [data-el="status"]').textContent), null, { timeout: 3000 });
-    const end = await page.getAttribute(`${fig('align')} canvas[data-chart="angles"]`, 'aria-label');
+    await page.waitForFunction(() => /^Epoch 3 of 3 · finished$/.test(document.querySelector('[data-figure="align"] [data-el="status"]').textContent), null, { timeout: 3000 });
+    const text = await page.getAttribute(weights, 'aria-label');
+    assert.match(text, /^Forward weights vs feedback: FA ∠\(W₁ᵀ, B\) \d+° after 3 epochs; KP ∠\(W₁ᵀ, B\) \d+° after 3 epochs\.$/);
+    const end = { weights: angles(text), errors: angles(await page.getAttribute(errors, 'aria-label')) };
     measured.alignEnd = end;
-    assert.match(end, /after 3 epochs/);
-    for (const a of angles(end)) assert.ok(a < 60, `angle after 3 epochs is ${a}° (${end})`);
-    assert.ok(await inkOf(page, `${fig('align')} canvas[data-chart="angles"]`, [120, 120, 120]) > 100, 'no 90° line');
+    for (const chart of Object.values(end)) for (const a of Object.values(chart)) assert.ok(a < 60, `angle after 3 epochs is ${a}° (${JSON.stringify(end)})`);
+    assert.ok(end.weights.KP < end.weights.FA, `KP's feedback (${end.weights.KP}°) is not closer to W₁ᵀ than FA's (${end.weights.FA}°)`);
+    for (const chart of [weights, errors]) {
+      assert.ok(await inkOf(page, chart, [120, 120, 120]) > 100, 'no 90° line');
+      for (const rule of ['fa', 'kp']) assert.ok(await inkOf(page, chart, COLORS[rule]) > 50, `no ${rule} curve`);
+    }
+    assert.deepEqual(Object.keys(await readouts(page, 'align')), ['fa', 'kp']);
+    // KP's weight decay is one of the figure's settings, and reaches only KP's lane.
+    assert.ok(await page.isVisible('#align-weight-decay'));
     await page.locator(fig('align')).screenshot({ path: join(ARTIFACTS, 'feedback-align.png') });
     await page.close();
   });
@@ -180,8 +255,8 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     assert.equal(await page.inputValue('#race-seed'), '1');
     assert.equal(await page.inputValue('#race-feedback-scale'), '5');
     assert.equal(await page.inputValue('#linear-epochs'), '500');
-    assert.ok(await page.isChecked(`${fig('race')} input[name="race.rules"][value="dfa"]`));
-    assert.match(page.url(), /race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.epochs=20&race\.seed=1&/);
+    assert.ok(await page.isChecked(`${fig('race')} input[name="race.rules"][value="kp"]`));
+    assert.match(page.url(), /race\.rules=bp,fa,kp,shallow&race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.weight_decay=[\d.e-]+&race\.perturbation=[\d.e-]+&race\.epochs=20&race\.seed=1&/);
 
     // Feedback 100 times too strong: FA diverges, says so in the figure, the others go on.
     await phaseIs(page, 'linear', 'paused');

@@ -20,8 +20,10 @@ test('a feedback link with no settings gives every figure its defaults, without 
     'race.feedback_scale': 5, // the engine's MNIST preset
     'race.feedback_dist': 'gaussian', 'align.lr': 0.1, 'align.feedback_scale': 5, 'linear.feedback_scale': 1,
     'linear.epochs': 20, 'deep.depth': 10, 'deep.init': 'zero', 'deep.epochs': 10,
-    // Knobs of one or two lanes start where those lanes' presets do, not at backprop's.
-    'race.weight_decay': KP.weight_decay, 'align.weight_decay': KP.weight_decay, 'race.perturbation': NP.perturbation,
+    // Knobs of one or two lanes start where those lanes' presets do, not at backprop's…
+    'race.weight_decay': KP.weight_decay, 'race.perturbation': NP.perturbation,
+    // …unless the figure says otherwise: at the alignment figure's small rate, KP needs more decay.
+    'align.weight_decay': 0.005,
   });
 });
 
@@ -34,17 +36,18 @@ test('the race\'s form: the feedback, KP and perturbation knobs say which lanes 
   const groups = formOf('race');
   assert.deepEqual(groups.map((g) => [g.legend, g.props.map((p) => p.field)]), [
     ['Rules', ['rules']],
-    ['Feedback <i>B</i> (FA, DFA, sign, KP)', ['feedback_scale', 'feedback_dist']],
+    ['Feedback (FA, DFA)', ['feedback_scale', 'feedback_dist']],
     ['Learned feedback (KP)', ['weight_decay']],
     ['Perturbation (NP, WP)', ['perturbation']],
     ['Training', ['epochs', 'seed']],
   ]);
   assert.deepEqual(groups.flatMap((g) => g.props).map((p) => [p.field, p.reaches && [...p.reaches].sort()]), [
-    ['rules', undefined], ['feedback_scale', ['dfa', 'fa', 'kp', 'sign']], ['feedback_dist', ['dfa', 'fa', 'kp']],
+    ['rules', undefined], ['feedback_scale', ['dfa', 'fa']], ['feedback_dist', ['dfa', 'fa']],
     ['weight_decay', ['kp']], ['perturbation', ['np', 'wp']], ['epochs', null], ['seed', null],
   ]);
   assert.deepEqual(prop('race.rules').values, ['bp', 'fa', 'dfa', 'sign', 'kp', 'np', 'wp', 'shallow']);
-  // The alignment figure shows KP's weight decay beside FA's feedback settings.
+  // The alignment figure's feedback knobs reach FA and KP alike (the same initial B), and it
+  // shows KP's weight decay beside them.
   assert.deepEqual(formOf('align')[0].props.map((p) => [p.field, p.reaches]), [
     ['feedback_scale', null], ['feedback_dist', null], ['weight_decay', ['kp']],
   ]);
@@ -117,9 +120,9 @@ test('every lane of a figure gets the same experiment but its rule, and only the
   const FEEDBACK_ONLY = ['feedback_scale', 'feedback_dist'];
   const common = ({ rule, ...rest }) => Object.fromEntries(Object.entries(rest).filter(([k]) => !FEEDBACK_ONLY.includes(k)));
   for (const e of race) assert.deepEqual(common(e), common(race[0]), e.rule);
-  // The feedback matrices' settings reach the rules that draw them: FA and DFA both, sign symmetry its scale.
+  // The feedback knobs reach the random feedback of FA and DFA; sign symmetry keeps its preset.
   assert.deepEqual(race.map((e) => [e.rule, e.feedback_scale, e.feedback_dist]), [
-    ['bp', 5, 'gaussian'], ['fa', 2, 'uniform'], ['dfa', 2, 'uniform'], ['sign', 2, 'gaussian'], ['shallow', 5, 'gaussian'],
+    ['bp', 5, 'gaussian'], ['fa', 2, 'uniform'], ['dfa', 2, 'uniform'], ['sign', presetOf('sign', 'mnist').feedback_scale, 'gaussian'], ['shallow', 5, 'gaussian'],
   ]);
   assert.deepEqual(race[0], { rule: 'bp', ...presetOf('bp', 'mnist'), epochs: 20, seed: 7 });
   assert.deepEqual(
@@ -152,9 +155,11 @@ test('the new lanes: KP alone gets the weight decay, NP and WP alone the perturb
     // Every lane's learning rate is its own rule's preset (tuned in the engine), never the page's.
     assert.equal(e.lr, preset.lr, `${e.rule}'s learning rate`);
   }
-  // KP draws its initial feedback like FA: the feedback knobs reach it.
+  // In the race KP's first feedback is its own preset's; in the alignment figure it is FA's.
   const kp = experimentsOf('race', { ...state, 'race.feedback_scale': 2, 'race.feedback_dist': 'uniform' }).find((e) => e.rule === 'kp');
-  assert.deepEqual([kp.feedback_scale, kp.feedback_dist], [2, 'uniform']);
+  assert.deepEqual([kp.feedback_scale, kp.feedback_dist], [KP.feedback_scale, KP.feedback_dist]);
+  const [faB, kpB] = experimentsOf('align', { ...FEEDBACK, 'align.feedback_scale': 2, 'align.feedback_dist': 'uniform' }).map((e) => [e.feedback_scale, e.feedback_dist]);
+  assert.deepEqual([faB, kpB], [[2, 'uniform'], [2, 'uniform']]);
   // A link that chose its rules before KP, NP and WP existed races the same lanes.
   assert.deepEqual(experimentsOf('race', parse('#v=1&chapter=feedback&race.rules=bp,fa,dfa,shallow').state).map((e) => e.rule), ['bp', 'fa', 'dfa', 'shallow']);
 });
@@ -198,6 +203,7 @@ test('the alignment charts: FA\'s and KP\'s angles side by side, one chart per m
   const kp = new MetricTable(columns, [[0, 0, 2, 0.1, 2, 0.1, 89.7, 90.0, 90.8], [1, 8000, 1, 0.8, 1, 0.8, 21.2, 25.4, 30.1]]);
   const [weights, errors] = chartsOf('align', FEEDBACK, [{ rule: 'fa', table: fa }, { rule: 'kp', table: kp }]);
   assert.deepEqual([weights.id, errors.id], ['angles', 'delta']);
+  assert.deepEqual([weights.title, errors.title], ['Weights vs feedback', 'Error sent vs backprop\'s']); // short enough for a phone
   assert.deepEqual(weights.series.map((s) => [s.name, s.color]), [['FA ∠(W₁ᵀ, B)', RULES.fa.color], ['KP ∠(W₁ᵀ, B)', RULES.kp.color], ['90°', 6]]);
   assert.deepEqual(weights.series.map((s) => s.label), ['FA 62°', 'KP 21°', '90°']);
   assert.deepEqual(weights.series[2].points, [[0, 90], [20, 90]]);

@@ -102,9 +102,10 @@ export function layersOf(table, prefix) {
 
 /**
  * Angle curves, with the 90° line; yRange fits them and 90° with room. Each column is read from
- * its own `table`, or from the chart's.
+ * its own `table`, or from the chart's. `long`: the title in the text alternative, where the
+ * chart's own must fit a phone.
  */
-export function angleChart({ id, title, table, columns, epochsTotal }) {
+export function angleChart({ id, title, long = title, table, columns, epochsTotal }) {
   const series = [];
   for (const { column, name, short, color, note, table: own = table } of columns) {
     const last = lastFinite(own, column);
@@ -117,7 +118,7 @@ export function angleChart({ id, title, table, columns, epochsTotal }) {
   }
   const top = Math.max(100, ...series.flatMap((s) => s.points.map((p) => p[1]).filter(Number.isFinite)));
   series.push(reference(90, epochsTotal, '90°'));
-  return { id, title, yLabel: 'angle (degrees)', yRange: [0, Math.ceil(top / 10) * 10], xMax: epochsTotal, series, summary: summary(title, series) };
+  return { id, title, yLabel: 'angle (degrees)', yRange: [0, Math.ceil(top / 10) * 10], xMax: epochsTotal, series, summary: summary(long, series) };
 }
 
 /**
@@ -151,7 +152,7 @@ export function chartsOf(figure, state, lanes) {
       const errors = curves('angle_delta', (rule, l, many) => `${RULES[rule].name} ∠(δ, δ_BP)${many ? ` ${sub(l + 1)}` : ''}`,
         (rule) => `the hidden-layer error ${RULES[rule].name} sends against backprop's`);
       return [
-        angleChart({ id: 'angles', title: 'Forward weights vs feedback', table: null, columns: weights, epochsTotal }),
+        angleChart({ id: 'angles', title: 'Weights vs feedback', long: 'Forward weights vs feedback', table: null, columns: weights, epochsTotal }),
         angleChart({ id: 'delta', title: 'Error sent vs backprop\'s', table: null, columns: errors, epochsTotal }),
       ];
     }
