@@ -18,6 +18,7 @@ use crate::rules::gradient_check::{GradientCheck, GradientCheckConfig};
 use crate::rules::gradient_estimates::{EstimatesConfig, GradientEstimates};
 use crate::rules::settling::{Settling, SettlingConfig};
 use crate::rules::stdp::{StdpConfig, StdpWindow};
+use crate::rules::superspike::{SuperSpike, SuperSpikeConfig};
 use crate::rules::{self, FeedforwardConfig, RuleId};
 use crate::schema::{Field, Settings};
 use crate::{Error, Result};
@@ -61,6 +62,8 @@ pub enum Experiment {
     GradientCheck(GradientCheckConfig),
     /// Each rule's hidden-layer update against the true gradient, averaged over k minibatches.
     Estimates(EstimatesConfig),
+    /// SuperSpike: LIF networks learning target spike trains through a surrogate derivative.
+    Superspike(SuperSpikeConfig),
 }
 
 impl Default for Experiment {
@@ -88,6 +91,7 @@ fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
         RuleId::GradientCheck => ("gradient_check", GradientCheckConfig::fields()),
         RuleId::Settling => ("settling", SettlingConfig::fields()),
         RuleId::Estimates => ("estimates", EstimatesConfig::fields()),
+        RuleId::Superspike => ("superspike", SuperSpikeConfig::fields()),
     }
 }
 
@@ -109,8 +113,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// ```
 ///
 /// `default` is the rule's starting experiment; `presets` holds the starting experiment per data
-/// set for rules that take a data set ([`Experiment::preset`]); `figure_presets` the feed-forward
-/// settings some figures start from instead ([`FeedforwardConfig::figure_presets`]).
+/// set for rules that take a data set ([`Experiment::preset`]); `figure_presets` the settings some
+/// figures start from instead ([`FeedforwardConfig::figure_presets`],
+/// [`SuperSpikeConfig::figure_presets`]).
 pub fn schema() -> Value {
     let mut configs = serde_json::Map::new();
     let mut rules = serde_json::Map::new();
@@ -137,6 +142,7 @@ pub fn schema() -> Value {
     let figure_presets: serde_json::Map<String, Value> = FeedforwardConfig::figure_presets()
         .into_iter()
         .map(|(name, config)| (name.to_string(), json!(config)))
+        .chain(SuperSpikeConfig::figure_presets().into_iter().map(|(name, config)| (name.to_string(), json!(config))))
         .collect();
     json!({
         "version": SCHEMA_VERSION,
@@ -181,6 +187,7 @@ impl Experiment {
             Experiment::GradientCheck(_) => RuleId::GradientCheck,
             Experiment::Settling(_) => RuleId::Settling,
             Experiment::Estimates(_) => RuleId::Estimates,
+            Experiment::Superspike(_) => RuleId::Superspike,
         }
     }
 
@@ -217,6 +224,7 @@ impl Experiment {
             RuleId::GradientCheck => Experiment::GradientCheck(GradientCheckConfig::default()),
             RuleId::Settling => Experiment::Settling(SettlingConfig::default()),
             RuleId::Estimates => Experiment::Estimates(EstimatesConfig::default()),
+            RuleId::Superspike => Experiment::Superspike(SuperSpikeConfig::default()),
             _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
         })
     }
@@ -252,6 +260,9 @@ impl Experiment {
             Experiment::Stdp(c) => (format!("{} trials per Δt", c.trials), 1),
             Experiment::Settling(c) => (format!("784-500-10, {}+{} steps", c.free_steps, c.nudged_steps), 1),
             Experiment::Estimates(c) => (format!("784-{{{}}}-10, 5 rules", join_widths(&c.widths)), c.batch),
+            Experiment::Superspike(c) => {
+                (format!("{}-{}-{} LIF, dt {} ms", c.inputs, c.hidden, c.output_count(), c.dt), 1)
+            }
             Experiment::GradientCheck(c) => (format!("2-{}-2, {} steps", join_widths(&c.hidden), c.steps), c.examples),
             Experiment::Eqprop(c) => {
                 let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
@@ -303,7 +314,8 @@ impl Experiment {
             | Experiment::Stdp(_)
             | Experiment::GradientCheck(_)
             | Experiment::Settling(_)
-            | Experiment::Estimates(_) => None,
+            | Experiment::Estimates(_)
+            | Experiment::Superspike(_) => None,
         }
     }
 
@@ -341,6 +353,7 @@ impl Experiment {
             Experiment::GradientCheck(c) => c.validate(),
             Experiment::Settling(c) => c.validate(),
             Experiment::Estimates(c) => c.validate(),
+            Experiment::Superspike(c) => c.validate(),
             other => other.feedforward().expect("every other experiment is feed-forward").validate(),
         }
     }
@@ -361,6 +374,7 @@ impl Experiment {
                 let data = store.split(&config.pretraining().data_spec())?;
                 return Ok(Box::new(Settling::new(config.clone(), data)?));
             }
+            Experiment::Superspike(config) => return Ok(Box::new(SuperSpike::new(config.clone())?)),
             Experiment::Estimates(config) => {
                 let data = store.split(&crate::data::DataSpec::new(DataKind::Mnist, 0, 0.0, config.seed))?;
                 return Ok(Box::new(GradientEstimates::new(config.clone(), data)?));
@@ -422,7 +436,8 @@ impl Experiment {
             | Experiment::Stdp(_)
             | Experiment::GradientCheck(_)
             | Experiment::Settling(_)
-            | Experiment::Estimates(_) => {
+            | Experiment::Estimates(_)
+            | Experiment::Superspike(_) => {
                 unreachable!("built before the feed-forward settings were read")
             }
         })

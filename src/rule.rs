@@ -207,11 +207,13 @@ pub enum RuleId {
     GradientCheck,
     /// Each rule's hidden-layer update against the true gradient, averaged over k minibatches.
     Estimates,
+    /// SuperSpike: spiking networks learning target spike trains through a surrogate derivative.
+    Superspike,
 }
 
 impl RuleId {
     /// Every rule, in the order of the talk's chapters.
-    pub const ALL: [RuleId; 16] = [
+    pub const ALL: [RuleId; 17] = [
         RuleId::Bp,
         RuleId::Eqprop,
         RuleId::Fa,
@@ -222,6 +224,7 @@ impl RuleId {
         RuleId::Np,
         RuleId::Wp,
         RuleId::Estimates,
+        RuleId::Superspike,
         RuleId::Multiplex,
         RuleId::Plasticity,
         RuleId::Burstprop,
@@ -249,6 +252,7 @@ impl RuleId {
             RuleId::GradientCheck => "gradient_check",
             RuleId::Settling => "settling",
             RuleId::Estimates => "estimates",
+            RuleId::Superspike => "superspike",
         }
     }
 
@@ -271,6 +275,7 @@ impl RuleId {
             RuleId::GradientCheck => "is EqProp the gradient?",
             RuleId::Settling => "one digit settling",
             RuleId::Estimates => "how good is each estimate?",
+            RuleId::Superspike => "SuperSpike",
         }
     }
 }

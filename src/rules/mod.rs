@@ -17,6 +17,7 @@ pub mod settling;
 pub mod shallow;
 pub mod sign_symmetry;
 pub mod stdp;
+pub mod superspike;
 pub mod weight_perturbation;
 
 pub use feedforward_config::{check_layer_rates, limits, FeedbackDist, FeedforwardConfig};

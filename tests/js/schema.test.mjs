@@ -64,8 +64,9 @@ test('every engine field of every rule a figure runs is a URL key of that figure
     }
   }
   // The rules no page runs yet, and why: each belongs to a chapter still to come.
+  const COMING = { superspike: 'the Spikes chapter (its engine has landed; its page has not)' };
   const unplaced = Object.keys(SCHEMA.rules).filter((r) => !onPage.has(r));
-  assert.deepEqual(unplaced, [], 'an engine rule no figure runs');
+  assert.deepEqual(unplaced, Object.keys(COMING), 'an engine rule no figure runs');
 });
 
 test('the page clamps every number of every figure to values the engine accepts, at the engine\'s own limits', () => {
