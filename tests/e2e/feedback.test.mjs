@@ -18,13 +18,13 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
   const site = siteSuite(measured);
   const open = (hash, options) => site.open(hash, options);
 
-  it('the landing card is live and the chapter shows its prose, papers and four figures', async () => {
+  it('the landing card is live and the chapter shows its prose, papers and five figures', async () => {
     const page = await openFromLanding(site, 'Random feedback', 'feedback', ['weight transport', 'Lillicrap', 'Nature Communications', 'Nøkland (2016)', 'Liao', 'sign symmetry',
       'Kolen', 'node perturbation', 'weight perturbation', 'Williams', 'Jabri', 'Fiete', 'Akrout', 'Backpropagation and the brain']);
-    assert.equal(await page.locator('.fb-figure').count(), 4);
+    assert.equal(await page.locator('.fb-figure').count(), 5);
     // Every Train button says which figure it trains; nothing trains by itself.
     const labels = await page.$$eval('.fb-figure [data-el="train"]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
-    assert.deepEqual(labels, [1, 2, 3, 4].map((n) => `Train (figure ${n})`));
+    assert.deepEqual(labels, [...[1, 2, 3, 4].map((n) => `Train (figure ${n})`), 'Run (figure 5)']);
     // Workers start when a figure comes into view; then the keyboard order inside it is:
     // the buttons, then its settings.
     assert.equal(await page.getAttribute(fig('race'), 'data-engine'), 'idle');
@@ -245,6 +245,34 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.close();
   });
 
+  it('the estimates figure measures two widths: averaging helps BP and NP, FA stays below BP', async () => {
+    const page = await open('#v=1&chapter=feedback&fig=estimates&estimates.widths=10,20&estimates.estimates=64');
+    await phaseIs(page, 'estimates', 'paused', 40000);
+    assert.equal(await page.textContent(`${fig('estimates')} [data-el="train"]`), 'Run');
+    assert.equal(await page.inputValue('#estimates-widths'), '10,20');
+    const t0 = Date.now();
+    await page.click(`${fig('estimates')} [data-el="train"]`);
+    await phaseIs(page, 'estimates', 'finished', 60000);
+    measured.estimatesSeconds = (Date.now() - t0) / 1000;
+    await page.waitForFunction(() => /^2 widths measured · finished$/.test(document.querySelector('[data-figure="estimates"] [data-el="status"]').textContent), null, { timeout: 3000 });
+    const byK = await page.getAttribute(`${fig('estimates')} canvas[data-chart="k"]`, 'aria-label');
+    measured.estimatesByK = byK;
+    assert.match(byK, /at 10 hidden units: BP /);
+    const cos = Object.fromEntries([...byK.matchAll(/(BP|FA|Sign|NP|WP) (-?[\d.e-]+) for one minibatch, (-?[\d.e-]+) for the average of 64/g)].map((m) => [m[1], [Number(m[2]), Number(m[3])]]));
+    assert.deepEqual(Object.keys(cos), ['BP', 'FA', 'Sign', 'NP', 'WP'], byK);
+    assert.ok(cos.BP[1] > 0.9 && cos.BP[1] > cos.BP[0], `BP: ${cos.BP}`);
+    assert.ok(cos.NP[1] > 2 * cos.NP[0], `NP does not climb with averaging: ${cos.NP}`);
+    assert.ok(cos.FA[1] < cos.BP[1], `FA (${cos.FA}) is not below BP (${cos.BP})`);
+    const byWidth = await page.getAttribute(`${fig('estimates')} canvas[data-chart="width"]`, 'aria-label');
+    assert.match(byWidth, /WP -?[\d.e-]+ at 10, -?[\d.e-]+ at 20\.$/);
+    // The bands and the curves are drawn: BP's blue, and its lighter band.
+    assert.ok(await inkOf(page, `${fig('estimates')} canvas[data-chart="k"]`, COLORS.bp) > 50, 'no BP curve');
+    assert.match(await page.textContent(`${fig('estimates')} .legend`), /with one hidden layer it is FA/);
+    assert.match(page.url(), /&fig=estimates&.*estimates\.widths=10,20&estimates\.estimates=64&/);
+    await page.locator(fig('estimates')).screenshot({ path: join(ARTIFACTS, 'feedback-estimates.png') });
+    await page.close();
+  });
+
   it('a bad hash gives a notice and the defaults; an engine error shows in its figure', async () => {
     const { page, text } = await openWithNotices(site, '#v=1&chapter=feedback&race.seed=-1&race.feedback_scale=abc&linear.epochs=5000&race.rules=<b>x</b>&linear.feedback_scale=100&fig=linear');
     assert.match(text, /race seed: "-1" is not between 0 and 4294967295; using 1/);
@@ -281,7 +309,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
   it('one figure embeds alone, and trains: DFA learns a deep net from zero, BP does not', async () => {
     const page = await open('#v=1&chapter=feedback&embed=1&fig=deep&deep.epochs=1');
     await phaseIs(page, 'deep', 'paused', 40000);
-    await assertEmbedsAlone(page, 'feedback', 'deep', ['race', 'align', 'linear']);
+    await assertEmbedsAlone(page, 'feedback', 'deep', ['race', 'align', 'linear', 'estimates']);
     assert.ok(await page.isVisible(`${fig('deep')} h2`));
     const full = await page.getAttribute(`${fig('deep')} [data-el="open-full"]`, 'href');
     assert.match(full, /#v=1&chapter=feedback&fig=deep&deep\.depth=10&deep\.init=zero&deep\.epochs=1&deep\.seed=1$/);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, serialize, defaults, coerce, prop, formOf, PROPS, FEEDBACK_FIGURES, presetOf } from '../../www/state/state.js';
-import { FIGURES, RULES, experimentsOf, chartsOf, paceOf } from '../../www/chapters/feedback/figures.js';
+import { FIGURES, RULES, MEASURED, experimentsOf, chartsOf, paceOf, progressText, middleWidth } from '../../www/chapters/feedback/figures.js';
 import { spread, LABEL_HEIGHT } from '../../www/views/labelled-chart.js';
 import { assertCarriesChapter, assertChapterDefaults } from '../support/links.mjs';
 import { MetricTable } from '../../www/engine/metrics.js';
@@ -113,12 +113,14 @@ test('a rule set is read in the page\'s order, without repeats, and never empty'
   assert.equal(coerce(prop('linear.seed'), '42').value, 42);
 });
 
-test('every lane of a figure gets the same experiment but its rule, and only the settings its rule reads', () => {
+test('every lane of a figure gets the same experiment but its rule, its own rate, and only the settings its rule reads', () => {
   const state = { ...FEEDBACK, 'race.rules': ['bp', 'fa', 'dfa', 'sign', 'shallow'], 'race.seed': 7, 'race.feedback_scale': 2, 'race.feedback_dist': 'uniform' };
   const race = experimentsOf('race', state);
   assert.deepEqual(race.map((e) => e.rule), ['bp', 'fa', 'dfa', 'sign', 'shallow']);
-  const FEEDBACK_ONLY = ['feedback_scale', 'feedback_dist'];
-  const common = ({ rule, ...rest }) => Object.fromEntries(Object.entries(rest).filter(([k]) => !FEEDBACK_ONLY.includes(k)));
+  // Each lane's learning rate is its rule's MNIST preset (tuned per rule in the engine).
+  for (const e of race) assert.equal(e.lr, presetOf(e.rule, 'mnist').lr, e.rule);
+  const OWN = ['feedback_scale', 'feedback_dist', 'lr'];
+  const common = ({ rule, ...rest }) => Object.fromEntries(Object.entries(rest).filter(([k]) => !OWN.includes(k)));
   for (const e of race) assert.deepEqual(common(e), common(race[0]), e.rule);
   // The feedback knobs reach the random feedback of FA and DFA; sign symmetry keeps its preset.
   assert.deepEqual(race.map((e) => [e.rule, e.feedback_scale, e.feedback_dist]), [
@@ -184,7 +186,8 @@ test('the race chart: one curve per rule in its own colour, labelled with its la
   assert.deepEqual(chart.series.map((s) => [s.name, s.color]), [['BP', RULES.bp.color], ['Shallow', RULES.shallow.color], ['FA', RULES.fa.color]]);
   assert.deepEqual(chart.series.map((s) => s.label), ['BP 89.9 %', 'Shallow 10.8 %', 'FA']);
   assert.equal(chart.summary, 'Test accuracy: BP 89.9 % after 1 epoch; Shallow 10.8 % after 0 epochs.');
-  assert.equal(new Set(Object.values(RULES).map((r) => r.color)).size, Object.keys(RULES).length);
+  const drawn = Object.entries(RULES).filter(([rule]) => rule !== 'estimates'); // a lane that draws no curve of its own
+  assert.equal(new Set(drawn.map(([, r]) => r.color)).size, drawn.length);
   assert.equal(chart.note, undefined, 'no word on DFA without a DFA lane');
 });
 
@@ -240,6 +243,60 @@ test('labels beside the curves are pushed apart just enough, and stay in the cha
 
 test('every figure is described: number, title and its rules', () => {
   assert.deepEqual(Object.keys(FIGURES), FEEDBACK_FIGURES);
-  assert.deepEqual(FEEDBACK_FIGURES.map((id) => FIGURES[id].number), [1, 2, 3, 4]);
+  assert.deepEqual(FEEDBACK_FIGURES.map((id) => FIGURES[id].number), [1, 2, 3, 4, 5]);
   assert.deepEqual(FIGURES.race.rules({ ...FEEDBACK, 'race.rules': ['dfa'] }), ['dfa']);
+});
+
+/** An estimates table as the engine writes it: one row per (width, k), each rule's mean and sd. */
+function estimatesTable(widths, ks, cos) {
+  const columns = ['width', 'k', ...MEASURED.flatMap((r) => [r, `${r}_sd`])];
+  const rows = widths.flatMap((w) => ks.map((k) => [w, k, ...MEASURED.flatMap((r) => [cos(r, w, k), k === ks.at(-1) ? NaN : 0.05])]));
+  return new MetricTable(columns, rows);
+}
+
+test('the estimates figure: one engine lane with the figure\'s settings, its progress counted in widths', () => {
+  const [e] = experimentsOf('estimates', FEEDBACK);
+  assert.deepEqual(e, { rule: 'estimates', ...presetOf('estimates', null) });
+  const state = parse('#v=1&chapter=feedback&estimates.widths=20,40&estimates.estimates=64&estimates.perturbation=0.05').state;
+  assert.deepEqual(experimentsOf('estimates', state)[0], { ...e, widths: [20, 40], estimates: 64, perturbation: 0.05 });
+  assert.deepEqual(formOf('estimates').map((g) => g.props.map((p) => p.field)), [['widths', 'estimates', 'perturbation'], ['batch', 'warmup', 'seed']]);
+  assert.equal(progressText('race', state, [{ epoch: 1 }]), null);
+  assert.equal(progressText('estimates', state, [{ epoch: 0.2 }]), 'Width 1 of 2: warming up 20 hidden units');
+  assert.equal(progressText('estimates', state, [{ epoch: 1.7 }]), 'Width 2 of 2: measuring 40 hidden units');
+  assert.equal(progressText('estimates', state, [{ epoch: 2 }]), '2 widths measured');
+  assert.equal(middleWidth([10, 30, 100]), 30);
+  assert.equal(middleWidth([25, 50, 100, 200]), 50);
+});
+
+test('the estimates charts: cosine against k at the middle width with ±sd bands, and one minibatch\'s cosine against width', () => {
+  const state = { ...FEEDBACK, 'estimates.widths': [10, 30, 100], 'estimates.estimates': 4 };
+  const bias = { bp: 1, fa: 0.8, sign: 0.85, np: 1, wp: 1 };
+  const start = { bp: 0.3, fa: 0.25, sign: 0.28, np: 0.03, wp: 0.002 };
+  const cos = (r, w, k) => Math.min(bias[r], start[r] * Math.sqrt(k) * (r === 'wp' ? 10 / w : 1));
+  const table = estimatesTable([10, 30, 100], [1, 2, 4], cos);
+  const [byK, byWidth] = chartsOf('estimates', state, [{ rule: 'estimates', table }]);
+  assert.deepEqual([byK.id, byWidth.id], ['k', 'width']);
+  // (A) at 30 hidden units, x = log₂ k, ticks 1, 2, 4; the band is mean ± sd where an sd exists.
+  assert.deepEqual(byK.series.map((s) => [s.name, s.color]), MEASURED.map((r) => [RULES[r].name, RULES[r].color]));
+  const wp = byK.series.find((s) => s.name === 'WP');
+  assert.deepEqual(wp.points, [[0, cos('wp', 30, 1)], [1, cos('wp', 30, 2)], [2, cos('wp', 30, 4)]]);
+  assert.deepEqual(wp.band.map((b) => b.map((v) => +v.toFixed(6))), [[0, +(cos('wp', 30, 1) - 0.05).toFixed(6), +(cos('wp', 30, 1) + 0.05).toFixed(6)], [1, +(cos('wp', 30, 2) - 0.05).toFixed(6), +(cos('wp', 30, 2) + 0.05).toFixed(6)]]);
+  assert.deepEqual(byK.xDecades, [{ k: 0, text: '1' }, { k: 1, text: '2' }, { k: 2, text: '4' }]);
+  assert.deepEqual([byK.xMin, byK.xMax], [0, 2]);
+  assert.deepEqual(byK.yRange, [-0.1, 1]); // room for the bands below 0
+  assert.equal(byK.series[0].label, 'BP 0.60');
+  assert.match(byK.note, /DFA .* with one hidden layer it is FA/);
+  assert.match(byK.summary, /at 30 hidden units: BP 0\.30 for one minibatch, 0\.60 for the average of 4; FA 0\.25 for one minibatch, 0\.50 for the average of 4;/);
+  // (B) k = 1 at each width, on log axes: x = log₁₀ width with a tick per width, y from the decade below the smallest.
+  const wpB = byWidth.series.find((s) => s.name === 'WP');
+  assert.deepEqual(wpB.points.map(([x, y]) => [+x.toFixed(6), +y.toFixed(6)]), [[1, Math.log10(0.002)], [Math.log10(30), Math.log10(0.002 / 3)], [2, Math.log10(0.0002)]].map(([x, y]) => [+x.toFixed(6), +y.toFixed(6)]));
+  assert.deepEqual(byWidth.xDecades.map((d) => d.text), ['10', '30', '100']);
+  assert.deepEqual(byWidth.yRange, [-4, 0]);
+  assert.match(byWidth.yLabel, /log scale/);
+  assert.match(byWidth.summary, /WP 0\.0020 at 10, 0\.00067 at 30, 0\.00020 at 100\.$/);
+  assert.equal(wpB.label, 'WP 0.00020');
+  // Before any width is measured: empty curves, and the same axes.
+  const empty = chartsOf('estimates', state, [{ rule: 'estimates', table: new MetricTable() }]);
+  assert.deepEqual(empty.map((c) => c.series.every((s) => s.points.length === 0)), [true, true]);
+  assert.match(empty[0].summary, /no data yet/);
 });

@@ -98,6 +98,17 @@ export const FIGURES = Object.freeze({
       ['Training', [{ field: 'epochs', max: 50 }, 'seed']],
     ],
   },
+  estimates: {
+    // How good is each rule's update as an estimate of the gradient? The engine's `estimates`
+    // model: after a warm-up of FA, each rule's hidden-layer update on many minibatches against
+    // the gradient over the whole training set, averaged over k = 1, 2, 4, … minibatches, at
+    // several hidden widths. It asks for the digits itself.
+    chapter: 'feedback', title: 'estimates', rules: () => ['estimates'], data: null,
+    groups: [
+      ['Measurement', [{ field: 'widths', help: true }, { field: 'estimates', help: true }, { field: 'perturbation', help: 'The spread of the noise node perturbation adds to each unit and weight perturbation to each weight.' }]],
+      ['More settings', ['batch', { field: 'warmup', help: true }, 'seed'], true],
+    ],
+  },
   settling: {
     // One test digit relaxing step by step in the reference EqProp network after a short
     // pretraining: the free phase, then the nudged one, paced so that both can be watched.

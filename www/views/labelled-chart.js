@@ -6,9 +6,28 @@
 // with, optionally, xLabel (default 'epoch') and xMin (default 0), `twins: false` (curves that
 // coincide are simply drawn over each other, unremarked: many units at rest), `note` (a sentence
 // the legend ends with, before any remark on coinciding curves), and per series
-// `legend: false` (no legend entry of its own). A log x axis is a transform of the description (./log-axis.js).
+// `legend: false` (no legend entry of its own) and `band` ([[x, low, high], …]: a translucent band
+// around the curve, e.g. ±1 sd). A log x axis is a transform of the description (./log-axis.js).
 import { drawChart, plotArea } from './linechart.js';
 import { PALETTE, css } from './colors.js';
+
+/** How opaque a curve's band is. */
+const BAND_ALPHA = 0.16;
+/** Tick labels of a log axis closer than this (CSS pixels) are thinned to every other one. */
+const TICK_SPACING = 30;
+
+/**
+ * The x of a chart as plotters lays it out (src/charts.rs `range`): the span of every point's x
+ * (the invisible ones at xMin and xMax included), padded by 5 % on each side.
+ */
+export function xRange(chart) {
+  const xs = [chart.xMin ?? 0, chart.xMax, ...chart.series.flatMap((s) => s.points.map((p) => p[0]))].filter(Number.isFinite);
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  if (hi - lo < 1e-9) return [lo - 0.5, hi + 0.5];
+  const pad = 0.05 * (hi - lo);
+  return [lo - pad, hi + pad];
+}
 
 function element(tag, className, text) {
   const e = document.createElement(tag);
@@ -74,7 +93,40 @@ export class LabelledChart {
     series.push({ name: '', points: [[chart.xMin ?? 0, NaN], [chart.xMax, NaN]], color: 6 });
     const drawn = drawChart(this.canvas, { title: chart.title, x_label: chart.xLabel ?? 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange });
     if (drawn) this.#labels(chart);
+    if (drawn) this.#bands(chart);
     if (drawn) this.#decades(chart);
+  }
+
+  /** CSS-pixel x of a data x in the plotting area (after #labels has measured it). */
+  #x(chart, x) {
+    const [x0, x1] = xRange(chart);
+    const { left, right } = this.area;
+    return left + ((x - x0) / (x1 - x0)) * (right - left);
+  }
+
+  /** Translucent bands around the curves that have one, clipped to the plotting area. */
+  #bands(chart) {
+    const banded = chart.series.filter((s) => s.band && s.band.length > 1);
+    if (!banded.length) return;
+    const ctx = this.canvas.getContext('2d');
+    const dpr = this.canvas.clientWidth > 0 ? this.canvas.width / this.canvas.clientWidth : 1;
+    const { left, top, right, bottom } = this.area;
+    const [y0, y1] = chart.yRange;
+    const y = (v) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
+    ctx.save();
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.beginPath();
+    ctx.rect(left, top, right - left, bottom - top);
+    ctx.clip();
+    for (const s of banded) {
+      ctx.beginPath();
+      s.band.forEach(([x, , hi], i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, this.#x(chart, x), y(hi)));
+      for (let i = s.band.length - 1; i >= 0; i--) ctx.lineTo(this.#x(chart, s.band[i][0]), y(s.band[i][1]));
+      ctx.closePath();
+      ctx.fillStyle = css(PALETTE[s.color % PALETTE.length], BAND_ALPHA);
+      ctx.fill();
+    }
+    ctx.restore();
   }
 
   /**
@@ -83,17 +135,19 @@ export class LabelledChart {
    */
   #decades(chart) {
     this.#yDecades(chart);
-    const decades = chart.xLog ? chart.xDecades || [] : [];
+    let decades = chart.xLog ? chart.xDecades || [] : [];
     this.ticks.hidden = decades.length === 0;
     if (!decades.length) return;
     const { left, right, bottom } = this.area;
-    const span = chart.xMax - chart.xMin || 1;
+    // Crowded ticks (k = 1, 2, 4, … 512 on a phone): every other one, the first kept.
+    const gap = decades.length > 1 ? Math.abs(this.#x(chart, decades[1].k) - this.#x(chart, decades[0].k)) : Infinity;
+    if (gap < TICK_SPACING) decades = decades.filter((_, i) => i % 2 === 0);
     this.ticks.style.left = `${left - 14}px`;
     this.ticks.style.width = `${right - left + 28}px`;
     this.ticks.style.top = `${bottom + 1}px`;
     this.ticks.replaceChildren(...decades.map(({ k, text }) => {
       const tick = element('span', 'x-tick', text);
-      tick.style.left = `${14 + ((k - chart.xMin) / span) * (right - left)}px`;
+      tick.style.left = `${14 + this.#x(chart, k) - left}px`;
       return tick;
     }));
   }

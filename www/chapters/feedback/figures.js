@@ -1,7 +1,8 @@
-// The four figures of the Random feedback chapter, as data: which rules each one races, the
+// The five figures of the Random feedback chapter, as data: which rules each one races, the
 // experiment JSON each lane's worker gets, and the charts drawn from the lanes' metric tables.
 // Pure (no DOM), so node --test covers it; www/figures/figure.js turns it into views.
 import { percent, degrees, sub } from '../../views/format.js';
+import { logY } from '../../views/log-axis.js';
 import { experimentFor } from '../../state/state.js';
 
 /**
@@ -18,6 +19,8 @@ export const RULES = Object.freeze({
   np: { name: 'NP', long: 'node perturbation', color: 6 },
   wp: { name: 'WP', long: 'weight perturbation', color: 7 },
   shallow: { name: 'Shallow', long: 'shallow: output layer only', color: 4 },
+  // The estimates figure's one lane: the engine measures every rule's estimate on it.
+  estimates: { name: 'Estimates', long: 'each rule\'s update against the gradient', color: 0 },
 });
 /** Grey, for reference lines (90°). */
 export const REFERENCE_COLOR = 6;
@@ -29,13 +32,34 @@ export const FIGURES = Object.freeze({
   align: { number: 2, title: 'Alignment', rules: () => ALIGNED, readouts: 'Progress of the FA and KP networks' },
   linear: { number: 3, title: 'The linear toy', rules: () => ['bp', 'fa', 'shallow'], readouts: "Each rule's progress" },
   deep: { number: 4, title: 'Deep, from zero', rules: () => ['dfa', 'bp'], readouts: "Each rule's progress" },
+  // Its engine measures rather than trains: a step is one hidden width.
+  estimates: {
+    number: 5, title: 'How good is each estimate?', rules: () => ['estimates'],
+    playWord: 'Run', stepLabel: 'Measure one width', words: { idle: 'press Run to start', training: 'running', stepping: 'measuring one width' },
+  },
 });
+
+/** The rules the estimates model measures (its metric columns), in its order. */
+export const MEASURED = ['bp', 'fa', 'sign', 'np', 'wp'];
 
 /** What the readout table shows for a figure: the linear toy's test error, else test accuracy. */
 export function readout(figure) {
   return figure === 'linear'
     ? { column: 'test_loss', format: (v) => v.toPrecision(3), header: 'Test error' }
     : { column: 'test_acc', format: percent, header: 'Test accuracy' };
+}
+
+/**
+ * The status line's progress for the estimates figure (its engine counts widths done where the
+ * others count epochs); null for the other figures, whose line counts epochs.
+ */
+export function progressText(figure, state, lanes) {
+  if (figure !== 'estimates' || !lanes.length) return null;
+  const widths = state['estimates.widths'];
+  const done = Math.min(widths.length, Math.floor(lanes[0].epoch + 1e-9));
+  if (done >= widths.length) return `${widths.length} width${widths.length === 1 ? '' : 's'} measured`;
+  const stage = lanes[0].epoch - done < 0.5 ? 'warming up' : 'measuring';
+  return `Width ${done + 1} of ${widths.length}: ${stage} ${widths[done]} hidden units`;
 }
 
 /** Epochs per second a figure's race is paced at (Infinity: as fast as the engine goes). */
@@ -179,7 +203,90 @@ export function chartsOf(figure, state, lanes) {
       const title = 'Test accuracy';
       return [{ id: 'acc', title, yLabel: 'fraction correct', yRange: [0, 1], xMax: state['deep.epochs'], series, summary: summary(title, series) }];
     }
+    case 'estimates':
+      return estimateCharts(state, lanes.find((l) => l.rule === 'estimates')?.table);
     default:
       return [];
   }
+}
+
+/** A cosine as it reads: two decimals, or two significant digits below 0.1 (perturbation's are thousandths). */
+function cosine(value) {
+  if (!Number.isFinite(value)) return '–';
+  return Math.abs(value) >= 0.1 ? value.toFixed(2) : value.toPrecision(2);
+}
+
+/** The estimates table's rows as objects ({width, k, bp, bp_sd, …}). */
+function estimateRows(table) {
+  if (!table || table.index('width') < 0) return [];
+  return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]])));
+}
+
+/** The width panel A shows: the middle one of the figure's widths (the lower middle of an even number). */
+export function middleWidth(widths) {
+  return widths[Math.floor((widths.length - 1) / 2)];
+}
+
+/**
+ * The estimates figure: (A) at the middle width, each rule's mean cosine with the true gradient
+ * against the number k of minibatch estimates averaged (log₂ axis), with a band of ±1 sd over
+ * the groups; (B) the cosine of one minibatch's estimate (k = 1) against the hidden width, both
+ * axes logarithmic (perturbation's cosines are hundredths and thousandths).
+ */
+export function estimateCharts(state, table) {
+  const widths = state['estimates.widths'];
+  const rows = estimateRows(table);
+  const width = middleWidth(widths);
+  const ks = [];
+  for (let k = 1; k <= state['estimates.estimates']; k *= 2) ks.push(k);
+  const at = rows.filter((r) => r.width === width);
+  const note = 'DFA is not measured apart: with one hidden layer it is FA.';
+
+  const kSeries = MEASURED.map((rule) => {
+    const { name, long, color } = RULES[rule];
+    const points = at.map((r) => [Math.log2(r.k), r[rule]]).filter(([, y]) => Number.isFinite(y));
+    const band = at.filter((r) => Number.isFinite(r[rule]) && Number.isFinite(r[`${rule}_sd`]))
+      .map((r) => [Math.log2(r.k), r[rule] - r[`${rule}_sd`], r[rule] + r[`${rule}_sd`]]);
+    const first = at.find((r) => r.k === 1);
+    const last = at.length ? at[at.length - 1] : null;
+    const value = last ? last[rule] : NaN;
+    return {
+      name, color, note: long, points, band, value,
+      label: Number.isFinite(value) ? `${name} ${cosine(value)}` : name,
+      text: last && first ? `${name} ${cosine(first[rule])} for one minibatch, ${cosine(value)} for the average of ${last.k}` : '',
+    };
+  });
+  const lows = kSeries.flatMap((s) => [...s.points.map((p) => p[1]), ...s.band.map((b) => b[1])]);
+  const bottom = Math.max(-1, Math.min(0, Math.floor(Math.min(0, ...lows) * 10) / 10));
+  const kTitle = 'Averaging k estimates';
+  const kChart = {
+    id: 'k', title: kTitle, xLabel: 'k minibatches (log scale)', yLabel: 'cosine',
+    xMin: 0, xMax: Math.log2(ks[ks.length - 1]), yRange: [bottom, 1], series: kSeries, note,
+    xLog: true, xDecades: ks.map((k) => ({ k: Math.log2(k), text: String(k) })),
+    summary: summary(`Cosine between each rule's hidden-layer update, averaged over k minibatches, and the true gradient, at ${width} hidden units`, kSeries),
+  };
+
+  // (B): one minibatch's estimate, width by width.
+  const ones = rows.filter((r) => r.k === 1);
+  const wSeries = MEASURED.map((rule) => {
+    const { name, long, color } = RULES[rule];
+    const measured = ones.filter((r) => Number.isFinite(r[rule]));
+    const points = measured.map((r) => [Math.log10(r.width), r[rule]]);
+    const last = measured.length ? measured[measured.length - 1] : null;
+    return {
+      name, color, note: long, points, value: last ? last[rule] : NaN,
+      label: last ? `${name} ${cosine(last[rule])}` : name,
+      text: measured.length ? `${name} ${measured.map((r) => `${cosine(r[rule])} at ${r.width}`).join(', ')}` : '',
+    };
+  });
+  const positive = wSeries.flatMap((s) => s.points.map((p) => p[1])).filter((v) => v > 0);
+  const lo = 10 ** Math.max(-6, Math.floor(Math.log10(positive.length ? Math.min(...positive) : 1e-3)));
+  const sorted = [...new Set(widths)].sort((a, b) => a - b);
+  const wChart = logY({
+    id: 'width', title: 'One minibatch, by width', xLabel: 'hidden units (log scale)', yLabel: 'cosine',
+    xMin: Math.log10(sorted[0]), xMax: Math.log10(sorted[sorted.length - 1]), yRange: [lo, 1], series: wSeries,
+    xLog: true, xDecades: sorted.map((w) => ({ k: Math.log10(w), text: String(w) })),
+    summary: summary('Cosine between one minibatch\'s estimate (k = 1) and the true gradient, by hidden units', wSeries),
+  });
+  return [kChart, wChart];
 }

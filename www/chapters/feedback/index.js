@@ -1,4 +1,4 @@
-// The Random feedback chapter: four figures on one page (www/figures/chapter.js), each a race of
+// The Random feedback chapter: five figures on one page (www/figures/chapter.js), each a race of
 // engine workers (www/figures/figure.js) described as data in ./figures.js.
 import { FigureChapter } from '../../figures/chapter.js';
 import { FEEDBACK_FIGURES } from '../../state/state.js';
@@ -13,7 +13,10 @@ export class FeedbackChapter extends FigureChapter {
   constructor(page, onChange) {
     super(page, {
       ids: FEEDBACK_FIGURES,
-      make: (id, root, hooks) => new Figure(id, root, { ...hooks, spec: SPEC }),
+      make: (id, root, hooks) => {
+        const { playWord, stepLabel, words } = SPEC.FIGURES[id];
+        return new Figure(id, root, { ...hooks, spec: SPEC, ...(playWord && { playWord }), ...(stepLabel && { stepLabel }), ...(words && { words }) });
+      },
       title: (id) => `brainprop: Random feedback, figure ${SPEC.FIGURES[id].number}: ${SPEC.FIGURES[id].title}`,
     }, onChange);
   }
