@@ -56,8 +56,8 @@ pub const INIT_MEAN_MV: f64 = 60.0;
 pub const MATCH_MS: f64 = 2.0;
 
 /// Per-epoch measurements.
-pub const COLUMNS: [&str; 7] =
-    ["epoch", "loss", "spikes", "target_spikes", "timing_error_ms", "worst_error_ms", "matched"];
+pub const COLUMNS: [&str; 8] =
+    ["epoch", "loss", "spikes", "target_spikes", "timing_error_ms", "worst_error_ms", "matched", "hidden_rate"];
 
 /// One layer's weights (`pre × post`, mV) and RMS state.
 #[derive(Debug, Clone)]
@@ -115,6 +115,8 @@ pub struct SuperSpike {
     trial: usize,
     epoch_loss: Vec<f64>,
     epoch_timing: Vec<(usize, usize, Vec<f64>)>,
+    /// Hidden spikes of each trial of the epoch under way.
+    epoch_hidden: Vec<usize>,
     last: Vec<Record>,
     metrics: MetricTable,
     elapsed_ms: f64,
@@ -153,6 +155,7 @@ impl SuperSpike {
             trial: 0,
             epoch_loss: Vec::new(),
             epoch_timing: Vec::new(),
+            epoch_hidden: Vec::new(),
             last: Vec::new(),
             metrics: MetricTable::new(&COLUMNS),
             elapsed_ms: 0.0,
@@ -279,6 +282,7 @@ impl SuperSpike {
             errors.extend(tgt.iter().map(|t| out.iter().map(|o| (o - t).abs()).fold(self.config.duration, f64::min)));
         }
         self.epoch_loss.push(record.loss);
+        self.epoch_hidden.push(record.hidden_spikes.iter().filter(|&&s| s > 0.0).count());
         self.epoch_timing.push((produced, wanted, errors));
         self.last.push(record);
     }
@@ -299,7 +303,15 @@ impl SuperSpike {
                 errors.iter().filter(|&&e| e <= MATCH_MS + 1e-9).count() as f64 / errors.len() as f64,
             )
         };
-        self.metrics.push(vec![epoch as f64, loss, spikes, wanted, mean, worst, matched]);
+        // Mean firing rate of the hidden neurons (Hz; NaN without a hidden layer).
+        let seconds = n * self.config.duration / 1000.0;
+        let hidden_rate = if self.config.hidden == 0 {
+            f64::NAN
+        } else {
+            self.epoch_hidden.iter().sum::<usize>() as f64 / (seconds * self.config.hidden as f64)
+        };
+        self.metrics.push(vec![epoch as f64, loss, spikes, wanted, mean, worst, matched, hidden_rate]);
+        self.epoch_hidden.clear();
         self.epoch_loss.clear();
         self.epoch_timing.clear();
     }
