@@ -35,7 +35,7 @@ const RANDOM_B = ['fa', 'dfa'];
 /** Kolen–Pollack's weight decay: only its lane gets it (the field is every feed-forward rule's). */
 const DECAY = {
   field: 'weight_decay', lanes: ['kp'], label: 'weight decay λ (of <i>W</i> and <i>B</i>)',
-  help: 'Both decay towards zero at this rate while taking the same increments, so their difference shrinks every step and <i>B</i> turns into <i>W</i><sub>1</sub><sup>T</sup>. At 0 it never shrinks.',
+  help: 'Both decay towards zero at this rate while taking the same increments, so their difference shrinks by a factor 1 − ηλ every step (η: the learning rate) and <i>B</i> turns into <i>W</i><sub>1</sub><sup>T</sup>. At 0 the difference they started with stays, though the shared increments still turn <i>B</i> towards <i>W</i><sub>1</sub><sup>T</sup>.',
 };
 /** A multiplexing input: a slider over the population's working range (pA). */
 const current = (field, label, min, max) => ({ field, label, control: 'range', step: 10, min, max });
