@@ -70,6 +70,26 @@ pub struct Split {
     pub test: Dataset,
 }
 
+impl Split {
+    /// A validation split for choosing settings without looking at the test set: it trains on
+    /// all but the last `held_out` training examples and tests on those last `held_out` (MNIST
+    /// 8k/2k with 2,000 held out: train on the first 6,000, validate on the last 2,000). The test
+    /// set is not in it.
+    ///
+    /// Panics if `held_out` is not smaller than the training set.
+    pub fn validation(&self, held_out: usize) -> Split {
+        let n = self.train.len();
+        assert!(held_out < n, "cannot hold out {held_out} of {n} training examples");
+        let rows = |range: std::ops::Range<usize>| Dataset {
+            x: self.train.x.slice_axis(Axis(0), range.clone().into()).to_owned(),
+            labels: self.train.labels[range.clone()].to_vec(),
+            classes: self.train.classes,
+            targets: self.train.targets.as_ref().map(|t| t.slice_axis(Axis(0), range.into()).to_owned()),
+        };
+        Split { train: rows(0..n - held_out), test: rows(n - held_out..n) }
+    }
+}
+
 /// Which data a feed-forward experiment trains on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -129,4 +149,26 @@ impl Choices for DataKind {
         ("mnist", "MNIST digits"),
         ("linear", "Linear map (regression)"),
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_holds_out_the_last_training_examples_and_drops_the_test_set() {
+        let set = |n: usize, first: u8| Dataset {
+            x: Array2::from_shape_fn((n, 2), |(i, j)| (10 * i + j) as f32 + f32::from(first)),
+            labels: (0..n as u8).map(|i| first + i).collect(),
+            classes: 10,
+            targets: None,
+        };
+        let split = Split { train: set(8, 0), test: set(3, 100) };
+        let v = split.validation(2);
+        assert_eq!((v.train.len(), v.test.len()), (6, 2));
+        assert_eq!(v.train.labels, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(v.test.labels, [6, 7]);
+        assert_eq!(v.test.x.row(1), split.train.x.row(7));
+        assert!(!v.test.labels.iter().any(|l| split.test.labels.contains(l)));
+    }
 }

@@ -73,12 +73,25 @@ pub struct Job {
 }
 
 /// Runs every job to its end on up to `threads` threads; results come back in job order.
+///
+/// Errors: the first job's error (e.g. a diverged run), in job order.
 pub fn run_all(
     jobs: &[Job],
     store: &DataStore,
     threads: usize,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Vec<MetricTable>> {
+    run_each(jobs, store, threads, progress).into_iter().collect()
+}
+
+/// [`run_all`], keeping each job's own outcome: a run that fails (e.g. diverges) does not stop the
+/// others (for sweeps, where some settings are expected to diverge).
+pub fn run_each(
+    jobs: &[Job],
+    store: &DataStore,
+    threads: usize,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Vec<Result<MetricTable>> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<MetricTable>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
