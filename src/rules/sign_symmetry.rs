@@ -29,6 +29,11 @@ impl SignSymmetry {
         let s = (1..sizes.len() - 1).map(|l| Array2::zeros((sizes[l], sizes[l + 1]))).collect();
         Self { scale: feedback_scale as f32, s }
     }
+
+    /// The feedback matrices of the last credit step: `feedback()[l − 1]` stands in for `W_l`.
+    pub fn feedback(&self) -> &[Array2<f32>] {
+        &self.s
+    }
 }
 
 impl Credit<f32> for SignSymmetry {
