@@ -710,7 +710,7 @@ The shallow control trains only the output layer on the fixed random hidden laye
 like every other rule (it used to run at the race's shared rate 1, where its validation accuracy in
 the sweep is {shallow_at_1}, against {shallow_best} at its chosen η {shallow_lr}). Sign symmetry sends the error back
 through `feedback_scale · mean|W| · sign(W)`: the signs of the forward weights times one positive
-number per layer (`tests/feedback.rs` checks this after every credit step). Akrout et al. 2019
+number per layer (`tests/feedback.rs` checks this step by step on a small network). Akrout et al. 2019
 report Kolen–Pollack on ImageNet only (ResNet-18 and ResNet-50), which nothing here can be compared
 with; their public code's MNIST logs are quoted in the small-network section below.
 "#,
