@@ -254,9 +254,10 @@ impl Field {
                 let canonical = aliases.iter().find(|a| a.0 == text).map_or(text, |a| a.1);
                 Value::String(canonical.to_string())
             }
-            Kind::List { integer, .. } => {
+            Kind::List { integer, min, .. } => {
                 let text = raw.trim();
-                if text.is_empty() || text == "none" || text == "0" {
+                // "0" is an empty list (no hidden layers) only where 0 cannot be an item.
+                if text.is_empty() || text == "none" || (text == "0" && *min > 0.0) {
                     Value::Array(Vec::new())
                 } else {
                     let items = text.split(',').map(number).collect::<std::result::Result<Vec<_>, _>>()?;

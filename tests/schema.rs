@@ -77,6 +77,10 @@ fn every_field_of_every_rule_is_a_command_line_flag() {
             if field.name == "layer_lr" {
                 args.extend(["--hidden".into(), "8".into()]);
             }
+            // A painted target has one row per output neuron: give one output for it.
+            if field.name == "target" {
+                args.extend(["--outputs".into(), "1".into()]);
+            }
             args.extend([flag.clone(), flag_text(&value), "--print-config".into()]);
             if field.name == "layer_lr" {
                 *args.iter_mut().rev().nth(1).unwrap() = "0.5,0.25".into();
