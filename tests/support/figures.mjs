@@ -57,7 +57,8 @@ export function inkOf(page, selector, rgb) {
  */
 export async function openFromLanding(site, title, chapter, needles) {
   const page = await site.open('');
-  const card = page.locator('.chapter-card', { hasText: title });
+  const card = page.locator(`.chapter-card[data-chapter="${chapter}"]`);
+  assert.equal(await card.locator('h2 a').first().textContent(), title);
   assert.equal(await card.locator('.badge').textContent(), 'live');
   await card.locator('a.cta').click();
   await page.waitForURL(new RegExp(`chapter=${chapter}`));

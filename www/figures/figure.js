@@ -319,7 +319,7 @@ export class Figure {
 
   /** The lanes as the charts see them: [{rule, table, built}] (empty tables before the race). */
   lanes() {
-    if (this.race) return this.race.list.map((l) => ({ rule: l.rule, table: l.table, built: l.built }));
+    if (this.race) return this.race.list.map((l) => ({ rule: l.rule, table: l.table, built: l.built, snapshot: l.snapshot }));
     return this.spec.FIGURES[this.id].rules(this.state).map((rule) => ({ rule, table: new MetricTable() }));
   }
 

@@ -25,7 +25,22 @@ export function sentence(text) {
   return s ? `${s.charAt(0).toUpperCase()}${s.slice(1)}.` : '';
 }
 
+/**
+ * The key of a lane: its experiment's rule, or its `lane` name where a figure races one rule with
+ * different settings (www/state/state.js experimentFor); the engine never sees `lane`.
+ */
+function keyOf(experiment) {
+  return experiment.lane ?? experiment.rule;
+}
+
+/** An experiment as the engine takes it. */
+function engineExperiment(experiment) {
+  const { lane, ...rest } = experiment;
+  return rest;
+}
+
 class Lane {
+  /** @param {string} rule the lane's key: its rule, or its lane name (see keyOf) */
   constructor(rule) {
     this.rule = rule;
     this.client = null;
@@ -95,7 +110,7 @@ export class Race extends EventTarget {
    * a race that was training goes on training with the new settings.
    */
   configure(experiments) {
-    const rules = experiments.map((e) => e.rule);
+    const rules = experiments.map(keyOf);
     for (const [rule, lane] of this.lanes) {
       if (!rules.includes(rule)) {
         lane.client?.terminate();
@@ -104,8 +119,8 @@ export class Race extends EventTarget {
     }
     const lanes = new Map();
     for (const experiment of experiments) {
-      const lane = this.lanes.get(experiment.rule) || new Lane(experiment.rule);
-      lanes.set(experiment.rule, lane);
+      const lane = this.lanes.get(keyOf(experiment)) || new Lane(keyOf(experiment));
+      lanes.set(keyOf(experiment), lane);
       if (!lane.client) this.#start(lane);
       if (!sameExperiment(lane.wanted, experiment)) this.#configureLane(lane, experiment);
     }
@@ -225,6 +240,12 @@ export class Race extends EventTarget {
     return 'live';
   }
 
+  /** Asks one lane's engine for a snapshot now (a model just built has drawn nothing yet). */
+  requestSnapshot(rule) {
+    const lane = this.lanes.get(rule);
+    if (lane && lane.ready && !lane.configuring) lane.client.send({ type: 'snapshot' });
+  }
+
   /** Stops every worker for good. */
   terminate() {
     this.playing = false;
@@ -258,17 +279,17 @@ export class Race extends EventTarget {
     lane.stepping = false;
     lane.running = false;
     lane.error = '';
-    lane.client.send({ type: 'configure', experiment });
+    lane.client.send({ type: 'configure', experiment: engineExperiment(experiment) });
   }
 
   #onConfigured(lane, message) {
     // The `rule` tag is left out of the comparison: a lane's engine only ever builds its own rule,
     // and an experiment with a setting of its own named `rule` (the plasticity protocol's
     // constants) echoes that setting in the tag's place.
-    const { rule, ...settings } = lane.wanted || {};
+    const { rule, ...settings } = engineExperiment(lane.wanted || {});
     if (!lane.wanted || !sameExperiment(message.experiment, settings)) {
       // A model the page no longer wants (the settings changed while it was being built).
-      lane.client.send({ type: 'configure', experiment: lane.wanted });
+      lane.client.send({ type: 'configure', experiment: engineExperiment(lane.wanted) });
       return;
     }
     lane.clear();

@@ -14,6 +14,11 @@
 // `data` set, or from the engine's named `preset` (the schema's figure_presets). `page` declares
 // settings the engine does not have; `defaults` gives settings the figure fixes unless the link
 // says otherwise; `derived(state)` computes engine settings from page settings.
+//
+// A figure whose lanes all run one rule and differ in a setting or two (the Spikes chapter's
+// SuperSpike with symmetric, random, uniform or no feedback) declares `lanes: {rule, of}`: `of`
+// maps each lane's name to the settings that make it that lane, and `rules(state)` returns lane
+// names instead of rules. A lane's settings override the figure's (state.js experimentFor).
 
 /**
  * `race.rules` values in display order (the feedback family, the perturbation rules, then the
@@ -37,6 +42,38 @@ const DECAY = {
   field: 'weight_decay', lanes: ['kp'], label: 'weight decay λ (of <i>W</i> and <i>B</i>)',
   help: 'Both decay towards zero at this rate while taking the same increments, so their difference shrinks by a factor 1 − ηλ every step (η: the learning rate) and <i>B</i> turns into <i>W</i><sub>1</sub><sup>T</sup>. At 0 the difference they started with stays, though the shared increments still turn <i>B</i> towards <i>W</i><sub>1</sub><sup>T</sup>.',
 };
+/**
+ * The SuperSpike lanes of the Spikes chapter: one rule, and the way the output error reaches the
+ * hidden layer (the engine's `feedback`), or no hidden layer at all.
+ */
+export const SPIKE_LANES = Object.freeze({
+  symmetric: { feedback: 'symmetric' }, random: { feedback: 'random' }, uniform: { feedback: 'uniform' },
+  none: { feedback: 'none' }, output: { hidden: 0 },
+});
+const SPIKE_LANE_NAMES = {
+  symmetric: 'symmetric <span class="help-inline">feedback through <i>W</i><sup>T</sup></span>', random: 'random <span class="help-inline">fixed random feedback</span>',
+  uniform: 'uniform <span class="help-inline">every hidden neuron gets the same error</span>', none: 'frozen <span class="help-inline">no hidden-layer learning</span>',
+  output: 'no hidden layer <span class="help-inline">inputs straight to the output</span>',
+};
+/** A set of SuperSpike lanes as a page setting (the race's choice of lanes). */
+const spikeLanes = (values, dflt) => ({ kind: 'set', values, default: dflt, label: 'lanes', valueLabels: Object.fromEntries(values.map((v) => [v, SPIKE_LANE_NAMES[v]])) });
+/** Which lane's rasters a race of SuperSpike lanes shows. */
+const shownLane = (values) => ({ kind: 'enum', values, default: values[0], label: 'rasters of', valueLabels: Object.fromEntries(values.map((v) => [v, SPIKE_LANE_NAMES[v].replace(/ <span.*$/, '')])) });
+/** Bins of 20 ms in a picture of `duration` ms (the engine's `bins`: at most 53). */
+export function pictureBins(duration) {
+  return Math.min(53, Math.max(1, Math.floor(duration / 20)));
+}
+/**
+ * A painted target fitted to the network: one row per output neuron (missing rows empty, extra
+ * rows dropped), each row's bits beyond the picture's bins cleared. Empty stays empty (the
+ * engine's default picture).
+ */
+export function fitTarget(target, outputs, bins) {
+  if (!target || target.length === 0) return [];
+  const rows = Array.from({ length: outputs }, (_, r) => target[r] ?? 0);
+  return rows.map((row) => (row < 2 ** bins ? row : row % 2 ** bins));
+}
+const SURROGATE_HELP = 'How sharply the surrogate σ′(<i>U</i>) = β / (1 + β|<i>U</i> − ϑ|)² peaks at the threshold ϑ. Large β: only potentials right at threshold learn; small β: every potential does a little.';
 /** A multiplexing input: a slider over the population's working range (pA). */
 const current = (field, label, min, max) => ({ field, label, control: 'range', step: 10, min, max });
 
@@ -153,6 +190,56 @@ export const FIGURES = Object.freeze({
       ['Postsynaptic unit', [{ field: 'post_rate_change', control: 'range', step: 5, help: 'How much its rate rises towards its spike and falls back after it. Negative: the rate falls, and the window turns over.' }]],
       ['Spikes', ['pre_rate_hz', 'trials', 'seed']],
       ['More settings', ['window_ms', 'delta_step_ms', 'pre_trace_ms', 'post_tau_ms', 'dt_ms'], true],
+    ],
+  },
+  neuron: {
+    // One LIF neuron driven straight by 100 frozen Poisson inputs learns to fire five spikes at
+    // fixed times (the engine's `superspike_spikes`: 0.2 mV steps, 600 trials).
+    chapter: 'spikes', title: 'one neuron', rules: () => ['superspike'], data: null, preset: 'superspike_spikes',
+    groups: [
+      ['Learning', [{ field: 'lr', help: true }, { field: 'beta', help: SURROGATE_HELP }, { field: 'epochs', max: 3000 }]],
+      ['More settings', ['input_rate', 'inputs', { field: 'dt', help: true }, 'seed'], true],
+    ],
+  },
+  picture: {
+    // 100 inputs, 32 hidden and 20 output neurons learn a picture of spikes (the engine's
+    // `superspike_picture`); the lanes differ only in their feedback.
+    chapter: 'spikes', title: 'picture', rules: (s) => s['picture.lanes'], lanes: { rule: 'superspike', of: SPIKE_LANES }, data: null, preset: 'superspike_picture',
+    page: {
+      lanes: spikeLanes(['symmetric', 'random', 'uniform', 'none'], ['symmetric', 'random', 'uniform', 'none']),
+      show: shownLane(['symmetric', 'random', 'uniform', 'none']),
+    },
+    // A painted target always has one row per output neuron and no bit beyond the last bin.
+    derived: (s) => ({ target: fitTarget(s['picture.target'], s['picture.outputs'] ?? 20, pictureBins(s['picture.duration'] ?? 500)) }),
+    groups: [
+      ['Lanes', ['lanes']],
+      ['Rasters', ['show']],
+      ['Training', [{ field: 'epochs', max: 3000 }, 'seed']],
+      ['More settings', [{ field: 'lr', help: true }, { field: 'beta', help: SURROGATE_HELP }, 'hidden', 'target'], true],
+    ],
+  },
+  xor: {
+    // The temporal XOR (the engine's `superspike_xor`: 100-32-1, 0.1 mV steps, 1000 epochs of
+    // its four trials): the network with a hidden layer against the output neuron alone.
+    chapter: 'spikes', title: 'XOR', rules: (s) => s['xor.lanes'], lanes: { rule: 'superspike', of: SPIKE_LANES }, data: null, preset: 'superspike_xor',
+    page: {
+      lanes: spikeLanes(['symmetric', 'random', 'uniform', 'none', 'output'], ['symmetric', 'random', 'none', 'output']),
+      show: shownLane(['symmetric', 'random', 'uniform', 'none', 'output']),
+    },
+    groups: [
+      ['Lanes', ['lanes']],
+      ['Rasters', ['show']],
+      ['Training', [{ field: 'epochs', label: 'epochs (four trials each)', max: 3000 }, 'seed']],
+      ['More settings', [{ field: 'lr', help: true }, { field: 'beta', help: SURROGATE_HELP }, 'hidden'], true],
+    ],
+  },
+  surrogate: {
+    // The surrogate derivative at the reader's steepness, and the eligibility traces it makes,
+    // on the one-neuron task.
+    chapter: 'spikes', title: 'surrogate', rules: () => ['superspike'], data: null, preset: 'superspike_spikes',
+    groups: [
+      ['Surrogate', [{ field: 'beta', control: 'range', step: 0.05, max: 5, help: SURROGATE_HELP }]],
+      ['Training', [{ field: 'epochs', max: 3000 }, 'seed']],
     ],
   },
   multiplex: {

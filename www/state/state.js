@@ -26,6 +26,8 @@ export const CHAPTER_TITLES = Object.freeze(Object.fromEntries(SCHEMA.chapters.m
 export const FIGURES_OF = Object.freeze(Object.fromEntries(CHAPTERS.map((c) => [c, Object.keys(FIGURES).filter((f) => FIGURES[f].chapter === c)])));
 /** The figures of the Random feedback chapter. */
 export const FEEDBACK_FIGURES = FIGURES_OF.feedback;
+/** The figures of the Spikes chapter. */
+export const SPIKES_FIGURES = FIGURES_OF.spikes;
 /** The figures of the Dendrites & Bursts chapter. */
 export const DENDRITES_FIGURES = FIGURES_OF.dendrites;
 /** The data sets the Backprop chapter offers (its `data` knob's values). */
@@ -75,6 +77,14 @@ function knobOf(entry) {
   return typeof entry === 'string' ? { field: entry } : entry;
 }
 
+/**
+ * The rule a lane of figure `id` runs: the lane's own name, or, for a figure of lanes of one rule
+ * (`lanes: {rule, of}` in www/state/figures.js), that rule.
+ */
+export function ruleOf(id, lane) {
+  return FIGURES[id].lanes ? FIGURES[id].lanes.rule : lane;
+}
+
 /** A figure's knobs in form order: [{legend, collapsed, knobs: [{field, …overrides}]}]. */
 function groupsOf(figure) {
   return figure.groups.map(([legend, entries, collapsed = false]) => ({ legend, collapsed, knobs: entries.map(knobOf) }));
@@ -108,7 +118,7 @@ function figureProps(id) {
     props.push({ unit: '', help: '', ...spec, ...knob, ...base, key: keyOf(id, name), field: name, page: true, shown: knobs.has(name), title: title(spec.short ?? spec.label) });
   }
   const defaults = Object.fromEntries(props.map((p) => [p.key, p.default]));
-  const rules = [...new Set([...figure.rules(defaults), ...(figure.page?.rules?.values ?? [])])];
+  const rules = [...new Set([...figure.rules(defaults), ...(figure.page?.rules?.values ?? [])].map((lane) => ruleOf(id, lane)))];
   const engine = new Map(); // field name → {spec, defaults: rule → preset value, readers: rules that read it}
   for (const rule of rules) {
     const preset = startOf(id, rule, figure.data);
@@ -210,12 +220,15 @@ export function defaults(data = 'circles') {
 }
 
 /**
- * The experiment JSON of one lane (rule `rule`) of figure `id`: the engine's preset of the rule
- * for the figure's data set, the figure's fixed settings, then every engine setting the state
- * holds for the figure.
+ * The experiment JSON of one lane of figure `id` (a rule, or a lane name of a figure of lanes of
+ * one rule): the engine's preset of the rule for the figure's data set, the figure's fixed
+ * settings, then every engine setting the state holds for the figure, then what makes the lane
+ * that lane. A named lane's experiment says its name in `lane`, which the race keys its lanes by
+ * (www/figures/race.js) and never sends to the engine.
  */
-export function experimentFor(id, rule, state) {
+export function experimentFor(id, lane, state) {
   const figure = FIGURES[id];
+  const rule = ruleOf(id, lane);
   const data = figure.data === null && figure.prefix === '' ? state[keyOf(id, 'data')] : figure.data;
   const experiment = { rule, ...startOf(id, rule, data), ...structuredClone(figure.defaults || {}) };
   // A setting reaches the lanes whose rule reads it (the schema's `only`), so a BurstProp knob
@@ -229,6 +242,7 @@ export function experimentFor(id, rule, state) {
     experiment[p.field] = copy(state[p.key]);
   }
   Object.assign(experiment, figure.derived ? figure.derived(state) : {});
+  if (figure.lanes) Object.assign(experiment, structuredClone(figure.lanes.of[lane]), { lane });
   return experiment;
 }
 
