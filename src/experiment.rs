@@ -232,7 +232,8 @@ impl Experiment {
     /// The run the benchmarks time for `rule` (`brainprop bench`, scripts/bench.sh): MNIST
     /// 784-500-10 at batch 32 with the rule's preset for the learning rules (EqProp: the reference
     /// batch of 20, 20 free + 4 nudged steps), and the 300-neuron
-    /// population for `multiplex` (its "samples" are simulated milliseconds). Runs never finish.
+    /// population for `multiplex` and SuperSpike's 100-64-20 network at dt = 1 ms (their "samples"
+    /// are simulated milliseconds). Runs never finish.
     pub fn benchmark(rule: RuleId) -> Result<Self> {
         match rule {
             RuleId::Multiplex => {
@@ -241,6 +242,14 @@ impl Experiment {
             RuleId::Eqprop => {
                 Ok(Experiment::Eqprop(EqPropConfig { epochs: 10_000, ..EqPropConfig::preset(DataKind::Mnist) }))
             }
+            // The Spikes chapter's target: 100-64-20 at dt = 1 ms, learning on ("samples" are
+            // simulated milliseconds).
+            RuleId::Superspike => Ok(Experiment::Superspike(SuperSpikeConfig {
+                hidden: 64,
+                outputs: 20,
+                epochs: 10_000,
+                ..SuperSpikeConfig::default()
+            })),
             _ => {
                 let config = FeedforwardConfig {
                     batch: 32,

@@ -270,8 +270,9 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
     let get = |figure: &str, rule: RuleId| -> Vec<&MetricTable> {
         runs.iter().filter(|r| r.figure == figure && r.rule == rule).flat_map(|r| r.tables.iter()).collect()
     };
+    let estimates = super::feedback_estimates::section(store, options)?;
     let times = Times { sweep: sweep_time, total: start.elapsed() };
-    Ok(write(&get, &sweep, &times, options))
+    Ok(write(&get, &sweep, &times, options, estimates))
 }
 
 /// How long the sweep and the whole reproduction took (wall time).
@@ -312,7 +313,13 @@ fn rate(lr: f64) -> String {
     format!("{lr}")
 }
 
-fn write<'a>(get: &Get<'a>, sweep: &Sweep, times: &Times, options: &Options) -> Report {
+fn write<'a>(
+    get: &Get<'a>,
+    sweep: &Sweep,
+    times: &Times,
+    options: &Options,
+    estimates: super::feedback_estimates::Section,
+) -> Report {
     let n = options.seeds.len();
     let seeds = options.seeds.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
     let epochs_of = |c: FeedforwardConfig| options.epochs.unwrap_or(c.epochs);
@@ -377,7 +384,7 @@ fn write<'a>(get: &Get<'a>, sweep: &Sweep, times: &Times, options: &Options) -> 
     );
     let deep = accuracy("deep", &DEEP, "10 × 100 tanh from zero weights");
     let svg = |charts: &[LineChart]| charts::svg_row(charts, 480, 340).unwrap_or_else(|e| format!("<!-- {e} -->"));
-    let figures_out = vec![
+    let mut figures_out = vec![
         Figure { file: "feedback-sweep.svg".into(), svg: svg(&[sweep_chart]) },
         Figure { file: "feedback-race.svg".into(), svg: svg(&[race]) },
         Figure { file: "feedback-alignment.svg".into(), svg: svg(&[alignment]) },
@@ -444,7 +451,7 @@ fn write<'a>(get: &Get<'a>, sweep: &Sweep, times: &Times, options: &Options) -> 
         .filter(|&&(rule, _)| sweep.chosen(rule).is_none_or(|lr| lr == RATES[0] || lr == RATES[RATES.len() - 1]))
         .map(|(rule, _)| rule.name().to_string())
         .collect();
-    let checks = vec![
+    let mut checks = vec![
         Check {
             claim: "the MNIST presets are the sweep's choices (every rule's rate, KP's weight decay)".into(),
             measured: if drift.is_empty() {
@@ -664,6 +671,8 @@ fn write<'a>(get: &Get<'a>, sweep: &Sweep, times: &Times, options: &Options) -> 
 
     // ---- sections, numbered in this order
     let sweep_epochs = epochs_of(sweep_config(RuleId::Bp, 1.0));
+    figures_out.push(estimates.figure);
+    checks.extend(estimates.checks);
     let sections = [
         Section {
             title: format!(
@@ -793,6 +802,7 @@ from the layer above, so BP can train only the output layer's bias).
                 deep_bp = pct(&deep_bp),
             ),
         },
+        Section { title: estimates.title, body: estimates.body },
     ];
 
     let smoke = match options.epochs {

@@ -7,6 +7,7 @@
 
 pub mod dendrites;
 pub mod feedback;
+pub mod feedback_estimates;
 pub mod nudging;
 
 use crate::charts::{LineChart, Series};
