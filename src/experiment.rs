@@ -268,9 +268,9 @@ impl Experiment {
             Experiment::Plasticity(p) => (format!("{} neurons", p.neurons), 1),
             Experiment::Stdp(c) => (format!("{} trials per Δt", c.trials), 1),
             Experiment::Settling(c) => (format!("784-500-10, {}+{} steps", c.free_steps, c.nudged_steps), 1),
-            Experiment::Estimates(c) => (format!("784-{{{}}}-10, 5 rules", join_widths(&c.widths)), c.batch),
+            Experiment::Estimates(c) => (format!("784-{{{}}}-10 with 5 rules", join_widths(&c.widths)), c.batch),
             Experiment::Superspike(c) => {
-                (format!("{}-{}-{} LIF, dt {} ms", c.inputs, c.hidden, c.output_count(), c.dt), 1)
+                (format!("{}-{}-{} LIF at dt {} ms", c.inputs, c.hidden, c.output_count(), c.dt), 1)
             }
             Experiment::GradientCheck(c) => (format!("2-{}-2, {} steps", join_widths(&c.hidden), c.steps), c.examples),
             Experiment::Eqprop(c) => {
