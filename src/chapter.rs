@@ -28,7 +28,7 @@ impl Chapter {
         [Chapter::Backprop, Chapter::Nudging, Chapter::Feedback, Chapter::Spikes, Chapter::Dendrites, Chapter::Time];
 
     /// The chapters `brainprop reproduce` can rerun.
-    pub const REPRODUCED: [Chapter; 3] = [Chapter::Nudging, Chapter::Feedback, Chapter::Dendrites];
+    pub const REPRODUCED: [Chapter; 4] = [Chapter::Nudging, Chapter::Feedback, Chapter::Spikes, Chapter::Dendrites];
 
     /// The id, e.g. `"feedback"`.
     pub fn name(self) -> &'static str {

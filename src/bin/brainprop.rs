@@ -423,6 +423,9 @@ mod cli {
                 let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
                 reproduce::dendrites::reproduce(&store, &options).map_err(|e| e.to_string())?
             }
+            Chapter::Spikes => {
+                reproduce::spikes::reproduce(&DataStore::default(), &options).map_err(|e| e.to_string())?
+            }
             other => {
                 return Err(format!(
                     "the {other} chapter has no reproduction yet (try: {})",
