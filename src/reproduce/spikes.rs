@@ -1,8 +1,8 @@
 //! `brainprop reproduce spikes`: the Spikes chapter's SuperSpike runs, headless.
 //!
 //! 1. One neuron, five spikes: 100 frozen Poisson inputs straight onto one LIF neuron.
-//! 2. A picture in spikes: 100-32-20, the default face, with symmetric, random, uniform and no
-//!    feedback (hidden layer frozen), and a network without a hidden layer (100-20).
+//! 2. A picture in spikes: 16-64-20, the default face, with symmetric, random, uniform and no
+//!    feedback (hidden layer frozen), and a network without a hidden layer (16-20).
 //! 3. Temporal XOR: 100-32-1, the same five networks.
 //!
 //! Each at its figure preset ([`SuperSpikeConfig::figure_presets`]), over the seeds.
@@ -98,7 +98,7 @@ fn write<'a>(
         Figure {
             file: "spikes-hidden.svg".into(),
             svg: svg(&[
-                loss_chart(SpikeTask::Picture, "A picture in spikes (100-32-20)", "trial"),
+                loss_chart(SpikeTask::Picture, "A picture in spikes (16-64-20)", "trial"),
                 loss_chart(SpikeTask::Xor, "Temporal XOR (100-32-1)", "epoch (4 trials)"),
             ]),
         },
@@ -202,7 +202,7 @@ SuperSpike (Zenke & Ganguli 2018) from each figure's preset.
 
 ![one neuron](spikes-neuron.svg)
 
-## 2. Hidden layers: a picture (100-32-20, 300 trials) and the temporal XOR (100-32-1, 1000 epochs of 4 trials)
+## 2. Hidden layers: a picture (16-64-20, 300 trials) and the temporal XOR (100-32-1, 1000 epochs of 4 trials)
 
 ![hidden](spikes-hidden.svg)
 
