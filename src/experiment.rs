@@ -317,14 +317,7 @@ impl Experiment {
             | Experiment::Np(c)
             | Experiment::Wp(c)
             | Experiment::Burstprop(c) => Some(c),
-            Experiment::Multiplex(_)
-            | Experiment::Plasticity(_)
-            | Experiment::Eqprop(_)
-            | Experiment::Stdp(_)
-            | Experiment::GradientCheck(_)
-            | Experiment::Settling(_)
-            | Experiment::Estimates(_)
-            | Experiment::Superspike(_) => None,
+            _ => None,
         }
     }
 
@@ -439,14 +432,7 @@ impl Experiment {
                 let credit = rules::burstprop::Burstprop::new(&sizes, c.batch, &c, feedback_rng);
                 Box::new(Feedforward::new(c, data, credit)?)
             }
-            Experiment::Multiplex(_)
-            | Experiment::Plasticity(_)
-            | Experiment::Eqprop(_)
-            | Experiment::Stdp(_)
-            | Experiment::GradientCheck(_)
-            | Experiment::Settling(_)
-            | Experiment::Estimates(_)
-            | Experiment::Superspike(_) => {
+            _ => {
                 unreachable!("built before the feed-forward settings were read")
             }
         })

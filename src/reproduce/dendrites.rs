@@ -140,10 +140,7 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
     figures.extend(learning.figures);
     checks.extend(learning.checks);
 
-    let smoke = match options.epochs {
-        Some(e) => format!("\n> **Smoke run:** the MNIST runs were cut to {e} epoch(s) with `--epochs`.\n"),
-        None => String::new(),
-    };
+    let smoke = super::smoke_note(options, "the MNIST runs were");
     let passed = checks.iter().filter(|c| c.passed).count();
     let markdown = format!(
         r#"# Bursts: reproduction report

@@ -805,12 +805,7 @@ from the layer above, so BP can train only the output layer's bias).
         Section { title: estimates.title, body: estimates.body },
     ];
 
-    let smoke = match options.epochs {
-        Some(e) => format!(
-            "\n> **Smoke run:** every run was cut to {e} epoch(s) with `--epochs`; these are not the chapter's numbers.\n"
-        ),
-        None => String::new(),
-    };
+    let smoke = super::smoke_note(options, "every run was");
     let passed = checks.iter().filter(|c| c.passed).count();
     let sections_markdown: String = sections
         .iter()

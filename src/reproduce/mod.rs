@@ -184,6 +184,16 @@ pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The report's warning that `--epochs` cut every run of `what` short (empty for a full run).
+pub fn smoke_note(options: &Options, what: &str) -> String {
+    match options.epochs {
+        Some(e) => format!(
+            "\n> **Smoke run:** {what} cut to {e} epoch(s) with `--epochs`; these are not the chapter's numbers.\n"
+        ),
+        None => String::new(),
+    }
+}
+
 /// The checks as a Markdown list with ✅/❌.
 pub fn checks_markdown(checks: &[Check]) -> String {
     checks

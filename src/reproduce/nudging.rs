@@ -306,12 +306,7 @@ fn write<'a>(get: &Get<'a>, options: &Options, store: &DataStore) -> Report {
             })
             .collect::<Vec<_>>(),
     );
-    let smoke = match options.epochs {
-        Some(e) => format!(
-            "\n> **Smoke run:** every training run was cut to {e} epoch(s) with `--epochs`; these are not the chapter's numbers.\n"
-        ),
-        None => String::new(),
-    };
+    let smoke = super::smoke_note(options, "every training run was");
     let passed = checks.iter().filter(|c| c.passed).count();
     let markdown = format!(
         r#"# Nudging: reproduction report

@@ -182,10 +182,7 @@ fn write<'a>(
         below_no_hidden(SpikeTask::Picture),
     ];
     let passed = checks.iter().filter(|c| c.passed).count();
-    let smoke = match options.epochs {
-        Some(e) => format!("\n> **Smoke run:** every run was cut to {e} epoch(s) with `--epochs`; these are not the chapter's numbers.\n"),
-        None => String::new(),
-    };
+    let smoke = super::smoke_note(options, "every run was");
     let markdown = format!(
         r#"# Spikes: reproduction report
 
