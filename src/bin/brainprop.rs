@@ -312,7 +312,25 @@ mod cli {
         let mut clock = Instant::now();
         let mut samples = 0;
         loop {
-            let outcome = model.step(64).map_err(|e| e.to_string())?;
+            let outcome = match model.step(64) {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    // The CSV already holds every epoch that trained; the chart keeps them too.
+                    bar.finish_and_clear();
+                    let mut kept = String::new();
+                    if let Some(path) = &args.svg {
+                        write_curves_svg(model.metrics(), experiment.rule().name(), path)?;
+                        kept = format!("; {} holds the curves up to there", path.display());
+                    }
+                    return Err(match error {
+                        brainprop::Error::Diverged { epoch, loss } => format!(
+                            "training diverged at epoch {epoch:.2} (loss is {loss}): lower the learning rate (--lr) \
+                             and run again{kept}"
+                        ),
+                        other => format!("{other}{kept}"),
+                    });
+                }
+            };
             samples += outcome.samples;
             let table = model.metrics();
             if table.rows.len() > written {
