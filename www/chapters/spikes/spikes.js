@@ -45,7 +45,7 @@ const VIEWS = {
         </div>
       </div>
       <div class="sp-rasters">
-        <figure class="panel sp-raster"><canvas data-el="raster-input" role="img" aria-label="Input raster: no spikes yet."></canvas><figcaption>Input: 100 frozen Poisson trains, the same every trial.</figcaption></figure>
+        <figure class="panel sp-raster"><canvas data-el="raster-input" role="img" aria-label="Input raster: no spikes yet."></canvas><figcaption>Input: frozen Poisson trains, one row per input neuron, the same every trial.</figcaption></figure>
         <figure class="panel sp-raster"><canvas data-el="raster-hidden" role="img" aria-label="Hidden raster: no spikes yet."></canvas><figcaption data-el="hidden-caption">Hidden layer.</figcaption></figure>
         <figure class="panel sp-raster sp-raster-out"><canvas data-el="raster-output" role="img" aria-label="Output raster: no spikes yet."></canvas><figcaption data-el="output-caption">Output spikes over the target (grey cells).</figcaption></figure>
       </div>
