@@ -83,9 +83,9 @@ pub struct LayerGradient<F> {
 }
 
 impl<F: Real> LayerGradient<F> {
-    /// Zeros shaped like `layer`.
-    pub fn zeros_like(layer: &Layer<F>) -> Self {
-        Self { w: Array2::zeros(layer.w.dim()), b: Array1::zeros(layer.b.len()) }
+    /// Zeros for a layer of `n_in` inputs and `n_out` units.
+    pub fn zeros(n_in: usize, n_out: usize) -> Self {
+        Self { w: Array2::zeros((n_in, n_out)), b: Array1::zeros(n_out) }
     }
 }
 

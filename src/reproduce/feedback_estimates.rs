@@ -77,16 +77,14 @@ fn write(tables: &[&MetricTable], config: &EstimatesConfig) -> Section {
             .collect(),
         Some((-0.1, 1.0)),
     );
-    // Cosine at k = 1 and at the largest k against the width.
+    // Each seed's cosine for `rule` at width index `width` and row `row` (k = 2^row), and the
+    // mean over seeds against the width.
+    let values = |rule: RuleId, width: usize, row: usize| -> Vec<f64> {
+        by_width[width].iter().map(|t| t.column(rule.name()).unwrap_or_default()[row]).collect()
+    };
+    let mean = |v: &[f64]| crate::metrics::mean_sd(v).0;
     let at = |rule: RuleId, row: usize| -> Vec<(f64, f64)> {
-        by_width
-            .iter()
-            .zip(widths)
-            .map(|(tables, &w)| {
-                let values: Vec<f64> = tables.iter().map(|t| t.column(rule.name()).unwrap_or_default()[row]).collect();
-                (w as f64, crate::metrics::mean_sd(&values).0)
-            })
-            .collect()
+        widths.iter().enumerate().map(|(i, &w)| (w as f64, mean(&values(rule, i, row)))).collect()
     };
     let last = ks.len() - 1;
     let per_width = |row: usize| {
@@ -106,10 +104,6 @@ fn write(tables: &[&MetricTable], config: &EstimatesConfig) -> Section {
     let figure = Figure { file: "feedback-estimates.svg".into(), svg };
 
     // ---- numbers: mean over seeds at each width, k = 1 and the largest k.
-    let values = |rule: RuleId, width: usize, row: usize| -> Vec<f64> {
-        by_width[width].iter().map(|t| t.column(rule.name()).unwrap_or_default()[row]).collect()
-    };
-    let mean = |v: &[f64]| crate::metrics::mean_sd(v).0;
     let mut rows = Vec::new();
     for (i, &w) in widths.iter().enumerate() {
         let mut row = vec![w.to_string()];

@@ -8,7 +8,8 @@
 //! Each at its figure preset ([`SuperSpikeConfig::figure_presets`]), over the seeds.
 
 use super::{
-    chart, checks_markdown, markdown_table, mean_curve, mean_pm_sd, run_all, Check, Figure, Job, Options, Report,
+    chart, checks_markdown, finals, firsts, markdown_table, mean_curve, mean_pm_sd, run_all, Check, Figure, Job,
+    Options, Report,
 };
 use crate::chapter::Chapter;
 use crate::charts::{self, Series};
@@ -68,12 +69,8 @@ fn write<'a>(
     time: std::time::Duration,
 ) -> Report {
     let seeds = options.seeds.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
-    let column = |tables: &[&MetricTable], name: &str| -> Vec<f64> {
-        tables.iter().map(|t| t.last(name).unwrap_or(f64::NAN)).collect()
-    };
-    let first = |tables: &[&MetricTable], name: &str| -> Vec<f64> {
-        tables.iter().map(|t| t.column(name).and_then(|c| c.first().copied()).unwrap_or(f64::NAN)).collect()
-    };
+    // Each seed's last value of a column (`finals`) and its first (row 0, the untrained network).
+    let column = finals;
     let mean = |v: &[f64]| mean_sd(v).0;
     let loss_chart = |task: SpikeTask, title: &str, x: &str| {
         let series = VARIANTS
@@ -105,7 +102,7 @@ fn write<'a>(
     ];
 
     // ---- numbers
-    let (loss0, loss1) = (first(&one, "loss"), column(&one, "loss"));
+    let (loss0, loss1) = (firsts(&one, "loss"), column(&one, "loss"));
     let worst = column(&one, "worst_error_ms");
     let drops: Vec<f64> = loss0.iter().zip(&loss1).map(|(a, b)| 1.0 - b / a).collect();
     let table_of = |task: SpikeTask| {

@@ -27,7 +27,6 @@
 use crate::data::DataKind;
 use crate::data::Split;
 use crate::metrics::{cosine, mean_sd};
-use crate::nn::mlp::LayerGradient;
 use crate::nn::{Mlp, Real, Targets, Trace};
 use crate::rng::{rng_for, Stream};
 use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
@@ -160,7 +159,7 @@ pub fn first_layer_estimate<F: Real>(
 /// `∂L̄/∂W₀` of the mean loss over all of `set`, by backprop, in chunks of [`EVAL_CHUNK`].
 pub fn full_gradient(net: &Mlp<f32>, set: &crate::data::Dataset) -> Array2<f32> {
     let mut trace = Trace::new(&net.sizes, EVAL_CHUNK.min(set.len()));
-    let mut total = LayerGradient::zeros_like(&net.layers[0]).w;
+    let mut total = Array2::zeros(net.layers[0].w.dim());
     for start in (0..set.len()).step_by(EVAL_CHUNK) {
         let end = (start + EVAL_CHUNK).min(set.len());
         net.forward(set.rows(start, end), &mut trace);

@@ -42,10 +42,7 @@ impl<F: Real> WeightPerturbation<F> {
     /// For a network of widths `sizes` and batches of at most `capacity` examples; `sigma` is the
     /// noise's standard deviation (> 0) and `rng` its own stream.
     pub fn new(sizes: &[usize], capacity: usize, sigma: f64, rng: SimRng) -> Self {
-        let gradients = sizes
-            .windows(2)
-            .map(|p| LayerGradient { w: ndarray::Array2::zeros((p[0], p[1])), b: ndarray::Array1::zeros(p[1]) })
-            .collect();
+        let gradients = sizes.windows(2).map(|p| LayerGradient::zeros(p[0], p[1])).collect();
         Self {
             sigma: F::of(sigma),
             rng,

@@ -36,7 +36,7 @@ pub mod tasks;
 
 pub use config::{SpikeFeedback, SpikeTask, SuperSpikeConfig};
 
-use crate::neuron::lif::{surrogate, van_rossum, DoubleExp, LifLayer, LifParams};
+use crate::neuron::lif::{surrogate, DoubleExp, LifLayer, LifParams};
 use crate::rng::{rng_for, Stream};
 use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
 use crate::{Error, Result};
@@ -169,11 +169,6 @@ impl SuperSpike {
         }
         model.finish_epoch(0);
         Ok(model)
-    }
-
-    /// Trials per epoch (four for the XOR, else one).
-    pub fn trials_per_epoch(&self) -> usize {
-        self.trials.len()
     }
 
     fn epochs_done(&self) -> usize {
@@ -454,9 +449,4 @@ impl Rule for SuperSpike {
     fn progress(&self) -> Progress {
         Progress { samples: self.elapsed_ms as u64, epoch: self.trial as f64 / self.trials.len() as f64 }
     }
-}
-
-/// The van Rossum distance between two trains on one grid (re-exported for the chapter's tests).
-pub fn distance(config: &SuperSpikeConfig, target: &[f32], actual: &[f32]) -> f64 {
-    van_rossum(&LifParams::superspike(config.dt).psp(), target, actual, config.dt)
 }
