@@ -16,6 +16,7 @@ use crate::rule::Rule;
 use crate::rules::equilibrium_propagation::{EqPropConfig, EquilibriumPropagation};
 use crate::rules::gradient_check::{GradientCheck, GradientCheckConfig};
 use crate::rules::gradient_estimates::{EstimatesConfig, GradientEstimates};
+use crate::rules::segregated_dendrites::{DendritesConfig, SegregatedDendrites};
 use crate::rules::settling::{Settling, SettlingConfig};
 use crate::rules::stdp::{StdpConfig, StdpWindow};
 use crate::rules::superspike::{SuperSpike, SuperSpikeConfig};
@@ -64,6 +65,8 @@ pub enum Experiment {
     Estimates(EstimatesConfig),
     /// SuperSpike: LIF networks learning target spike trains through a surrogate derivative.
     Superspike(SuperSpikeConfig),
+    /// Segregated dendrites: hidden neurons learn from the difference of two apical plateaus.
+    Dendrites(DendritesConfig),
 }
 
 impl Default for Experiment {
@@ -92,6 +95,7 @@ fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
         RuleId::Settling => ("settling", SettlingConfig::fields()),
         RuleId::Estimates => ("estimates", EstimatesConfig::fields()),
         RuleId::Superspike => ("superspike", SuperSpikeConfig::fields()),
+        RuleId::Dendrites => ("dendrites", DendritesConfig::fields()),
     }
 }
 
@@ -143,6 +147,7 @@ pub fn schema() -> Value {
         .into_iter()
         .map(|(name, config)| (name.to_string(), json!(config)))
         .chain(SuperSpikeConfig::figure_presets().into_iter().map(|(name, config)| (name.to_string(), json!(config))))
+        .chain(DendritesConfig::figure_presets().into_iter().map(|(name, config)| (name.to_string(), json!(config))))
         .collect();
     json!({
         "version": SCHEMA_VERSION,
@@ -188,6 +193,7 @@ impl Experiment {
             Experiment::Settling(_) => RuleId::Settling,
             Experiment::Estimates(_) => RuleId::Estimates,
             Experiment::Superspike(_) => RuleId::Superspike,
+            Experiment::Dendrites(_) => RuleId::Dendrites,
         }
     }
 
@@ -225,6 +231,7 @@ impl Experiment {
             RuleId::Settling => Experiment::Settling(SettlingConfig::default()),
             RuleId::Estimates => Experiment::Estimates(EstimatesConfig::default()),
             RuleId::Superspike => Experiment::Superspike(SuperSpikeConfig::default()),
+            RuleId::Dendrites => Experiment::Dendrites(DendritesConfig::default()),
             _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
         })
     }
@@ -241,6 +248,10 @@ impl Experiment {
             }
             RuleId::Eqprop => {
                 Ok(Experiment::Eqprop(EqPropConfig { epochs: 10_000, ..EqPropConfig::preset(DataKind::Mnist) }))
+            }
+            // The segregated-dendrite network's non-spiking 784-500-10, one digit per update.
+            RuleId::Dendrites => {
+                Ok(Experiment::Dendrites(DendritesConfig { epochs: 10_000, ..DendritesConfig::default() }))
             }
             // The Spikes chapter's target: 100-64-20 at dt = 1 ms, learning on ("samples" are
             // simulated milliseconds).
@@ -273,6 +284,10 @@ impl Experiment {
                 (format!("{}-{}-{} LIF at dt {} ms", c.inputs, c.hidden, c.output_count(), c.dt), 1)
             }
             Experiment::GradientCheck(c) => (format!("2-{}-2, {} steps", join_widths(&c.hidden), c.steps), c.examples),
+            Experiment::Dendrites(c) => {
+                let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
+                (format!("{} ({:?})", sizes.join("-"), c.mode).to_lowercase(), 1)
+            }
             Experiment::Eqprop(c) => {
                 let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
                 (format!("{} ({}+{} steps)", sizes.join("-"), c.free_steps, c.nudged_steps), c.batch)
@@ -325,6 +340,7 @@ impl Experiment {
     pub fn data(&self) -> Option<DataKind> {
         match self {
             Experiment::Eqprop(c) => Some(c.data),
+            Experiment::Dendrites(c) => Some(c.data),
             other => other.feedforward().map(|c| c.data),
         }
     }
@@ -333,6 +349,7 @@ impl Experiment {
     pub fn epochs(&self) -> Option<u32> {
         match self {
             Experiment::Eqprop(c) => Some(c.epochs),
+            Experiment::Dendrites(c) => Some(c.epochs),
             other => other.feedforward().map(|c| c.epochs),
         }
     }
@@ -356,6 +373,7 @@ impl Experiment {
             Experiment::Settling(c) => c.validate(),
             Experiment::Estimates(c) => c.validate(),
             Experiment::Superspike(c) => c.validate(),
+            Experiment::Dendrites(c) => c.validate(),
             other => other.feedforward().expect("every other experiment is feed-forward").validate(),
         }
     }
@@ -384,6 +402,10 @@ impl Experiment {
             Experiment::Eqprop(config) => {
                 let data = store.split(&config.data_spec())?;
                 return Ok(Box::new(EquilibriumPropagation::new(config.clone(), data)?));
+            }
+            Experiment::Dendrites(config) => {
+                let data = store.split(&config.data_spec())?;
+                return Ok(Box::new(SegregatedDendrites::new(config.clone(), data)?));
             }
             other => other.feedforward().expect("every other experiment is feed-forward"),
         };

@@ -209,11 +209,13 @@ pub enum RuleId {
     Estimates,
     /// SuperSpike: spiking networks learning target spike trains through a surrogate derivative.
     Superspike,
+    /// Segregated dendrites: hidden neurons learn from apical plateau potentials.
+    Dendrites,
 }
 
 impl RuleId {
     /// Every rule, in the order of the talk's chapters.
-    pub const ALL: [RuleId; 17] = [
+    pub const ALL: [RuleId; 18] = [
         RuleId::Bp,
         RuleId::Eqprop,
         RuleId::Fa,
@@ -225,6 +227,7 @@ impl RuleId {
         RuleId::Wp,
         RuleId::Estimates,
         RuleId::Superspike,
+        RuleId::Dendrites,
         RuleId::Multiplex,
         RuleId::Plasticity,
         RuleId::Burstprop,
@@ -253,6 +256,7 @@ impl RuleId {
             RuleId::Settling => "settling",
             RuleId::Estimates => "estimates",
             RuleId::Superspike => "superspike",
+            RuleId::Dendrites => "dendrites",
         }
     }
 
@@ -276,6 +280,7 @@ impl RuleId {
             RuleId::Settling => "one digit settling",
             RuleId::Estimates => "how good is each estimate?",
             RuleId::Superspike => "SuperSpike",
+            RuleId::Dendrites => "segregated dendrites",
         }
     }
 }

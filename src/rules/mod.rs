@@ -13,6 +13,7 @@ pub mod gradient_check;
 pub mod gradient_estimates;
 pub mod kolen_pollack;
 pub mod node_perturbation;
+pub mod segregated_dendrites;
 pub mod settling;
 pub mod shallow;
 pub mod sign_symmetry;
