@@ -163,6 +163,32 @@ fn dendritic_input_turns_single_spikes_into_bursts() {
 }
 
 #[test]
+fn shortest_interval_under_a_huge_input_is_the_refractory_period_at_every_dt() {
+    // The engine's convention (neuron::lif::refractory_steps): t_ref = 2 ms lasts round(t_ref/dt)
+    // steps counting the spike's own step, so an overwhelming input fires the soma every n steps.
+    for (dt_ms, expected_steps) in [(0.1f32, 20u64), (0.05, 40), (0.2, 10)] {
+        let params = TwoCompartmentParams { dt_ms, ..TwoCompartmentParams::default() };
+        assert_eq!(params.refractory_ms, 2.0);
+        let mut neuron = TwoCompartmentPopulation::new(1, params);
+        let mut spiked = Vec::new();
+        let mut spike_steps = Vec::new();
+        for step in 0..(200.0 / dt_ms).round() as u64 {
+            spiked.clear();
+            neuron.step(&[1e6], &[0.0], &mut spiked);
+            if !spiked.is_empty() {
+                spike_steps.push(step);
+            }
+        }
+        assert!(neuron.is_finite());
+        let intervals: Vec<u64> = spike_steps.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(intervals.len() > 50, "dt {dt_ms} ms: only {} spikes", spike_steps.len());
+        assert_eq!(intervals.iter().min(), Some(&expected_steps), "dt {dt_ms} ms: {intervals:?}");
+        // With an input this large nothing but the refractory period limits the rate.
+        assert!(intervals.iter().all(|&k| k == expected_steps), "dt {dt_ms} ms: {intervals:?}");
+    }
+}
+
+#[test]
 fn exp_approx_is_accurate() {
     let mut worst = 0.0f64;
     let mut x = -80.0f32;

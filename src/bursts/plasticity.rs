@@ -41,7 +41,7 @@
 //! This input is a modelling choice of ours, not part of §6 of the design notes: the neuron's own
 //! bAPs barely add up below about 60 Hz (τ_d = 7 ms, and dendritic adaptation works against
 //! them), so with somatic pulses alone every f ≤ 50 Hz depresses. The default curve (seed 1):
-//! −6.8 % at 0.1 Hz, +1.9 % at 10 Hz, +1.8 % at 20 Hz, +12 % at 40 Hz, +15 % at 50 Hz.
+//! −6.7 % at 0.1 Hz, +2.1 % at 10 Hz, +1.8 % at 20 Hz, +12 % at 40 Hz, +15 % at 50 Hz.
 
 use crate::neuron::{OnlineBurstDetector, OnlineSpike, TwoCompartmentParams, TwoCompartmentPopulation};
 use crate::rng::{rng_for, Stream};

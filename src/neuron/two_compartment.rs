@@ -22,6 +22,11 @@
 //!
 //! One addition not in §6: an absolute refractory period (default 2 ms, the length of the bAP)
 //! during which the soma is held at reset, so that a brief current pulse evokes exactly one spike.
+//! It follows the engine's one convention ([`crate::neuron::lif::refractory_steps`]): t_ref lasts
+//! n = round(t_ref/dt) steps (at least 1) *counting the spike's own step*, so a cell that spikes
+//! at step k is held at reset through step k + n − 1 and may spike again at step k + n. Under an
+//! overwhelming input the inter-spike interval is exactly t_ref at every dt (20 steps at 0.1 ms,
+//! 40 at 0.05 ms).
 //!
 //! How a burst arises: a somatic spike sends a bAP into the dendrite. If the dendrite is already
 //! depolarized by its own input, the bAP carries it past the knee of `f`, the dendrite makes a
@@ -34,6 +39,7 @@
 //! with its threshold, then reset and start the bAP, which flows into the dendrite from the *next*
 //! step on. State read after `step` is therefore post-reset: a soma that spiked reads `V_reset`.
 
+use super::lif::refractory_steps;
 use serde::{Deserialize, Serialize};
 
 /// Constants of the two-compartment neuron (defaults: ALGORITHMS.md §6).
@@ -56,7 +62,8 @@ pub struct TwoCompartmentParams {
     pub threshold_tau_ms: f32,
     /// Somatic potential after a spike.
     pub reset_mv: f32,
-    /// Absolute refractory period (soma held at reset). Not part of §6; see the module notes.
+    /// Absolute refractory period, counting the spike's own step: the shortest inter-spike
+    /// interval. Not part of §6; see the module notes.
     pub refractory_ms: f32,
     /// Time constant τ_ws of the somatic adaptation variable w_s (which jumps by 1 per spike).
     pub soma_adaptation_tau_ms: f32,
@@ -201,7 +208,8 @@ struct StepFactors {
     threshold_decay: f32,
     inverse_slope: f32,
     bap_steps: u16,
-    refractory_steps: u16,
+    /// Steps a soma stays clamped *after* its spike's step: n_ref − 1 (see the module notes).
+    clamped_steps_after_spike: u16,
 }
 
 impl StepFactors {
@@ -218,7 +226,9 @@ impl StepFactors {
             threshold_decay: (-dt / p.threshold_tau_ms).exp(),
             inverse_slope: 1.0 / p.dend_slope_mv,
             bap_steps: p.steps(p.bap_duration_ms),
-            refractory_steps: p.steps(p.refractory_ms),
+            clamped_steps_after_spike: refractory_steps(f64::from(p.refractory_ms), f64::from(dt))
+                .saturating_sub(1)
+                .min(u32::from(u16::MAX)) as u16,
         }
     }
 }
@@ -304,7 +314,7 @@ impl TwoCompartmentPopulation {
             threshold_decay,
             inverse_slope,
             bap_steps,
-            refractory_steps,
+            clamped_steps_after_spike,
         } = self.factors;
         // Phase 1, integrate: one branch-free pass (so the compiler can vectorize it), re-sliced to
         // the population size so it runs without bounds checks.
@@ -343,7 +353,7 @@ impl TwoCompartmentPopulation {
                 soma_adaptation_all[i] += 1.0;
                 threshold_all[i] += p.threshold_jump_mv;
                 bap_steps_left[i] = bap_steps;
-                refractory_steps_left[i] = refractory_steps;
+                refractory_steps_left[i] = clamped_steps_after_spike;
                 spiked.push(i as u32);
             }
         }
