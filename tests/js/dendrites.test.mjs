@@ -57,7 +57,7 @@ test('a link to one figure carries only that figure\'s settings, and opens it', 
 test('a figure of another chapter, or of none, is refused with a notice', () => {
   const wrong = parse('#v=1&chapter=dendrites&fig=race');
   assert.equal(wrong.state.fig, '');
-  assert.deepEqual(wrong.notices, ['figure: "race" is not one of multiplex, plasticity, burstprop; showing the whole chapter.']);
+  assert.deepEqual(wrong.notices, ['figure: "race" is not one of dendrites_trace, dendrites_depth, dendrites_angles, dendrites_feedback, multiplex, plasticity, burstprop; showing the whole chapter.']);
   assert.equal(parse('#v=1&chapter=feedback&fig=multiplex').state.fig, '');
   const landing = parse('#v=1&fig=burstprop');
   assert.equal(landing.state.fig, '');

@@ -10,7 +10,8 @@ import { chromium } from 'playwright-core';
 import { serve, CHROMIUM } from './static-server.mjs';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const DIST = join(ROOT, 'dist');
+/** The built site: dist/, or another build's folder (BRAINPROP_DIST=/tmp/dist node --test …). */
+export const DIST = process.env.BRAINPROP_DIST ? resolve(process.env.BRAINPROP_DIST) : join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'artifacts');
 
 export class Site {

@@ -74,6 +74,27 @@ export function fitTarget(target, outputs, bins) {
   return rows.map((row) => (row < 2 ** bins ? row : row % 2 ** bins));
 }
 const SURROGATE_HELP = 'How sharply the surrogate σ′(<i>U</i>) = β / (1 + β|<i>U</i> − ϑ|)² peaks at the threshold ϑ. Large β: only potentials right at threshold learn; small β: every potential does a little.';
+/**
+ * The segregated-dendrite lanes of the Dendrites & Bursts chapter (the engine's `dendrites`
+ * rule, Guerguiev, Lillicrap & Richards 2017): networks of no, one or two hidden layers, and the
+ * four kinds of feedback `Y` the apical dendrites hear. Every other setting of a lane is the
+ * engine's `dendrites` preset for MNIST (its learning rate included).
+ */
+export const DENDRITE_LANES = Object.freeze({
+  none: { hidden: [] }, one: { hidden: [500] }, two: { hidden: [500, 100] },
+  random: { feedback: 'random' }, sparse: { feedback: 'sparse' }, symmetric: { feedback: 'symmetric' }, noisy: { feedback: 'noisy' },
+});
+const DENDRITE_LANE_NAMES = {
+  none: '784-10 <span class="help-inline">no hidden layer</span>', one: '784-500-10 <span class="help-inline">one hidden layer</span>',
+  two: '784-500-100-10 <span class="help-inline">two hidden layers</span>',
+  random: 'random <span class="help-inline">fixed random <i>Y</i></span>', sparse: 'sparse <span class="help-inline">80 % of <i>Y</i> zero, the rest ×5</span>',
+  symmetric: 'symmetric <span class="help-inline"><i>Y</i> = <i>W</i><sup>T</sup>, weight transport</span>', noisy: 'symmetric + noise <span class="help-inline"><i>W</i><sup>T</sup> plus fixed noise</span>',
+};
+/** A set of segregated-dendrite lanes as a page setting (the race's choice of lanes). */
+const dendriteLanes = (values) => ({ kind: 'set', values, default: values, label: 'lanes', valueLabels: Object.fromEntries(values.map((v) => [v, DENDRITE_LANE_NAMES[v]])) });
+/** The rate-mode figures draw no neuron's trace: the engine's `neuron` stays 0 whatever the link says (it must be below the first hidden layer's width). */
+const NO_TRACE = () => ({ neuron: 0 });
+const FEEDBACK_Y_HELP = 'What the apical dendrites hear from the output layer: fixed random weights <i>Y</i>, sparse ones, the forward weights themselves (symmetric), or those plus fixed noise.';
 /** A multiplexing input: a slider over the population's working range (pA). */
 const current = (field, label, min, max) => ({ field, label, control: 'range', step: 10, min, max });
 
@@ -240,6 +261,52 @@ export const FIGURES = Object.freeze({
     groups: [
       ['Surrogate', [{ field: 'beta', control: 'range', step: 0.05, max: 5, help: SURROGATE_HELP }]],
       ['Training', [{ field: 'epochs', max: 3000 }, 'seed']],
+    ],
+  },
+  dendrites_trace: {
+    // One digit through time: the engine's `dendrites_trace` preset (spiking mode, one epoch),
+    // trained one digit at a time; the figure draws the last digit's potentials.
+    chapter: 'dendrites', title: 'dendrite trace', rules: () => ['dendrites'], data: 'mnist', preset: 'dendrites_trace',
+    page: {
+      speed: { kind: 'enum', values: ['1', '4', 'max'], default: '1', label: 'new digit drawn', valueLabels: { 1: 'once a second', 4: 'four times a second', max: 'as often as the engine sends one (up to 30 a second)' } },
+    },
+    groups: [
+      ['Neuron', [{ field: 'neuron', max: 499, help: 'Which of the 500 hidden neurons the traces follow.' }, { field: 'feedback', help: FEEDBACK_Y_HELP }]],
+      ['Drawing', [{ field: 'speed', help: 'Training runs as fast as the engine can; this is how often the drawing picks up the digit it trained last. With reduced motion, at most once a second.' }]],
+      ['Training', ['seed']],
+      ['More settings', [{ field: 'epochs', max: 20 }, { field: 'lr', help: true }], true],
+    ],
+  },
+  dendrites_depth: {
+    // No, one and two hidden layers of segregated-dendrite neurons, from the engine's preset.
+    chapter: 'dendrites', title: 'depth race', rules: (s) => s['dendrites_depth.lanes'], lanes: { rule: 'dendrites', of: DENDRITE_LANES }, data: 'mnist',
+    page: { lanes: dendriteLanes(['none', 'one', 'two']) },
+    derived: NO_TRACE,
+    groups: [
+      ['Networks', ['lanes']],
+      ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
+      ['More settings', [{ field: 'feedback', help: FEEDBACK_Y_HELP }, { field: 'lr', help: true }], true],
+    ],
+  },
+  dendrites_angles: {
+    // One 784-500-10 network (the engine's preset): its hidden update against backprop's, and
+    // its output weights against the feedback Y.
+    chapter: 'dendrites', title: 'dendrite angles', rules: () => ['dendrites'], data: 'mnist', derived: NO_TRACE,
+    groups: [
+      ['Feedback', [{ field: 'feedback', help: FEEDBACK_Y_HELP }]],
+      ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
+      ['More settings', [{ field: 'lr', help: true }], true],
+    ],
+  },
+  dendrites_feedback: {
+    // The 784-500-10 network with each of the four kinds of feedback.
+    chapter: 'dendrites', title: 'feedback ablation', rules: (s) => s['dendrites_feedback.lanes'], lanes: { rule: 'dendrites', of: DENDRITE_LANES }, data: 'mnist',
+    page: { lanes: dendriteLanes(['random', 'sparse', 'symmetric', 'noisy']) },
+    derived: NO_TRACE,
+    groups: [
+      ['Feedback', ['lanes']],
+      ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
+      ['More settings', [{ field: 'lr', help: true }], true],
     ],
   },
   multiplex: {

@@ -1,11 +1,13 @@
-// The three figures of the Dendrites & Bursts chapter, as data: the experiment JSON each
+// The seven figures of the Dendrites & Bursts chapter, as data: the experiment JSON each
 // figure's workers get, the charts drawn from their metric tables, and the statistics of the
-// multiplexing simulation (correlations and levels over the visible window). Pure (no DOM), so
-// node --test covers it; www/chapters/dendrites/index.js, multiplex.js and www/figures/figure.js
-// turn it into views.
+// multiplexing simulation (correlations and levels over the visible window). Figures 1–4, the
+// segregated-dendrite network, are ./segregated.js. Pure (no DOM), so node --test covers it;
+// www/chapters/dendrites/index.js, trace.js, multiplex.js and www/figures/figure.js turn it into
+// views.
 import { ruleSeries, angleChart, summary } from '../feedback/figures.js';
 import { percent, signed } from '../../views/format.js';
 import { pearson } from '../../engine/metrics.js';
+import { DENDRITE_RULES, SEGREGATED_FIGURES, READOUT, isSegregated, segregatedCharts, traceProgress } from './segregated.js';
 
 /**
  * One Okabe–Ito colour (index into src/charts.rs PALETTE) per stream, on every figure of the
@@ -23,6 +25,7 @@ const DELTA_COLOR = 5;
 
 /** Names and colours of the engine experiments of the chapter. BP keeps its site-wide blue. */
 export const RULES = Object.freeze({
+  ...DENDRITE_RULES,
   bp: { name: 'BP', long: 'backprop', color: 0 },
   burstprop: { name: 'BurstProp', long: 'burst-multiplexed feedback', color: 4 },
   multiplex: { name: 'Population', long: 'two-compartment neurons', color: STREAMS.events },
@@ -30,9 +33,10 @@ export const RULES = Object.freeze({
 });
 
 export const FIGURES = Object.freeze({
-  multiplex: { number: 1, title: 'Two signals in one spike train', rules: () => ['multiplex'] },
-  plasticity: { number: 2, title: 'Bursts set the sign of learning', rules: () => ['plasticity'] },
-  burstprop: { number: 3, title: 'BurstProp against backprop', rules: () => ['bp', 'burstprop'], readouts: "Each rule's progress" },
+  ...SEGREGATED_FIGURES,
+  multiplex: { number: 5, title: 'Two signals in one spike train', rules: () => ['multiplex'] },
+  plasticity: { number: 6, title: 'Bursts set the sign of learning', rules: () => ['plasticity'] },
+  burstprop: { number: 7, title: 'BurstProp against backprop', rules: () => ['bp', 'burstprop'], readouts: "Each rule's progress" },
 });
 
 // ---- figure 1: multiplexing ----------------------------------------------------------------
@@ -71,13 +75,14 @@ export function paceOf(figure, state) {
   return figure === 'multiplex' ? multiplexPace(state) : Infinity;
 }
 
-/** What the readout table of a figure shows. */
-export function readout() {
-  return { column: 'test_acc', format: percent, header: 'Test accuracy' };
+/** What the readout table of a figure shows: the test error for the segregated dendrites, else the accuracy. */
+export function readout(figure) {
+  return isSegregated(figure) ? READOUT : { column: 'test_acc', format: percent, header: 'Test accuracy' };
 }
 
-/** The status line's progress for the plasticity figure (the others count epochs). */
+/** The status line's progress for the trace and the plasticity figures (the others count epochs). */
 export function progressText(figure, state, lanes) {
+  if (figure === 'dendrites_trace') return traceProgress(state, lanes);
   if (figure !== 'plasticity') return null;
   const lane = lanes[0];
   const total = lane.built?.frequencies_hz?.length;
@@ -102,6 +107,7 @@ function hz(value) {
  * zero line; BurstProp's and BP's test accuracy, and BurstProp's two angles with the 90° line.
  */
 export function chartsOf(figure, state, lanes) {
+  if (isSegregated(figure)) return segregatedCharts(figure, state, lanes);
   switch (figure) {
     case 'plasticity': {
       const lane = lanes.find((l) => l.rule === 'plasticity');

@@ -1,10 +1,12 @@
-// The Dendrites & Bursts chapter: three figures on one page (www/figures/chapter.js). Figure 1
-// simulates the multiplexing population (./multiplex.js); figures 2 and 3 are races of engine
-// workers (www/figures/figure.js) described as data in ./figures.js.
+// The Dendrites & Bursts chapter: seven figures on one page (www/figures/chapter.js). Figure 1
+// draws one digit through the segregated-dendrite network (./trace.js); figure 5 simulates the
+// multiplexing population (./multiplex.js); the others are races of engine workers
+// (www/figures/figure.js) described as data in ./figures.js and ./segregated.js.
 import { FigureChapter } from '../../figures/chapter.js';
 import { DENDRITES_FIGURES } from '../../state/state.js';
 import { Figure } from '../../figures/figure.js';
 import { MultiplexFigure } from './multiplex.js';
+import { DendritesTraceFigure } from './trace.js';
 import * as SPEC from './figures.js';
 
 /** The pairing protocol runs one frequency at a time. */
@@ -20,9 +22,11 @@ export class DendritesChapter extends FigureChapter {
   constructor(page, onChange) {
     super(page, {
       ids: DENDRITES_FIGURES,
-      make: (id, root, hooks) => (id === 'multiplex'
-        ? new MultiplexFigure(id, root, hooks)
-        : new Figure(id, root, { ...hooks, spec: SPEC, ...(id === 'plasticity' ? PLASTICITY : {}) })),
+      make: (id, root, hooks) => {
+        if (id === 'multiplex') return new MultiplexFigure(id, root, hooks);
+        if (id === 'dendrites_trace') return new DendritesTraceFigure(id, root, hooks);
+        return new Figure(id, root, { ...hooks, spec: SPEC, ...(id === 'plasticity' ? PLASTICITY : {}) });
+      },
       title: (id) => `brainprop: Dendrites & Bursts, figure ${SPEC.FIGURES[id].number}: ${SPEC.FIGURES[id].title}`,
     }, onChange);
   }
