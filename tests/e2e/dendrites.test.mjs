@@ -59,11 +59,11 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
   const site = siteSuite(measured);
   const open = (hash, options) => site.open(hash, options);
 
-  it('the landing card is live and the chapter shows its prose, papers and three figures', async () => {
+  it('the landing card is live and the chapter shows its prose, papers and seven figures', async () => {
     const page = await openFromLanding(site, 'Dendrites & Bursts', 'dendrites', ['segregated dendrites', 'Guerguiev', 'Naud', 'Sprekeler', 'Payeur', 'Nature Neuroscience', 'eLife', 'Sjöström', 'event rate', 'burst probability', 'depressing', 'facilitating', 'BurstProp']);
-    assert.equal(await page.locator('[data-page="dendrites"] .figure').count(), 3);
+    assert.equal(await page.locator('[data-page="dendrites"] .figure').count(), 7);
     const labels = await page.$$eval('[data-page="dendrites"] [data-el="train"]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
-    assert.deepEqual(labels, ['Play (figure 1)', 'Run (figure 2)', 'Train (figure 3)']);
+    assert.deepEqual(labels, ['Play (figure 1)', 'Train (figure 2)', 'Train (figure 3)', 'Train (figure 4)', 'Play (figure 5)', 'Run (figure 6)', 'Train (figure 7)']);
     // Workers start when a figure comes into view; nothing runs by itself.
     assert.equal(await page.getAttribute(fig('multiplex'), 'data-engine'), 'idle', 'a figure out of view started');
     await page.locator(MUX).scrollIntoViewIfNeeded();
@@ -201,7 +201,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
   it('one figure embeds alone and runs as fast as it can', async () => {
     const page = await open('#v=1&chapter=dendrites&embed=1&fig=multiplex&multiplex.speed=max');
     await phaseIs(page, 'multiplex', 'paused', 20000);
-    await assertEmbedsAlone(page, 'dendrites', 'multiplex', ['plasticity', 'burstprop']);
+    await assertEmbedsAlone(page, 'dendrites', 'multiplex', ['dendrites_trace', 'dendrites_depth', 'dendrites_angles', 'dendrites_feedback', 'plasticity', 'burstprop']);
     assert.match(await page.getAttribute(`${MUX} [data-el="open-full"]`, 'href'),
       /#v=1&chapter=dendrites&fig=multiplex&multiplex\.somatic_mean=300&multiplex\.somatic_amplitude=150&multiplex\.dendritic_mean=20&multiplex\.dendritic_amplitude=150&multiplex\.speed=max&multiplex\.neurons=300&multiplex\.seed=1$/);
     await page.click(`${MUX} [data-el="train"]`);
@@ -218,7 +218,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     await page.click(`${MUX} [data-el="copy-embed"]`);
     await page.waitForFunction(() => /Embed code copied/.test(document.querySelector('[data-figure="multiplex"] [data-el="share-message"]').textContent));
     const code = await page.evaluate(() => navigator.clipboard.readText());
-    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;chapter=dendrites&amp;fig=multiplex&amp;multiplex\.somatic_mean=300&amp;.*&amp;embed=1" title="brainprop: Dendrites &amp; Bursts, figure 1: Two signals in one spike train"/);
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;chapter=dendrites&amp;fig=multiplex&amp;multiplex\.somatic_mean=300&amp;.*&amp;embed=1" title="brainprop: Dendrites &amp; Bursts, figure 5: Two signals in one spike train"/);
     await page.close();
   });
 
@@ -228,7 +228,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     assert.match(text, /multiplexing somatic mean current: "abc" is not a number; using 300/);
     assert.match(text, /BurstProp learned feedback Y: "<b>x<\/b>" is not 0 or 1; using 1/);
     assert.match(text, /BurstProp seed: "-1" is not between 0 and 4294967295; using 1/);
-    assert.match(text, /figure: "race" is not one of multiplex, plasticity, burstprop; showing the whole chapter/);
+    assert.match(text, /figure: "race" is not one of dendrites_trace, dendrites_depth, dendrites_angles, dendrites_feedback, multiplex, plasticity, burstprop; showing the whole chapter/);
     assert.equal(await page.locator('[data-el="notices"] b').count(), 0);
     assert.equal(await page.inputValue('#multiplex-dendritic-mean'), '500');
     assert.equal(await page.inputValue('#multiplex-somatic-mean'), '300');

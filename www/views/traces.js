@@ -169,6 +169,14 @@ function fitText(ctx, text, width) {
 
 /** The finite span of `values`, widened a little if flat; [0, 1] if there is none. */
 function span2(values) {
+  const [lo, hi] = finiteRange(values);
+  if (!(hi >= lo)) return [0, 1];
+  if (hi - lo < 1e-6) return [lo - 0.5, hi + 0.5];
+  return [lo, hi];
+}
+
+/** [smallest, largest] finite value ([Infinity, -Infinity] if there is none). */
+function finiteRange(values) {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -176,14 +184,13 @@ function span2(values) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (!(hi >= lo)) return [0, 1];
-  if (hi - lo < 1e-6) return [lo - 0.5, hi + 0.5];
   return [lo, hi];
 }
 
-/** Three labelled ticks on a shared y axis: its ends and its middle (or 0, when it is inside). */
+/** Three labelled ticks on a shared y axis: its ends and its middle (or 0, when it is well inside). */
 function yTicks(ctx, y, lo, hi, left) {
-  const mid = lo < 0 && hi > 0 ? 0 : (lo + hi) / 2;
+  const inside = (v) => v > lo + 0.2 * (hi - lo) && v < hi - 0.2 * (hi - lo);
+  const mid = inside(0) ? 0 : (lo + hi) / 2;
   ctx.font = FONT;
   ctx.fillStyle = MUTED;
   ctx.textAlign = 'right';
@@ -240,13 +247,7 @@ function line(ctx, s, points) {
 
 /** Scales values to [0, 1] by their own range (a constant series sits at 0.5). */
 export function normalise(values) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  const [lo, hi] = finiteRange(values);
   if (!(hi > lo)) return values.map((v) => (Number.isFinite(v) ? 0.5 : NaN));
   return values.map((v) => (v - lo) / (hi - lo));
 }
