@@ -16,7 +16,7 @@ use crate::rule::Rule;
 use crate::rules::equilibrium_propagation::{EqPropConfig, EquilibriumPropagation};
 use crate::rules::gradient_check::{GradientCheck, GradientCheckConfig};
 use crate::rules::gradient_estimates::{EstimatesConfig, GradientEstimates};
-use crate::rules::segregated_dendrites::{DendritesConfig, SegregatedDendrites};
+use crate::rules::segregated_dendrites::{DendriteMode, DendritesConfig, SegregatedDendrites};
 use crate::rules::settling::{Settling, SettlingConfig};
 use crate::rules::stdp::{StdpConfig, StdpWindow};
 use crate::rules::superspike::{SuperSpike, SuperSpikeConfig};
@@ -268,6 +268,24 @@ impl Experiment {
                     ..FeedforwardConfig::preset_for(rule, DataKind::Mnist)
                 };
                 Self::feedforward_rule(rule, config)
+            }
+        }
+    }
+
+    /// The benchmark run named `name`: a rule ([`Self::benchmark`]) or `rule:variant`; the one
+    /// variant is `dendrites:spiking`, the segregated-dendrite network in its spiking mode.
+    ///
+    /// Errors: [`Error::InvalidConfig`] for an unknown rule or variant.
+    pub fn benchmark_named(name: &str) -> Result<Self> {
+        let (rule, variant) = name.split_once(':').map_or((name, None), |(r, v)| (r, Some(v)));
+        let rule: RuleId = rule.parse().map_err(|e: String| Error::invalid("rules", e))?;
+        match (Self::benchmark(rule)?, variant) {
+            (experiment, None) => Ok(experiment),
+            (Experiment::Dendrites(c), Some("spiking")) => {
+                Ok(Experiment::Dendrites(DendritesConfig { mode: DendriteMode::Spiking, ..c }))
+            }
+            (_, Some(v)) => {
+                Err(Error::invalid("rules", format!("unknown variant '{v}' of {rule} (known: dendrites:spiking)")))
             }
         }
     }

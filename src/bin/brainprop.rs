@@ -473,22 +473,27 @@ mod cli {
     }
 
     /// A comma-separated list of rule ids.
-    fn parse_rules(text: &str) -> Result<Vec<RuleId>, String> {
-        text.split(',').map(|r| r.trim().parse::<RuleId>().map_err(|e| format!("--rules: {e}"))).collect()
+    /// The benchmark runs named in `--rules`: each a rule, or `rule:variant`
+    /// ([`Experiment::benchmark_named`]), with its name.
+    fn parse_rules(text: &str) -> Result<Vec<(String, Experiment)>, String> {
+        text.split(',')
+            .map(|name| {
+                let name = name.trim();
+                Experiment::benchmark_named(name).map(|e| (name.to_string(), e)).map_err(|e| format!("--rules: {e}"))
+            })
+            .collect()
     }
 
     fn bench(args: BenchArgs) -> Result<(), String> {
         if args.print_experiments {
-            for rule in parse_rules(&args.rules)? {
-                let experiment = Experiment::benchmark(rule).map_err(|e| e.to_string())?;
+            for (_, experiment) in parse_rules(&args.rules)? {
                 println!("{}", serde_json::to_string(&experiment).map_err(|e| e.to_string())?);
             }
             return Ok(());
         }
         let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
         println!("rule,network,batch,where,samples_per_s_median,samples_per_s_min,samples_per_s_max,repeats");
-        for rule in parse_rules(&args.rules)? {
-            let experiment = Experiment::benchmark(rule).map_err(|e| e.to_string())?;
+        for (name, experiment) in parse_rules(&args.rules)? {
             let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
             model.step(20).map_err(|e| e.to_string())?; // warm-up
             let mut rates = Vec::new();
@@ -508,7 +513,7 @@ mod cli {
             let (network, batch) = experiment.benchmark_shape();
             println!(
                 "{},{},{},native,{:.0},{:.0},{:.0},{}",
-                experiment.rule().name(),
+                name,
                 network,
                 batch,
                 rates[rates.len() / 2],

@@ -9,6 +9,7 @@ pub mod dendrites;
 pub mod feedback;
 pub mod feedback_estimates;
 pub mod nudging;
+pub mod segregated_dendrites;
 pub mod spikes;
 
 use crate::charts::{LineChart, Series};

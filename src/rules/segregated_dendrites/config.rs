@@ -57,7 +57,7 @@ pub const SPARSE_GAIN: f32 = 5.0;
 crate::settings! {
     /// Settings of the segregated-dendrite network (Guerguiev, Lillicrap & Richards 2017).
     /// Defaults: 784-500-10 on MNIST, non-spiking mode, random feedback, η = 0.21 for every
-    /// layer (the reference's `example_script.py`), one example at a time.
+    /// layer (the reference's `example_script.py`), one example at a time, 20 epochs of the 8,000 training digits.
     pub struct DendritesConfig {
         /// The data set: pixel intensities become input firing rates, so only MNIST.
         data: DataKind = DataKind::Mnist, "data set", Kind::choice::<DataKind>();
@@ -70,7 +70,7 @@ crate::settings! {
         /// Learning rate η of every layer (the updates carry the reference's gains P_h = 20/λ_max and P_f = 20/λ_max²).
         lr: f64 = 0.21, "learning rate η", Kind::positive(shared::MAX_LR);
         /// Training stops after this many epochs (passes over the 8,000 training digits, one digit at a time).
-        epochs: u32 = 10, "epochs", Kind::int(1.0, shared::MAX_EPOCHS);
+        epochs: u32 = 20, "epochs", Kind::int(1.0, shared::MAX_EPOCHS);
         /// The hidden neuron whose compartments the spiking figure draws (of the first hidden layer).
         neuron: usize = 0, "neuron shown", Kind::int(0.0, 999.0);
         /// Seed of the weights, the feedback, the data order and the spikes.

@@ -199,7 +199,7 @@ impl SegregatedDendrites {
             })
             .collect();
         let log = EpochLog::new(data.train.len(), config.seed, ["angle_bp".to_string(), "angle_feedback".to_string()]);
-        Ok(Self {
+        let mut model = Self {
             spikes: rng_for(config.seed, Stream::Simulation),
             eval_out: Array2::zeros((EVAL_CHUNK, classes)),
             config,
@@ -212,7 +212,14 @@ impl SegregatedDendrites {
             angle_sum: 0.0,
             angle_count: 0,
             trace: None,
-        })
+        };
+        // Row 0: the untrained network, so every curve starts where learning starts (no update
+        // has been made yet, so its angle to backprop is NaN).
+        let data = Arc::clone(&model.data);
+        let (train, test) = (model.evaluate(&data.train), model.evaluate(&data.test));
+        let feedback = model.feedback_angle();
+        model.log.record(train.loss, train.accuracy, test, || vec![f64::NAN, feedback])?;
+        Ok(model)
     }
 
     /// Layer widths, input first.
@@ -378,8 +385,8 @@ impl SegregatedDendrites {
                     digit.basal.push(buffer[shown] + self.b[0][shown]);
                     digit.soma.push(soma[0][shown]);
                 }
-                for i in 0..soma[l].len() {
-                    if self.spikes.random::<f32>() < cells::rate(soma[l][i]) {
+                for (i, &c) in soma[l].iter().enumerate() {
+                    if self.spikes.random::<f32>() < cells::rate(c) {
                         if is_output {
                             outputs.spike(i);
                         } else {
@@ -481,14 +488,14 @@ impl SegregatedDendrites {
     /// One example's update from its `signals`: `ΔW_l = −η P E_l·input_lᵀ`, `Δb_l = −η P E_l`.
     fn learn(&mut self, signals: &Signals, errors: &[Vec<f32>]) {
         let out = self.w.len() - 1;
-        for l in 0..=out {
+        for (l, error) in errors.iter().enumerate() {
             let gain = if l == out { GAIN_OUTPUT } else { GAIN_HIDDEN };
             let rate = (-self.config.lr * gain) as f32;
-            crate::nn::axpy(rate, &errors[l], &mut self.b[l]);
+            crate::nn::axpy(rate, error, &mut self.b[l]);
             for (j, &x) in signals.inputs[l].iter().enumerate() {
                 if x != 0.0 {
                     let row = self.w[l].row_mut(j).into_slice().expect("rows are contiguous");
-                    crate::nn::axpy(rate * x, &errors[l], row);
+                    crate::nn::axpy(rate * x, error, row);
                 }
             }
         }
