@@ -5,8 +5,8 @@
 use brainprop::bursts::figures::{multiplexing_svg, plasticity_svg};
 use brainprop::bursts::multiplexing::pearson;
 use brainprop::bursts::{
-    sjostrom_protocol, BurstPlasticity, BurstPlasticityParams, MultiplexConfig, MultiplexInputs, Multiplexing,
-    PairingProtocol,
+    sjostrom_protocol, BurstPlasticity, BurstPlasticityParams, MultiplexConfig, MultiplexCorrelations, MultiplexInputs,
+    Multiplexing, PairingProtocol,
 };
 use brainprop::neuron::two_compartment::exp_approx;
 use brainprop::neuron::{
@@ -280,29 +280,69 @@ fn running_burst_probability_tracks_the_neuron_s_own_bursting() {
 }
 
 #[test]
-fn sjostrom_curve_goes_from_depression_to_potentiation() {
+fn sjostrom_curve_shape_and_what_sets_it() {
     let protocol = PairingProtocol::default();
     let curve = sjostrom_protocol(&protocol).unwrap();
     for point in &curve {
         println!(
-            "{:5.1} Hz: Δw {:+.4} ({:+.1} %), per pairing: {:.2} spikes, {:.2} events, {:.2} bursts",
+            "{:5.1} Hz: Δw {:+.4} ({:+.1} %), per pairing: {:.2} spikes, {:.2} events, {:.2} bursts, B/E {:.3}, \
+             P̄ {:.3}, Ẽ at events {:.3}, at bursts {:.3}; burst term {:+.4}, event term {:+.4}",
             point.frequency_hz,
             point.weight_change,
             100.0 * point.relative_change,
             point.spikes_per_pairing,
             point.events_per_pairing,
-            point.bursts_per_pairing
+            point.bursts_per_pairing,
+            point.bursts_per_pairing / point.events_per_pairing,
+            point.running_burst_probability,
+            point.trace_at_events,
+            point.trace_at_bursts,
+            point.burst_term,
+            point.event_term
         );
     }
-    let first = curve.first().unwrap();
-    let last = curve.last().unwrap();
-    assert_eq!((first.frequency_hz, last.frequency_hz), (0.1, 50.0));
-    assert!(first.weight_change < 0.0, "0.1 Hz pairing should depress: {first:?}");
-    assert!(last.weight_change > 0.0, "50 Hz pairing should potentiate: {last:?}");
-    // The high-frequency potentiation comes with bursts that low-frequency pairing lacks.
-    assert!(last.bursts_per_pairing > first.bursts_per_pairing);
-    // 40 Hz potentiates too.
-    assert!(curve.iter().find(|p| p.frequency_hz == 40.0).unwrap().weight_change > 0.0);
+    // Reference run (default protocol, seeds 1–6): 0.1 Hz −6.0 to −6.7 %, 10 Hz +0.9 to +2.1 %,
+    // 20 Hz +1.1 to +2.2 %, 40 Hz +11.7 to +13.3 %, 50 Hz +15.4 to +16.7 %.
+    let frequencies: Vec<f64> = curve.iter().map(|p| p.frequency_hz).collect();
+    assert_eq!(frequencies, vec![0.1, 10.0, 20.0, 40.0, 50.0]);
+    let pct: Vec<f64> = curve.iter().map(|p| 100.0 * p.relative_change).collect();
+    // The sign at each frequency: depression at 0.1 Hz, potentiation from 10 Hz on, so the zero
+    // crossing lies between 0.1 and 10 Hz.
+    assert!(pct[0] < -3.0, "0.1 Hz should depress clearly: {pct:?}");
+    assert!(pct[1..].iter().all(|&p| p > 0.0), "10–50 Hz should potentiate: {pct:?}");
+    // The shape: a low plateau of weak potentiation at 10–20 Hz (their order varies with the
+    // seed), then a steep rise: 40 Hz at least 3× the plateau, 50 Hz above 40 Hz by ≥ 10 %.
+    assert!(pct[1] < 5.0 && pct[2] < 5.0, "10–20 Hz potentiation should stay weak: {pct:?}");
+    assert!(pct[3] > 3.0 * pct[1].max(pct[2]), "40 Hz should rise well above 10–20 Hz: {pct:?}");
+    assert!(pct[4] > 1.1 * pct[3], "50 Hz should potentiate more than 40 Hz: {pct:?}");
+    // Never falls by more than a point from one frequency to the next.
+    assert!(pct.windows(2).all(|w| w[1] > w[0] - 1.0), "{pct:?}");
+
+    // What sets the sign: the burst fraction B/E against the running burst probability P̄. P̄
+    // stays near its background (0.2, held by the 2 s average): 0.20–0.23 at every frequency.
+    for p in &curve {
+        assert!((p.burst_term + p.event_term - p.weight_change).abs() < 1e-9, "the terms add up: {p:?}");
+        assert!((0.15..0.3).contains(&p.running_burst_probability), "P̄ {p:?}");
+        let fraction = p.bursts_per_pairing / p.events_per_pairing;
+        let should_potentiate = p.weight_change > 0.0;
+        assert_eq!(fraction > p.running_burst_probability, should_potentiate, "B/E against P̄: {p:?}");
+    }
+    // Few bursts at 0.1 Hz (B/E 0.12), a quarter to a third of the events burst from 10 Hz on.
+    assert!(curve[0].bursts_per_pairing / curve[0].events_per_pairing < 0.17);
+    assert!(curve[1..].iter().all(|p| p.bursts_per_pairing / p.events_per_pairing > 0.24));
+    // What sets the size: not more bursts (bursts per pairing fall from 20 to 50 Hz, 0.28 →
+    // 0.22), but the presynaptic trace, which sums over pairings (τ_pre = 50 ms) and is largest
+    // when the bursts are recognised (0.90 at 20 Hz, 1.91 at 50 Hz, where the next presynaptic
+    // spike comes before the burst's second spike). So the burst term grows (×1.7 from 20 to
+    // 50 Hz) while the event term stays flat (fewer events, 1.00 → 0.63 per pairing, as pairings
+    // merge into long bursts, against a larger trace).
+    let (f20, f50) = (&curve[2], &curve[4]);
+    assert!(f50.bursts_per_pairing < f20.bursts_per_pairing, "{f20:?} {f50:?}");
+    assert!(curve.windows(2).all(|w| w[1].trace_at_bursts > w[0].trace_at_bursts), "Ẽ at bursts rises");
+    assert!(f50.trace_at_bursts > 1.6 * f20.trace_at_bursts, "{f20:?} {f50:?}");
+    assert!(f50.burst_term > 1.4 * f20.burst_term, "{f20:?} {f50:?}");
+    assert!((f50.event_term / f20.event_term - 1.0).abs() < 0.25, "{f20:?} {f50:?}");
+    assert!(f50.events_per_pairing < 0.8, "{f50:?}");
     let svg = plasticity_svg(&curve, 500, 320).unwrap();
     assert!(svg.contains("pairing frequency (Hz)"));
 }
@@ -329,8 +369,8 @@ fn multiplexing_separates_the_two_streams_on_300_neurons() {
     assert!(c.burst_prob_vs_dendritic >= 0.85, "corr(P, dend) = {:.3}", c.burst_prob_vs_dendritic);
     assert!(c.event_rate_vs_dendritic.abs() <= 0.25, "corr(E, dend) = {:.3}", c.event_rate_vs_dendritic);
     assert!(c.burst_prob_vs_somatic.abs() <= 0.25, "corr(P, soma) = {:.3}", c.burst_prob_vs_somatic);
-    assert!(c.depressing_vs_event_rate >= 0.8, "corr(D, E) = {:.3}", c.depressing_vs_event_rate);
-    assert!(c.facilitating_vs_burst_rate >= 0.8, "corr(F, B) = {:.3}", c.facilitating_vs_burst_rate);
+    let failed = readout_failures(&c);
+    assert!(failed.is_empty(), "read-out criteria failed: {failed:?}");
     // Sensible magnitudes: a few Hz of events, a burst probability well inside (0, 1).
     let mean = |name: &str| {
         let v = model.metrics().column(name).unwrap();
@@ -343,6 +383,61 @@ fn multiplexing_separates_the_two_streams_on_300_neurons() {
     assert_eq!((after.units, after.finished), (0, true));
     let svg = multiplexing_svg(model.metrics(), 600, 220).unwrap();
     assert!(svg.contains("Burst probability follows the dendritic input"));
+}
+
+/// The read-out criteria the multiplexing run must meet, as the list of those it fails.
+///
+/// Tracking its own stream (corr ≥ 0.8) is not enough: a plain spike counter comes close to that
+/// for both read-outs. What tells the read-outs apart is the second stream. The depressing
+/// read-out must ignore the dendritic input, |corr| ≤ 0.25, and the facilitating one must follow
+/// it, corr ≥ 0.35 (reference run, seeds 1–8 with τ_D = 100 ms: depressing +0.02 to +0.21,
+/// facilitating +0.45 to +0.62; seed 1: +0.08 and +0.52). As 0.35 > 0.25, no single read-out can
+/// pass both, so a spike counter used for both fails by construction.
+///
+/// Why against the dendritic input current and not the burst probability P: Naud & Sprekeler's
+/// claim is about the two *input signals*, the somatic and the dendritic currents, which are
+/// independent by construction and are what a downstream cell should recover. P is only the
+/// neuron's code for the dendritic input, and an imperfect one: P = B/E shares the event rate in
+/// its denominator, and it carries some somatic cross-talk of its own (corr(P, soma) up to 0.19 on
+/// seeds 1–8). Testing against the current tests the whole path, input → spikes → synapse, and
+/// does not let the encoder's cross-talk stand in for the synapse's. Why the facilitating read-out
+/// only reaches ≈ 0.5 with it: it follows the burst rate B = P·E, whose event-rate factor is
+/// independent of the dendritic input.
+fn readout_failures(c: &MultiplexCorrelations) -> Vec<String> {
+    let mut failed = Vec::new();
+    if c.depressing_vs_event_rate < 0.8 {
+        failed.push(format!("corr(D, E) = {:.3} < 0.8", c.depressing_vs_event_rate));
+    }
+    if c.facilitating_vs_burst_rate < 0.8 {
+        failed.push(format!("corr(F, B) = {:.3} < 0.8", c.facilitating_vs_burst_rate));
+    }
+    if c.depressing_vs_dendritic.abs() > 0.25 || c.depressing_vs_dendritic.is_nan() {
+        failed.push(format!("|corr(D, dendritic input)| = {:.3} > 0.25", c.depressing_vs_dendritic.abs()));
+    }
+    if c.facilitating_vs_dendritic < 0.35 || c.facilitating_vs_dendritic.is_nan() {
+        failed.push(format!("corr(F, dendritic input) = {:.3} < 0.35", c.facilitating_vs_dendritic));
+    }
+    failed
+}
+
+#[test]
+fn a_plain_spike_counter_fails_the_read_out_criteria() {
+    // The same run with static synapses (every spike transmits 1) in place of both read-outs.
+    let mut model = Multiplexing::with_synapses(MultiplexConfig::default(), Stp::STATIC, Stp::STATIC).unwrap();
+    while !model.step(1000).unwrap().finished {}
+    let c = model.correlations();
+    println!("spike counter: {c:#?}");
+    // Both read-outs are the spike rate.
+    assert_eq!(c.depressing_vs_dendritic, c.facilitating_vs_dendritic);
+    let failed = readout_failures(&c);
+    println!("fails: {failed:?}");
+    // The count carries the bursts' extra spikes, hence the dendritic input (seeds 1–8: +0.35 to
+    // +0.54), so as a depressing read-out it fails.
+    assert!(c.depressing_vs_dendritic > 0.3, "corr(spike count, dendritic input) = {:.3}", c.depressing_vs_dendritic);
+    assert!(failed.iter().any(|f| f.starts_with("|corr(D, dendritic input)|")), "{failed:?}");
+    // Refusing unusable synapses.
+    let bad = Stp { baseline_release: 2.0, ..Stp::DEPRESSING };
+    assert!(Multiplexing::with_synapses(MultiplexConfig::default(), bad, Stp::FACILITATING).is_err());
 }
 
 #[test]
@@ -514,23 +609,32 @@ fn multiplexing_speed() {
     );
 }
 
-/// Correlations of the default multiplexing run for several seeds.
+/// Correlations of the default multiplexing run for several seeds, with the paper's read-out
+/// synapses and with static ones (plain spike counters) in their place.
 #[test]
 #[ignore]
 fn multiplexing_seeds() {
-    for seed in 1..=8 {
-        let mut model = Multiplexing::new(MultiplexConfig { seed, ..Default::default() }).unwrap();
-        while !model.step(1000).unwrap().finished {}
-        let c = model.correlations();
-        println!(
-            "seed {seed}: E~soma {:.3}  P~dend {:.3}  E~dend {:+.3}  P~soma {:+.3}  D~E {:.3}  F~B {:.3}",
-            c.event_rate_vs_somatic,
-            c.burst_prob_vs_dendritic,
-            c.event_rate_vs_dendritic,
-            c.burst_prob_vs_somatic,
-            c.depressing_vs_event_rate,
-            c.facilitating_vs_burst_rate
-        );
+    for (name, depressing, facilitating) in
+        [("STD/STF", Stp::DEPRESSING, Stp::FACILITATING), ("static", Stp::STATIC, Stp::STATIC)]
+    {
+        for seed in 1..=8 {
+            let config = MultiplexConfig { seed, ..Default::default() };
+            let mut model = Multiplexing::with_synapses(config, depressing, facilitating).unwrap();
+            while !model.step(1000).unwrap().finished {}
+            let c = model.correlations();
+            println!(
+                "{name} seed {seed}: E~soma {:.3}  P~dend {:.3}  E~dend {:+.3}  P~soma {:+.3}  D~E {:.3}  F~B {:.3}  \
+                 D~dend {:+.3}  F~dend {:+.3}",
+                c.event_rate_vs_somatic,
+                c.burst_prob_vs_dendritic,
+                c.event_rate_vs_dendritic,
+                c.burst_prob_vs_somatic,
+                c.depressing_vs_event_rate,
+                c.facilitating_vs_burst_rate,
+                c.depressing_vs_dendritic,
+                c.facilitating_vs_dendritic
+            );
+        }
     }
 }
 
@@ -558,4 +662,27 @@ fn dendritic_input_alone_rarely_fires_the_cells() {
 fn the_model_id_is_the_experiment_tag() {
     let model = Multiplexing::new(MultiplexConfig { neurons: 5, ..Default::default() }).unwrap();
     assert_eq!(model.id(), brainprop::rules::RuleId::Multiplex);
+}
+
+/// The pairing curve and its decomposition for several seeds.
+#[test]
+#[ignore]
+fn pairing_seeds() {
+    for seed in 1..=6 {
+        let curve = sjostrom_protocol(&PairingProtocol { seed, ..Default::default() }).unwrap();
+        let row: Vec<String> = curve
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} Hz {:+.1} % (B/E {:.2} P̄ {:.2} ẼB {:.2})",
+                    p.frequency_hz,
+                    100.0 * p.relative_change,
+                    p.bursts_per_pairing / p.events_per_pairing,
+                    p.running_burst_probability,
+                    p.trace_at_bursts
+                )
+            })
+            .collect();
+        println!("seed {seed}: {}", row.join(" | "));
+    }
 }

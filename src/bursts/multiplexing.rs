@@ -186,6 +186,12 @@ pub struct MultiplexCorrelations {
     pub depressing_vs_event_rate: f64,
     /// The facilitating synapses' read-out against the burst rate.
     pub facilitating_vs_burst_rate: f64,
+    /// The depressing synapses' read-out against the dendritic input: what leaks of the second
+    /// stream into the first read-out (should be near 0).
+    pub depressing_vs_dendritic: f64,
+    /// The facilitating synapses' read-out against the dendritic input (should be clearly
+    /// positive: the burst rate P·E carries the dendritic input through P).
+    pub facilitating_vs_dendritic: f64,
 }
 
 /// The Pearson correlation of two equally long series; `None` if either is constant or they
@@ -287,7 +293,19 @@ impl Multiplexing {
     /// Validates `config` and builds the population at rest, with the shared signals drawn from
     /// their stationary distribution.
     pub fn new(config: MultiplexConfig) -> Result<Self> {
+        Self::with_synapses(config, Stp::DEPRESSING, Stp::FACILITATING)
+    }
+
+    /// As [`Self::new`], with other short-term plasticity in place of the two read-out synapse
+    /// types (e.g. [`Stp::STATIC`] for both, a plain spike counter: the control that shows the
+    /// read-outs owe their separation to depression and facilitation). Refuses invalid `Stp`.
+    pub fn with_synapses(config: MultiplexConfig, depressing: Stp, facilitating: Stp) -> Result<Self> {
         config.validate()?;
+        for (name, stp) in [("depressing", depressing), ("facilitating", facilitating)] {
+            if !stp.is_valid() {
+                return Err(Error::invalid(name, format!("invalid short-term plasticity {stp:?}")));
+            }
+        }
         let n = config.neurons;
         let mut rng = rng_for(config.seed, Stream::Simulation);
         let shared_somatic = rng.sample(StandardNormal);
@@ -303,8 +321,8 @@ impl Multiplexing {
         Ok(Self {
             neurons: TwoCompartmentPopulation::new(n, TwoCompartmentParams::default()),
             detector: OnlineBurstDetector::new(n, BURST_WINDOW_MS),
-            depressing: StpPopulation::new(Stp::DEPRESSING, n),
-            facilitating: StpPopulation::new(Stp::FACILITATING, n),
+            depressing: StpPopulation::new(depressing, n),
+            facilitating: StpPopulation::new(facilitating, n),
             rng,
             shared_somatic,
             shared_dendritic,
@@ -531,6 +549,8 @@ pub fn correlations(table: &MetricTable, settle_s: f64) -> MultiplexCorrelations
         burst_prob_vs_somatic: r(&prob, &soma),
         depressing_vs_event_rate: r(&depressing, &events),
         facilitating_vs_burst_rate: r(&facilitating, &bursts),
+        depressing_vs_dendritic: r(&depressing, &dend),
+        facilitating_vs_dendritic: r(&facilitating, &dend),
     }
 }
 
