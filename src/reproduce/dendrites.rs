@@ -191,16 +191,24 @@ pub fn reproduce(store: &DataStore, options: &Options) -> Result<Report> {
     figures.extend(learning.figures);
     checks.extend(learning.checks);
 
+    // ---- Segregated dendrites (the chapter's first section).
+    let segregated = super::segregated_dendrites::section(store, options)?;
+    figures.extend(segregated.figures);
+    let mut all = segregated.checks;
+    all.append(&mut checks);
+    let checks = all;
+
     let smoke = super::smoke_note(options, "the MNIST runs were");
     let passed = checks.iter().filter(|c| c.passed).count();
     let markdown = format!(
-        r#"# Bursts: reproduction report
+        r#"# Dendrites & Bursts: reproduction report
 
 Made by `brainprop reproduce dendrites` (seeds {seeds}; {n} per experiment).
 {smoke}
 ## Claims ({passed} of {total} met)
 
 {all_checks}
+{segregated}
 ## 1. Multiplexing: {neurons} two-compartment neurons, {duration} s, dt = 0.1 ms
 
 Independent Ornstein–Uhlenbeck signals (τ = {tau} ms) drive the somata (mean {sm} pA, shared
@@ -268,6 +276,7 @@ meet a larger trace.
         tau_pre = protocol.params.pre_trace_tau_ms,
         tau_avg = protocol.params.average_tau_ms,
         learning = learning.markdown,
+        segregated = segregated.markdown,
     );
     Ok(Report { name: Chapter::Dendrites.name().into(), markdown, figures, checks })
 }

@@ -1,5 +1,5 @@
 //! The segregated-dendrite part of `brainprop reproduce dendrites` (Guerguiev, Lillicrap &
-//! Richards 2017): the first section of `reports/dendrites.md`.
+//! Richards 2017): the first section of `reports/dendrites.md`; its claims join the report's list.
 //!
 //! 1. **Rates.** A sweep of η for each depth (784-10, 784-500-10, 784-500-100-10; 20 epochs,
 //!    seed 1) on 6,000 training digits, scored on the 2,000 held out (the test set is never
@@ -11,8 +11,7 @@
 //!    often α^t − α^f has the sign the target asks for.
 
 use super::{
-    angle_chart, chart, checks_markdown, finals, markdown_table, mean_curve, mean_pm_sd, run_each, Check, Figure, Job,
-    Options,
+    angle_chart, chart, finals, markdown_table, mean_curve, mean_pm_sd, run_each, Check, Figure, Job, Options,
 };
 use crate::charts::{self, Series};
 use crate::data::DataStore;
@@ -334,7 +333,6 @@ fn write<'a>(
             100.0 * other
         )
     };
-    let passed = checks.iter().filter(|c| c.passed).count();
     let markdown = format!(
         r#"## Segregated dendrites (Guerguiev, Lillicrap & Richards 2017)
 
@@ -346,9 +344,6 @@ random feedback unless said, {epochs} epochs for every network; mean ± sample s
 {seeds}. Paper values marked [U] are read off its figures, not yet checked against its source data
 (they used 60,000 digits and 60 epochs).
 
-### Claims ({passed} of {total} met)
-
-{checks}
 ### Rates
 
 Each depth's η was chosen on 6,000 training digits scored on the 2,000 held out (seed
@@ -387,8 +382,6 @@ asks most clearly to move (largest |Y·(t·λ_max − λ^f)|), α^t − α^f had
 {agree} of {asked}.
 "#,
         seeds = options.seeds.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
-        total = checks.len(),
-        checks = checks_markdown(&checks),
         sweep_table = markdown_table(&header, &sweep_rows),
         depth_table = markdown_table(&["network", "test error (ours)", "test error (paper, Fig. 5)"], &depth_rows),
         angle_last = mean_pm_sd(&finals(&one, "angle_bp"), 1.0, 1) + "°",
