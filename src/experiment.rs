@@ -20,6 +20,7 @@ use crate::rules::segregated_dendrites::{DendriteMode, DendritesConfig, Segregat
 use crate::rules::settling::{Settling, SettlingConfig};
 use crate::rules::stdp::{StdpConfig, StdpWindow};
 use crate::rules::superspike::{SuperSpike, SuperSpikeConfig};
+use crate::rules::through_time::{Method, RecurrentConfig, ThroughTime, TrialMemory};
 use crate::rules::{self, FeedforwardConfig, RuleId};
 use crate::schema::{Field, Settings};
 use crate::{Error, Result};
@@ -67,6 +68,14 @@ pub enum Experiment {
     Superspike(SuperSpikeConfig),
     /// Segregated dendrites: hidden neurons learn from the difference of two apical plateaus.
     Dendrites(DendritesConfig),
+    /// Backprop through time: a recurrent spiking network's exact gradient from its stored history.
+    Bptt(RecurrentConfig),
+    /// e-prop: eligibility traces forward in time and a learning signal from the readout.
+    Eprop(RecurrentConfig),
+    /// RFLO: a rate RNN with local traces and random feedback of the output error.
+    Rflo(RecurrentConfig),
+    /// The bytes BPTT, e-prop and RFLO store to learn from one trial, as the trial grows.
+    Memory(RecurrentConfig),
 }
 
 impl Default for Experiment {
@@ -96,6 +105,7 @@ fn config_of(rule: RuleId) -> (&'static str, Vec<Field>) {
         RuleId::Estimates => ("estimates", EstimatesConfig::fields()),
         RuleId::Superspike => ("superspike", SuperSpikeConfig::fields()),
         RuleId::Dendrites => ("dendrites", DendritesConfig::fields()),
+        RuleId::Bptt | RuleId::Eprop | RuleId::Rflo | RuleId::Memory => ("recurrent", RecurrentConfig::fields()),
     }
 }
 
@@ -194,6 +204,10 @@ impl Experiment {
             Experiment::Estimates(_) => RuleId::Estimates,
             Experiment::Superspike(_) => RuleId::Superspike,
             Experiment::Dendrites(_) => RuleId::Dendrites,
+            Experiment::Bptt(_) => RuleId::Bptt,
+            Experiment::Eprop(_) => RuleId::Eprop,
+            Experiment::Rflo(_) => RuleId::Rflo,
+            Experiment::Memory(_) => RuleId::Memory,
         }
     }
 
@@ -232,6 +246,10 @@ impl Experiment {
             RuleId::Estimates => Experiment::Estimates(EstimatesConfig::default()),
             RuleId::Superspike => Experiment::Superspike(SuperSpikeConfig::default()),
             RuleId::Dendrites => Experiment::Dendrites(DendritesConfig::default()),
+            RuleId::Bptt => Experiment::Bptt(RecurrentConfig::default()),
+            RuleId::Eprop => Experiment::Eprop(RecurrentConfig::default()),
+            RuleId::Rflo => Experiment::Rflo(RecurrentConfig::default()),
+            RuleId::Memory => Experiment::Memory(RecurrentConfig::default()),
             _ => Self::feedforward_rule(rule, FeedforwardConfig::preset_for(rule, data))?,
         })
     }
@@ -248,6 +266,15 @@ impl Experiment {
             }
             RuleId::Eqprop => {
                 Ok(Experiment::Eqprop(EqPropConfig { epochs: 10_000, ..EqPropConfig::preset(DataKind::Mnist) }))
+            }
+            // 100 recurrent neurons on a 1 s trial at dt = 1 ms ("samples" are training iterations).
+            RuleId::Bptt | RuleId::Eprop | RuleId::Rflo => {
+                let config = RecurrentConfig { iterations: 100_000, ..RecurrentConfig::default() };
+                Ok(match rule {
+                    RuleId::Bptt => Experiment::Bptt(config),
+                    RuleId::Eprop => Experiment::Eprop(config),
+                    _ => Experiment::Rflo(config),
+                })
             }
             // The segregated-dendrite network's non-spiking 784-500-10, one digit per update.
             RuleId::Dendrites => {
@@ -302,6 +329,9 @@ impl Experiment {
                 (format!("{}-{}-{} LIF at dt {} ms", c.inputs, c.hidden, c.output_count(), c.dt), 1)
             }
             Experiment::GradientCheck(c) => (format!("2-{}-2, {} steps", join_widths(&c.hidden), c.steps), c.examples),
+            Experiment::Bptt(c) | Experiment::Eprop(c) | Experiment::Rflo(c) | Experiment::Memory(c) => {
+                (format!("{}-{}-{}, {} ms trial", c.inputs, c.neurons, c.outputs(), c.duration), 1)
+            }
             Experiment::Dendrites(c) => {
                 let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
                 (format!("{} ({:?})", sizes.join("-"), c.mode).to_lowercase(), 1)
@@ -392,6 +422,7 @@ impl Experiment {
             Experiment::Estimates(c) => c.validate(),
             Experiment::Superspike(c) => c.validate(),
             Experiment::Dendrites(c) => c.validate(),
+            Experiment::Bptt(c) | Experiment::Eprop(c) | Experiment::Rflo(c) | Experiment::Memory(c) => c.validate(),
             other => other.feedforward().expect("every other experiment is feed-forward").validate(),
         }
     }
@@ -421,6 +452,10 @@ impl Experiment {
                 let data = store.split(&config.data_spec())?;
                 return Ok(Box::new(EquilibriumPropagation::new(config.clone(), data)?));
             }
+            Experiment::Bptt(config) => return Ok(Box::new(ThroughTime::new(config.clone(), Method::Bptt)?)),
+            Experiment::Eprop(config) => return Ok(Box::new(ThroughTime::new(config.clone(), Method::Eprop)?)),
+            Experiment::Rflo(config) => return Ok(Box::new(ThroughTime::new(config.clone(), Method::Rflo)?)),
+            Experiment::Memory(config) => return Ok(Box::new(TrialMemory::new(config.clone())?)),
             Experiment::Dendrites(config) => {
                 let data = store.split(&config.data_spec())?;
                 return Ok(Box::new(SegregatedDendrites::new(config.clone(), data)?));

@@ -211,11 +211,19 @@ pub enum RuleId {
     Superspike,
     /// Segregated dendrites: hidden neurons learn from apical plateau potentials.
     Dendrites,
+    /// Backprop through time on a recurrent spiking network.
+    Bptt,
+    /// e-prop: eligibility traces forward in time and a broadcast learning signal.
+    Eprop,
+    /// RFLO: random-feedback local online learning on a rate RNN.
+    Rflo,
+    /// What BPTT and e-prop store as a trial grows (no learning).
+    Memory,
 }
 
 impl RuleId {
     /// Every rule, in the order of the talk's chapters.
-    pub const ALL: [RuleId; 18] = [
+    pub const ALL: [RuleId; 22] = [
         RuleId::Bp,
         RuleId::Eqprop,
         RuleId::Fa,
@@ -234,6 +242,10 @@ impl RuleId {
         RuleId::Settling,
         RuleId::GradientCheck,
         RuleId::Stdp,
+        RuleId::Bptt,
+        RuleId::Eprop,
+        RuleId::Rflo,
+        RuleId::Memory,
     ];
 
     /// The identifier, e.g. `"bp"`.
@@ -257,6 +269,10 @@ impl RuleId {
             RuleId::Estimates => "estimates",
             RuleId::Superspike => "superspike",
             RuleId::Dendrites => "dendrites",
+            RuleId::Bptt => "bptt",
+            RuleId::Eprop => "eprop",
+            RuleId::Rflo => "rflo",
+            RuleId::Memory => "memory",
         }
     }
 
@@ -281,6 +297,10 @@ impl RuleId {
             RuleId::Estimates => "how good is each estimate?",
             RuleId::Superspike => "SuperSpike",
             RuleId::Dendrites => "segregated dendrites",
+            RuleId::Bptt => "backprop through time",
+            RuleId::Eprop => "e-prop",
+            RuleId::Rflo => "RFLO",
+            RuleId::Memory => "what each method stores",
         }
     }
 }

@@ -100,6 +100,17 @@ impl Kind {
         }
     }
 
+    /// One of `only`, a subset of the values of the enum `T` (for a setting that takes a shared
+    /// type but not all of its values, e.g. a network that reads only MNIST).
+    pub fn choice_of<T: Choices>(only: &'static [&'static str]) -> Kind {
+        let choices = T::CHOICES.iter().filter(|c| only.contains(&c.0));
+        Kind::Enum {
+            values: choices.clone().map(|c| c.0).collect(),
+            value_labels: choices.map(|c| c.1).collect(),
+            aliases: &[],
+        }
+    }
+
     /// One of the values of the enum `T`.
     pub fn choice<T: Choices>() -> Kind {
         let choices = T::CHOICES;

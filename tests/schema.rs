@@ -40,7 +40,8 @@ fn other_value(field: &Field, default: &Value) -> Value {
             };
             json!(v)
         }
-        Kind::Enum { values, .. } => json!(values.iter().find(|v| default != &json!(v)).expect("two values")),
+        // A setting with one allowed value (e.g. data of a network that reads only MNIST) keeps it.
+        Kind::Enum { values, .. } => json!(values.iter().find(|v| default != &json!(v)).unwrap_or(&values[0])),
         Kind::List { min, max, integer, min_open, .. } => {
             let v = if *min_open { *max } else { *min };
             if *integer {
@@ -70,7 +71,10 @@ fn every_field_of_every_rule_is_a_command_line_flag() {
             let value = other_value(&field, &preset[field.name]);
             let flag = format!("--{}", field.name.replace('_', "-"));
             let mut args = vec!["train".to_string(), "--rule".into(), rule.name().into()];
-            if preset.get("data").is_some() && field.name != "data" {
+            let takes_circles = experiment::fields_of(rule)
+                .iter()
+                .any(|f| f.name == "data" && matches!(&f.kind, Kind::Enum { values, .. } if values.contains(&"circles")));
+            if takes_circles && field.name != "data" {
                 args.extend(["--data".into(), "circles".into()]);
             }
             // Lists of per-layer rates must match the depth: give one hidden layer for them.

@@ -19,6 +19,7 @@ pub mod shallow;
 pub mod sign_symmetry;
 pub mod stdp;
 pub mod superspike;
+pub mod through_time;
 pub mod weight_perturbation;
 
 pub use feedforward_config::{check_layer_rates, limits, FeedbackDist, FeedforwardConfig};

@@ -81,7 +81,7 @@ test('bad values are clamped or refused with a notice naming the figure', () => 
     'depth race lanes: "deep" is not one of none, one, two; using none,one,two.',
     'feedback ablation epochs: "0" is below the minimum 1; using 1.',
   ]);
-  assert.equal(prop('dendrites_trace.neuron').engine.max, 999);
+  assert.equal(prop('dendrites_trace.neuron').engine.max, 499);
 });
 
 /** A snapshot of the engine's spiking mode (src/rules/segregated_dendrites/mod.rs `snapshot`), small. */

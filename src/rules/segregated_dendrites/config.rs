@@ -60,7 +60,7 @@ crate::settings! {
     /// layer (the reference's `example_script.py`), one example at a time, 20 epochs of the 8,000 training digits.
     pub struct DendritesConfig {
         /// The data set: pixel intensities become input firing rates, so only MNIST.
-        data: DataKind = DataKind::Mnist, "data set", Kind::choice::<DataKind>();
+        data: DataKind = DataKind::Mnist, "data set", Kind::choice_of::<DataKind>(&["mnist"]);
         /// Hidden-layer widths, comma-separated; empty (or 0) for none.
         hidden: Vec<usize> = vec![500], "hidden layers", Kind::widths(1.0, 1000.0, 3);
         /// Rates and steady states (fast), or Poisson spikes at dt = 1 ms.
@@ -72,17 +72,11 @@ crate::settings! {
         /// Training stops after this many epochs (passes over the 8,000 training digits, one digit at a time).
         epochs: u32 = 20, "epochs", Kind::int(1.0, shared::MAX_EPOCHS);
         /// The hidden neuron whose compartments the spiking figure draws (of the first hidden layer).
-        neuron: usize = 0, "neuron shown", Kind::int(0.0, 999.0);
+        neuron: usize = 0, "neuron shown", Kind::int(0.0, 499.0);
         /// Seed of the weights, the feedback, the data order and the spikes.
         seed: u64 = 1, "seed", Kind::seed();
     }
     check(self) {
-        if self.data != DataKind::Mnist {
-            return Err(Error::invalid(
-                "data",
-                "the segregated-dendrite network reads pixel intensities as firing rates: use mnist",
-            ));
-        }
         let first = self.hidden.first().copied().unwrap_or(0);
         if !self.hidden.is_empty() && self.neuron >= first {
             return Err(Error::invalid(
