@@ -158,6 +158,7 @@ pub fn schema() -> Value {
         .map(|(name, config)| (name.to_string(), json!(config)))
         .chain(SuperSpikeConfig::figure_presets().into_iter().map(|(name, config)| (name.to_string(), json!(config))))
         .chain(DendritesConfig::figure_presets().into_iter().map(|(name, config)| (name.to_string(), json!(config))))
+        .chain(RecurrentConfig::figure_presets().into_iter().map(|(name, config)| (name.to_string(), json!(config))))
         .collect();
     json!({
         "version": SCHEMA_VERSION,

@@ -83,12 +83,20 @@ impl RecurrentConfig {
         }
     }
 
+    /// The starting settings of the Through-time chapter's figures: `time_cue`, the delayed-cue
+    /// task ([`Self::preset`]).
+    pub fn figure_presets() -> Vec<(&'static str, Self)> {
+        vec![("time_cue", Self::preset(RecurrentTask::Cue))]
+    }
+
     /// The starting settings of a task: the defaults for the pattern; for the delayed cue, half the
-    /// neurons adaptive, 800 ms trials and 1,000 iterations.
+    /// neurons adaptive, 800 ms trials, 1,000 iterations at a rate of 0.01.
     pub fn preset(task: RecurrentTask) -> Self {
         match task {
             RecurrentTask::Pattern => Self::default(),
-            RecurrentTask::Cue => Self { task, adaptive: 0.5, duration: 800.0, iterations: 1000, ..Self::default() },
+            RecurrentTask::Cue => {
+                Self { task, adaptive: 0.5, duration: 800.0, iterations: 1000, lr: 0.01, ..Self::default() }
+            }
         }
     }
 }
