@@ -1,6 +1,8 @@
 //! The site's chapters, in the order of the talk: their ids are the same in the URL
 //! (`#chapter=feedback`), in `brainprop reproduce <chapter>`, in the report's file name and in the
-//! Rust module that reproduces them (`reproduce::feedback`).
+//! Rust module that reproduces them (`reproduce::feedback`). One exception: the `time` chapter's
+//! report is `through-time.md`, from `reproduce::through_time`, and `brainprop reproduce`
+//! takes `through-time` as well as `time` ([`Chapter::parse_cli`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +30,8 @@ impl Chapter {
         [Chapter::Backprop, Chapter::Nudging, Chapter::Feedback, Chapter::Spikes, Chapter::Dendrites, Chapter::Time];
 
     /// The chapters `brainprop reproduce` can rerun.
-    pub const REPRODUCED: [Chapter; 4] = [Chapter::Nudging, Chapter::Feedback, Chapter::Spikes, Chapter::Dendrites];
+    pub const REPRODUCED: [Chapter; 5] =
+        [Chapter::Nudging, Chapter::Feedback, Chapter::Spikes, Chapter::Dendrites, Chapter::Time];
 
     /// The id, e.g. `"feedback"`.
     pub fn name(self) -> &'static str {
@@ -40,6 +43,16 @@ impl Chapter {
             Chapter::Dendrites => "dendrites",
             Chapter::Time => "time",
         }
+    }
+
+    /// A chapter named on the command line: its id, or `through-time` for [`Chapter::Time`].
+    ///
+    /// Errors: the unknown name and the known ones.
+    pub fn parse_cli(name: &str) -> Result<Self, String> {
+        if name == "through-time" {
+            return Ok(Chapter::Time);
+        }
+        name.parse()
     }
 
     /// The title readers see.

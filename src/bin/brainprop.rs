@@ -73,7 +73,8 @@ mod cli {
 
     #[derive(Args)]
     struct ReproduceArgs {
-        /// The chapter, by its id in the site's URLs
+        /// The chapter, by its id in the site's URLs (`through-time` is the `time` chapter)
+        #[arg(value_parser = Chapter::parse_cli)]
         chapter: Chapter,
         /// Seeds, comma-separated; every rule runs once per seed
         #[arg(long, default_value = "1,2,3")]
@@ -443,6 +444,9 @@ mod cli {
             }
             Chapter::Spikes => {
                 reproduce::spikes::reproduce(&DataStore::default(), &options).map_err(|e| e.to_string())?
+            }
+            Chapter::Time => {
+                reproduce::through_time::reproduce(&DataStore::default(), &options).map_err(|e| e.to_string())?
             }
             other => {
                 return Err(format!(

@@ -11,6 +11,7 @@ pub mod feedback_estimates;
 pub mod nudging;
 pub mod segregated_dendrites;
 pub mod spikes;
+pub mod through_time;
 
 use crate::charts::{LineChart, Series};
 use crate::data::DataStore;
