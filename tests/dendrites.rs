@@ -3,9 +3,10 @@
 //! on MNIST (issue 11's "must show").
 
 use brainprop::data::{mnist, DataStore};
+use brainprop::experiment::Experiment;
 use brainprop::metrics::{cosine, mean_sd};
 use brainprop::neuron::compartments::{self as cells, PspKernel, PspTraces};
-use brainprop::rule::Rule;
+use brainprop::reproduce::{run_all, Job};
 use brainprop::rules::segregated_dendrites::{DendriteFeedback, DendriteMode, DendritesConfig, SegregatedDendrites};
 use std::sync::Arc;
 
@@ -154,25 +155,26 @@ fn with_symmetric_feedback_the_hidden_update_points_like_backprops() {
     }
 }
 
-/// Final test accuracy of `hidden` after `epochs` epochs, one run.
-fn final_accuracy(data: &Arc<brainprop::data::Split>, config: DendritesConfig) -> (f64, Vec<f64>) {
-    let mut net = SegregatedDendrites::new(config, Arc::clone(data)).unwrap();
-    while !net.step(10_000).unwrap().finished {}
-    let table = net.metrics();
-    (table.last("test_acc").unwrap(), table.column("angle_bp").unwrap())
-}
-
 #[test]
 fn on_mnist_a_hidden_layer_helps_a_second_keeps_up_and_the_update_stays_within_90_degrees_of_backprop() {
-    let data = mnist_split();
+    let store =
+        DataStore::with_mnist(mnist::load(std::path::Path::new(mnist::DEFAULT_PATH)).expect("run scripts/setup.sh"));
     let seeds = [1, 2, 3];
+    // Every depth at the default rate, 20 epochs, seeds 1–3 (two threads; each run is deterministic).
     let run = |hidden: Vec<usize>| -> (Vec<f64>, Vec<Vec<f64>>) {
-        seeds
+        let jobs: Vec<Job> = seeds
             .iter()
-            .map(|&seed| {
-                final_accuracy(&data, DendritesConfig { hidden: hidden.clone(), seed, ..DendritesConfig::default() })
+            .map(|&seed| Job {
+                label: format!("{hidden:?} seed {seed}"),
+                experiment: Experiment::Dendrites(DendritesConfig {
+                    hidden: hidden.clone(),
+                    seed,
+                    ..DendritesConfig::default()
+                }),
             })
-            .unzip()
+            .collect();
+        let tables = run_all(&jobs, &store, 2, &|_| {}).unwrap();
+        tables.iter().map(|t| (t.last("test_acc").unwrap(), t.column("angle_bp").unwrap())).unzip()
     };
     let (none, _) = run(vec![]);
     let (one, angles) = run(vec![500]);
