@@ -46,26 +46,69 @@ pub const PALETTE: [(u8, u8, u8); 8] = [
     (240, 228, 66),
 ];
 
-fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+/// Tick labels per axis (about; plotters picks round values).
+pub const Y_LABELS: usize = 6;
+pub const X_LABELS: usize = 8;
+/// The narrowest span an axis gets, relative to the magnitude of its values: a flat series
+/// (say 0.693147 + k·3e-7) still gets ticks that read differently.
+pub const MIN_RELATIVE_SPAN: f64 = 1e-3;
+
+/// The axis range for `values`: their extent padded by 5 %, at least [`MIN_RELATIVE_SPAN`] of
+/// their magnitude wide, and never below 0 when every value is ≥ 0 (no negative epochs).
+pub fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) =
         values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !lo.is_finite() {
-        (0.0, 1.0)
-    } else if hi - lo < 1e-9 {
-        (lo - 0.5, hi + 0.5)
+        return (0.0, 1.0);
+    }
+    let magnitude = lo.abs().max(hi.abs());
+    let min_span = if magnitude > 0.0 { MIN_RELATIVE_SPAN * magnitude } else { 1.0 };
+    let flat = hi - lo < min_span;
+    let (a, b) = if flat {
+        let middle = (lo + hi) / 2.0;
+        (middle - min_span / 2.0, middle + min_span / 2.0)
     } else {
         let pad = 0.05 * (hi - lo);
         (lo - pad, hi + pad)
+    };
+    match (lo >= 0.0 && a < 0.0, flat) {
+        (true, true) => (0.0, b - a), // slid up, keeping its width
+        (true, false) => (0.0, b),
+        _ => (a, b),
     }
 }
 
-/// Axis tick text: whole numbers without a decimal point (epochs), others with up to 3 decimals.
-fn tick_label(x: &f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round())
-    } else {
-        format!("{x:.3}").trim_end_matches('0').to_string()
+/// The text of a tick at `x` on an axis over `(lo, hi)` with about `labels` ticks: as many
+/// decimals as the tick spacing needs to tell neighbours apart and no more; `1.5e14` style when
+/// the values are huge (≥ 10⁵) or tiny (< 10⁻³), so that a label stays under 9 characters.
+pub fn tick_label(x: f64, lo: f64, hi: f64, labels: usize) -> String {
+    let step = ((hi - lo) / labels.max(1) as f64).abs().max(f64::MIN_POSITIVE);
+    let magnitude = lo.abs().max(hi.abs());
+    if x == 0.0 || x.abs() < step * 1e-6 {
+        return "0".into();
     }
+    let trim = |t: String| -> String {
+        if t.contains('.') {
+            t.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            t
+        }
+    };
+    if !(1e-3..1e5).contains(&magnitude) {
+        let exponent = magnitude.log10().floor() as i32;
+        let scale = 10f64.powi(exponent);
+        let decimals = (-(step / scale).log10()).ceil().clamp(0.0, 4.0) as usize;
+        format!("{}e{exponent}", trim(format!("{:.decimals$}", x / scale)))
+    } else {
+        let decimals = (-step.log10()).ceil().clamp(0.0, 8.0) as usize;
+        trim(format!("{x:.decimals$}"))
+    }
+}
+
+/// Pixels a label area needs for the longest of `labels` at font size `size`, plus `extra`.
+fn label_room(labels: &[String], size: f64, extra: f64) -> u32 {
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
+    (chars * 0.62 * size + extra).ceil() as u32
 }
 
 /// Draws `chart` onto `area`. The caller presents the root area once everything is drawn
@@ -77,15 +120,23 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart
     let (x0, x1) = range(all().map(|p| p.0));
     let (y0, y1) = chart.y_range.unwrap_or_else(|| range(all().map(|p| p.1)));
     let font = |size: f64| ("sans-serif", (size * chart.scale).round() as u32);
+    let x_label = |x: &f64| tick_label(*x, x0, x1, X_LABELS);
+    let y_label = |y: &f64| tick_label(*y, y0, y1, Y_LABELS);
+    // Room for the longest tick label and, beside it, the axis title (so they never overlap).
+    let widest: Vec<String> = [y0, y1, (y0 + y1) / 2.0, y0 + (y1 - y0) / 3.0].iter().map(y_label).collect();
+    let y_room = label_room(&widest, 12.0, 13.0 + 16.0).max(40) as f64;
     let mut ctx = ChartBuilder::on(area)
         .caption(&chart.title, font(16.0))
         .margin((8.0 * chart.scale) as u32)
         .x_label_area_size((34.0 * chart.scale) as u32)
-        .y_label_area_size((48.0 * chart.scale) as u32)
+        .y_label_area_size((y_room * chart.scale) as u32)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     ctx.configure_mesh()
-        .x_label_formatter(&tick_label)
+        .x_labels(X_LABELS)
+        .y_labels(Y_LABELS)
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
         .x_desc(&chart.x_label)
         .y_desc(&chart.y_label)
         .label_style(font(12.0))
@@ -143,11 +194,73 @@ pub fn svg_row(charts: &[LineChart], width: u32, height: u32) -> Result<String, 
 mod tests {
     use super::*;
 
+    use plotters::coord::ranged1d::{BoldPoints, Ranged};
+    use plotters::coord::types::RangedCoordf64;
+
+    /// The labels plotters would draw on an axis fitted to `values` (its own tick positions, our
+    /// range and formatter).
+    fn labels_for(values: &[f64], count: usize) -> (f64, f64, Vec<String>) {
+        let (lo, hi) = range(values.iter().copied());
+        let coord: RangedCoordf64 = (lo..hi).into();
+        let labels = coord.key_points(BoldPoints(count)).into_iter().map(|x| tick_label(x, lo, hi, count)).collect();
+        (lo, hi, labels)
+    }
+
     #[test]
     fn tick_labels_drop_needless_decimals() {
-        assert_eq!(tick_label(&5.0), "5");
-        assert_eq!(tick_label(&0.30000000000000004), "0.3");
-        assert_eq!(tick_label(&2.25), "2.25");
+        assert_eq!(tick_label(5.0, 0.0, 10.0, 5), "5");
+        assert_eq!(tick_label(0.30000000000000004, 0.0, 1.0, 5), "0.3");
+        assert_eq!(tick_label(2.25, 2.0, 2.5, 10), "2.25");
+        assert_eq!(tick_label(-0.0, -1.0, 1.0, 5), "0");
+    }
+
+    #[test]
+    fn tick_labels_are_distinct_and_short_for_any_range() {
+        let flat: Vec<f64> = (0..50).map(|k| std::f64::consts::LN_2 + k as f64 * 3e-7).collect(); // loss 0.693147 + k·3e-7
+        let huge: Vec<f64> = (0..20).map(|k| k as f64 * 5e12).collect();
+        let tiny: Vec<f64> = (0..20).map(|k| 1e-6 + k as f64 * 1e-7).collect();
+        let negative: Vec<f64> = (0..20).map(|k| -300.0 + k as f64 * 7.3).collect();
+        let cases: [(&str, Vec<f64>); 7] = [
+            ("flat", flat),
+            ("huge", huge),
+            ("tiny", tiny),
+            ("negative", negative),
+            ("one point", vec![0.42]),
+            ("one zero", vec![0.0]),
+            ("wide", vec![-1e6, 3e6]),
+        ];
+        for (name, values) in cases {
+            for count in [X_LABELS, Y_LABELS] {
+                let (lo, hi, labels) = labels_for(&values, count);
+                assert!(labels.len() >= 2, "{name}: {labels:?} on ({lo}, {hi})");
+                let mut unique = labels.clone();
+                unique.dedup();
+                assert_eq!(unique.len(), labels.len(), "{name}: repeated tick labels {labels:?} on ({lo}, {hi})");
+                assert!(labels.iter().all(|l| l.chars().count() <= 9), "{name}: long tick labels {labels:?}");
+                for v in &values {
+                    assert!((lo..=hi).contains(v), "{name}: {v} outside the axis ({lo}, {hi})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_axis_of_non_negative_values_never_goes_below_zero() {
+        // A chart of the untrained row only: epoch 0.
+        let (lo, hi) = range([0.0].into_iter());
+        assert!(lo == 0.0 && hi > 0.0, "({lo}, {hi})");
+        let (lo, _) = range([0.0, 1.0, 2.0].into_iter());
+        assert_eq!(lo, 0.0);
+        let (lo, _) = range([-1.0, 1.0].into_iter());
+        assert!(lo < -1.0, "negative data keep their padding");
+    }
+
+    #[test]
+    fn the_y_axis_title_has_room_beside_the_widest_tick_label() {
+        let labels = vec!["0.69315".to_string(), "1.5e14".to_string()];
+        let room = label_room(&labels, 12.0, 13.0 + 16.0);
+        // 7 characters at about 0.62 em, then the rotated 13 px title and its padding.
+        assert!(room as f64 >= 7.0 * 0.62 * 12.0 + 13.0, "{room} px");
     }
 
     #[test]
