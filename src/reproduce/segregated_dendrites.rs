@@ -350,6 +350,9 @@ Each depth's η was chosen on 6,000 training digits scored on the 2,000 held out
 {SWEEP_SEED}, {epochs} epochs; the test set is never looked at). Final validation accuracy (%):
 
 {sweep_table}
+The page's depth race runs all three networks at the default η = {default_lr} (validation accuracy
+at that rate: {at_default}).
+
 ### Depth helps, and the updates point like backprop's
 
 ![depth](dendrites-depth.svg)
@@ -383,6 +386,16 @@ asks most clearly to move (largest |Y·(t·λ_max − λ^f)|), α^t − α^f had
 "#,
         seeds = options.seeds.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
         sweep_table = markdown_table(&header, &sweep_rows),
+        default_lr = DendritesConfig::default().lr,
+        at_default = DEPTHS
+            .iter()
+            .zip(scores)
+            .map(|((name, _, _), s)| {
+                let at = RATES.iter().position(|&r| r == DendritesConfig::default().lr).and_then(|i| s[i]);
+                format!("{name} {}", at.map_or("—".into(), |a| format!("{:.2} %", 100.0 * a)))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         depth_table = markdown_table(&["network", "test error (ours)", "test error (paper, Fig. 5)"], &depth_rows),
         angle_last = mean_pm_sd(&finals(&one, "angle_bp"), 1.0, 1) + "°",
         feedback_first = mean_pm_sd(&super::firsts(&one, "angle_feedback"), 1.0, 1) + "°",

@@ -171,7 +171,11 @@ fn write<'a>(
                 mean_pm_sd(&last(i), 1.0, 5),
                 format!("{} %", mean_pm_sd(&drop(i), 100.0, 1)),
                 if i == 0 { "1".into() } else { mean_pm_sd(&cos, 1.0, 3) },
-                mean_pm_sd(&finals(&pattern(i), "rate_hz"), 1.0, 1),
+                if m.name == "RFLO" {
+                    "— (rates)".into()
+                } else {
+                    mean_pm_sd(&finals(&pattern(i), "rate_hz"), 1.0, 1)
+                },
             ]
         })
         .collect();
