@@ -7,10 +7,11 @@ import { FeedbackChapter } from './chapters/feedback/index.js';
 import { DendritesChapter } from './chapters/dendrites/index.js';
 import { SpikesChapter } from './chapters/spikes/index.js';
 import { NudgingChapter } from './chapters/nudging/index.js';
+import { TimeChapter } from './chapters/time/index.js';
 import { TITLES, renderCards, renderNav } from './chapters/landing.js';
 
 /** The chapters with figures, each made when first shown. */
-const CHAPTERS = { backprop: BackpropChapter, nudging: NudgingChapter, feedback: FeedbackChapter, spikes: SpikesChapter, dendrites: DendritesChapter };
+const CHAPTERS = { backprop: BackpropChapter, nudging: NudgingChapter, feedback: FeedbackChapter, spikes: SpikesChapter, dendrites: DendritesChapter, time: TimeChapter };
 
 function start() {
   const $ = (name) => document.querySelector(`[data-el="${name}"]`);

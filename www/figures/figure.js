@@ -147,7 +147,8 @@ export class Figure {
   /** The views' markup, inside the figure's body: charts and, if the spec says, readouts. */
   views() {
     const { readouts } = this.spec.FIGURES[this.id];
-    return raceViews(readouts && { caption: readouts, header: this.#readout().header });
+    const { header, epoch, rate } = this.#readout();
+    return raceViews(readouts && { caption: readouts, header, epoch, rate });
   }
 
   /** Extra options of the Race (www/figures/race.js): repeat, keepRows, catchUp. */

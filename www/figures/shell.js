@@ -16,12 +16,15 @@ function escape(text) {
   return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** The charts of a race figure and, optionally, its table of per-lane readouts. */
+/**
+ * The charts of a race figure and, optionally, its table of per-lane readouts ({caption, header}:
+ * the metric's column; `epoch` and `rate` rename the progress columns, e.g. Iteration, Trials/s).
+ */
 export function raceViews(readouts) {
   const table = readouts ? `
     <table class="readouts">
       <caption class="visually-hidden">${escape(readouts.caption)}</caption>
-      <thead><tr><th scope="col">Rule</th><th scope="col">Epoch</th><th scope="col">${escape(readouts.header)}</th><th scope="col">Samples/s</th><th scope="col">State</th></tr></thead>
+      <thead><tr><th scope="col">Rule</th><th scope="col">${escape(readouts.epoch ?? 'Epoch')}</th><th scope="col">${escape(readouts.header)}</th><th scope="col">${escape(readouts.rate ?? 'Samples/s')}</th><th scope="col">State</th></tr></thead>
       <tbody data-el="readouts"></tbody>
     </table>` : '';
   return `<div class="fb-views"><div class="fb-charts" data-el="charts"></div>${table}</div>`;

@@ -98,6 +98,27 @@ const FEEDBACK_Y_HELP = 'What the apical dendrites hear from the output layer: f
 /** A multiplexing input: a slider over the population's working range (pA). */
 const current = (field, label, min, max) => ({ field, label, control: 'range', step: 10, min, max });
 
+/**
+ * The lanes of the Through time chapter (the engine's recurrent rules, src/rules/through_time/):
+ * exact backprop through time, e-prop with symmetric or random feedback of the learning signal,
+ * and the rate network trained by RFLO. Each lane names its rule; every other setting is the
+ * engine's default for the pattern (its learning rate included).
+ */
+export const TIME_LANES = Object.freeze({
+  bptt: { rule: 'bptt' }, symmetric: { rule: 'eprop', feedback: 'symmetric' }, random: { rule: 'eprop', feedback: 'random' }, rflo: { rule: 'rflo' },
+});
+const TIME_LANE_NAMES = {
+  bptt: 'BPTT <span class="help-inline">exact backprop through time</span>',
+  symmetric: 'e-prop, symmetric <span class="help-inline">learning signal through <i>W</i><sub>out</sub><sup>T</sup></span>',
+  random: 'e-prop, random <span class="help-inline">learning signal through fixed random <i>B</i></span>',
+  rflo: 'RFLO <span class="help-inline">rate network, random feedback</span>',
+};
+/** A set of Through-time lanes as a page setting (the race's choice of lanes). */
+const timeLanes = (values) => ({ kind: 'set', values, default: values, label: 'lanes', valueLabels: Object.fromEntries(values.map((v) => [v, TIME_LANE_NAMES[v]])) });
+/** The settings every Through-time training figure shows: its length and seed, then the network. */
+const TIME_TRAINING = ['Training', [{ field: 'iterations', max: 3000, help: 'One trial and one weight update each.' }, 'seed']];
+const TIME_MORE = ['More settings', [{ field: 'lr', help: true }, { field: 'neurons', max: 200 }, { field: 'adaptive', help: true }, 'duration', 'input_rate'], true];
+
 export const FIGURES = Object.freeze({
   backprop: {
     chapter: 'backprop', prefix: '', title: 'Backprop', rules: () => ['bp'], data: null,
@@ -332,6 +353,35 @@ export const FIGURES = Object.freeze({
     groups: [
       ['Feedback (BurstProp)', [{ field: 'learn_feedback', label: 'learn the feedback weights <i>Y</i>', help: 'Learned feedback follows the forward weights; fixed feedback relies on the forward weights aligning with it, as in feedback alignment.' }]],
       ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
+    ],
+  },
+  time_fit: {
+    // One recurrent network learning the pattern (a sum of sines from frozen Poisson input), by the
+    // method the reader picks; the figure draws its readout against the target, trial by trial.
+    chapter: 'time', title: 'pattern', rules: (s) => [s['time_fit.method']], lanes: { of: TIME_LANES }, data: null,
+    page: {
+      method: { kind: 'enum', values: Object.keys(TIME_LANES), default: 'symmetric', label: 'learning rule', valueLabels: TIME_LANE_NAMES },
+    },
+    groups: [['Method', ['method']], TIME_TRAINING, TIME_MORE],
+  },
+  time_race: {
+    // BPTT, e-prop (both feedbacks) and RFLO on the same pattern, seed and iterations.
+    chapter: 'time', title: 'race', rules: (s) => s['time_race.lanes'], lanes: { of: TIME_LANES }, data: null,
+    page: { lanes: timeLanes(['bptt', 'symmetric', 'random', 'rflo']) },
+    groups: [['Lanes', ['lanes']], TIME_TRAINING, TIME_MORE],
+  },
+  time_cosine: {
+    // Each approximate method's update against BPTT's gradient on the same trial and weights.
+    chapter: 'time', title: 'cosine', rules: (s) => s['time_cosine.lanes'], lanes: { of: TIME_LANES }, data: null,
+    page: { lanes: timeLanes(['symmetric', 'random', 'rflo']) },
+    groups: [['Lanes', ['lanes']], TIME_TRAINING, TIME_MORE],
+  },
+  time_memory: {
+    // The bytes each method holds to learn from one trial, at trial lengths of 0.2–3 s.
+    chapter: 'time', title: 'memory', rules: () => ['memory'], data: null,
+    groups: [
+      ['Network', [{ field: 'neurons', help: 'BPTT\'s history grows with the neurons; e-prop\'s and RFLO\'s traces with the synapses.' }, 'inputs']],
+      ['More settings', [{ field: 'adaptive', help: true }, 'seed'], true],
     ],
   },
 });

@@ -30,6 +30,8 @@ export const FEEDBACK_FIGURES = FIGURES_OF.feedback;
 export const SPIKES_FIGURES = FIGURES_OF.spikes;
 /** The figures of the Dendrites & Bursts chapter. */
 export const DENDRITES_FIGURES = FIGURES_OF.dendrites;
+/** The figures of the Through time chapter. */
+export const TIME_FIGURES = FIGURES_OF.time;
 /** The data sets the Backprop chapter offers (its `data` knob's values). */
 export const DATASETS = knobsOf(FIGURES.backprop).get('data').values;
 
@@ -78,11 +80,13 @@ function knobOf(entry) {
 }
 
 /**
- * The rule a lane of figure `id` runs: the lane's own name, or, for a figure of lanes of one rule
- * (`lanes: {rule, of}` in www/state/figures.js), that rule.
+ * The rule a lane of figure `id` runs: the lane's own name, or, for a figure of named lanes
+ * (`lanes: {rule, of}` in www/state/figures.js), the lane's own `rule` if it names one (the
+ * Through-time lanes: BPTT, e-prop twice, RFLO), else the figure's.
  */
 export function ruleOf(id, lane) {
-  return FIGURES[id].lanes ? FIGURES[id].lanes.rule : lane;
+  const { lanes } = FIGURES[id];
+  return lanes ? lanes.of[lane]?.rule ?? lanes.rule : lane;
 }
 
 /** A figure's knobs in form order: [{legend, collapsed, knobs: [{field, …overrides}]}]. */
