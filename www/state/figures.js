@@ -109,8 +109,8 @@ export const TIME_LANES = Object.freeze({
 });
 const TIME_LANE_NAMES = {
   bptt: 'BPTT <span class="help-inline">exact backprop through time</span>',
-  symmetric: 'e-prop, symmetric <span class="help-inline">learning signal through <i>W</i><sub>out</sub><sup>T</sup></span>',
-  random: 'e-prop, random <span class="help-inline">learning signal through fixed random <i>B</i></span>',
+  symmetric: 'e-prop sym. <span class="help-inline">learning signal through <i>W</i><sub>out</sub><sup>T</sup></span>',
+  random: 'e-prop rand. <span class="help-inline">through fixed random <i>B</i></span>',
   rflo: 'RFLO <span class="help-inline">rate network, random feedback</span>',
 };
 /** A set of Through-time lanes as a page setting (the race's choice of lanes). */
@@ -360,7 +360,7 @@ export const FIGURES = Object.freeze({
     // method the reader picks; the figure draws its readout against the target, trial by trial.
     chapter: 'time', title: 'pattern', rules: (s) => [s['time_fit.method']], lanes: { of: TIME_LANES }, data: null,
     page: {
-      method: { kind: 'enum', values: Object.keys(TIME_LANES), default: 'symmetric', label: 'learning rule', valueLabels: TIME_LANE_NAMES },
+      method: { kind: 'enum', values: Object.keys(TIME_LANES), default: 'symmetric', label: 'learning rule', valueLabels: { bptt: 'BPTT (exact, stores the trial)', symmetric: 'e-prop, symmetric feedback', random: 'e-prop, random feedback', rflo: 'RFLO (rate network)' } },
     },
     groups: [['Method', ['method']], TIME_TRAINING, TIME_MORE],
   },

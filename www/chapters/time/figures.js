@@ -7,7 +7,6 @@
 import { summary } from '../feedback/figures.js';
 import { logY } from '../../views/log-axis.js';
 import { framesByName } from '../../views/canvas.js';
-import { niceCeil } from '../dendrites/figures.js';
 
 /**
  * One name and Okabe–Ito colour (index into src/charts.rs PALETTE) per lane, on every figure:
@@ -135,7 +134,7 @@ export function memoryChart(table) {
   const title = 'Bytes stored to learn from one trial';
   return {
     id: 'memory', title: 'Memory for one trial', xLabel: 'trial length (ms)', yLabel: 'megabytes', xMin: 0, xMax: MEMORY_DURATIONS.at(-1),
-    yRange: [0, niceCeil(1.1 * top)], series, twins: false, note: memorySentence(rows), summary: summary(title, series),
+    yRange: [0, Math.ceil(1.05 * top)], series, twins: false, note: memorySentence(rows), summary: summary(title, series),
   };
 }
 
@@ -181,10 +180,12 @@ export function lossChart(lanes, iterations, title = 'Loss') {
   const values = series.flatMap((s) => s.points.map((p) => p[1])).filter((v) => Number.isFinite(v) && v > 0);
   const lo = Math.min(1e-3, 10 ** Math.floor(Math.log10(values.length ? Math.min(...values) : 1)));
   const hi = Math.max(1, 10 ** Math.ceil(Math.log10(values.length ? Math.max(...values) : 1)));
-  return logY({
+  const chart = logY({
     id: 'loss', title, xLabel: 'iteration', yLabel: 'loss', yRange: [lo, hi], xMax: iterations, series,
     summary: summary('Loss (mean squared error of the readout over the trial)', series),
   });
+  // Plain decimals (0.001 … 1) cover plotters' own tick numbers; superscripts leave them peeking out.
+  return { ...chart, yDecades: chart.yDecades.map((d) => ({ ...d, text: String(d.value) })) };
 }
 
 /** A cosine as it reads: two decimals. */
@@ -204,7 +205,7 @@ export function cosineChart(lanes, iterations) {
   const zero = { name: '0', color: REFERENCE_COLOR, points: [[0, 0], [iterations, 0]], label: '0', value: 0, note: 'at right angles to the gradient: no better than a random direction', reference: true };
   const title = 'Cosine with BPTT\'s gradient';
   return {
-    id: 'cosine', title, xLabel: 'iteration', yLabel: 'cosine', yRange: [bottom, 1], xMax: iterations,
+    id: 'cosine', title, xLabel: 'iteration', yLabel: 'cosine', yRange: [bottom, 1.05], xMax: iterations,
     series: [...series, zero], summary: summary('Cosine of each method\'s update of the input and recurrent weights with BPTT\'s gradient on the same trial', series),
   };
 }
