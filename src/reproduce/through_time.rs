@@ -6,8 +6,8 @@
 //! 3. The delayed cue (half the neurons ALIF): BPTT and e-prop, correct trials.
 
 use super::{
-    chart, checks_markdown, finals, firsts, markdown_table, mean_curve, mean_pm_sd, run_all, Check, Figure, Job,
-    Options, Report,
+    chart, checks_markdown, finals, firsts, markdown_table, mean_curve_against, mean_pm_sd, run_all, Check, Figure,
+    Job, Options, Report,
 };
 use crate::charts::{self, Series};
 use crate::data::DataStore;
@@ -80,7 +80,10 @@ fn write<'a>(
             .enumerate()
             .map(|(i, m)| Series {
                 name: m.name.into(),
-                points: mean_curve(&of(i), column).into_iter().filter(|(_, y)| y.is_finite()).collect(),
+                points: mean_curve_against(&of(i), "iteration", column, |x| x)
+                    .into_iter()
+                    .filter(|(_, y)| y.is_finite())
+                    .collect(),
                 color: m.color,
             })
             .collect()
