@@ -318,7 +318,8 @@ impl Experiment {
         }
     }
 
-    /// The network (or population) and batch size of a benchmark run, for its table.
+    /// The network (or population) and batch size of a benchmark run, for its table (a CSV
+    /// field: no commas).
     pub fn benchmark_shape(&self) -> (String, usize) {
         match self {
             Experiment::Multiplex(c) => (format!("{} neurons dt 0.1 ms", c.neurons), 1),
@@ -329,9 +330,9 @@ impl Experiment {
             Experiment::Superspike(c) => {
                 (format!("{}-{}-{} LIF at dt {} ms", c.inputs, c.hidden, c.output_count(), c.dt), 1)
             }
-            Experiment::GradientCheck(c) => (format!("2-{}-2, {} steps", join_widths(&c.hidden), c.steps), c.examples),
+            Experiment::GradientCheck(c) => (format!("2-{}-2 with {} steps", join_widths(&c.hidden), c.steps), c.examples),
             Experiment::Bptt(c) | Experiment::Eprop(c) | Experiment::Rflo(c) | Experiment::Memory(c) => {
-                (format!("{}-{}-{}, {} ms trial", c.inputs, c.neurons, c.outputs(), c.duration), 1)
+                (format!("{}-{}-{} on a {} ms trial", c.inputs, c.neurons, c.outputs(), c.duration), 1)
             }
             Experiment::Dendrites(c) => {
                 let sizes: Vec<String> = [784].iter().chain(&c.hidden).chain(&[10]).map(|s| s.to_string()).collect();
@@ -411,8 +412,14 @@ impl Experiment {
         self.data().filter(|d| *d == DataKind::Mnist)
     }
 
-    /// Checks every setting against its declared limits and the config's own rules.
+    /// Checks every setting against its declared limits and the config's own rules, then the
+    /// model's memory and work against [`crate::cost`]'s limits.
     pub fn validate(&self) -> Result<()> {
+        self.validate_settings()?;
+        crate::cost::check(self)
+    }
+
+    fn validate_settings(&self) -> Result<()> {
         match self {
             Experiment::Multiplex(c) => c.validate(),
             Experiment::Plasticity(c) => c.validate(),
