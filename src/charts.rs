@@ -16,7 +16,7 @@ pub struct Series {
 }
 
 /// A chart: curves sharing axes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineChart {
     pub title: String,
     pub x_label: String,
@@ -28,6 +28,32 @@ pub struct LineChart {
     /// Font scale for high-density canvases (1 for SVG).
     #[serde(default = "one")]
     pub scale: f64,
+    /// Draw the numbers of each axis (false where the page writes its own over them, e.g. the
+    /// powers of ten of a log axis).
+    #[serde(default = "yes")]
+    pub x_tick_labels: bool,
+    #[serde(default = "yes")]
+    pub y_tick_labels: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for LineChart {
+    /// No title, labels or series; fitted y range; scale 1; every tick labelled.
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            x_label: String::new(),
+            y_label: String::new(),
+            series: Vec::new(),
+            y_range: None,
+            scale: 1.0,
+            x_tick_labels: true,
+            y_tick_labels: true,
+        }
+    }
 }
 
 fn one() -> f64 {
@@ -120,10 +146,15 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart
     let (x0, x1) = range(all().map(|p| p.0));
     let (y0, y1) = chart.y_range.unwrap_or_else(|| range(all().map(|p| p.1)));
     let font = |size: f64| ("sans-serif", (size * chart.scale).round() as u32);
-    let x_label = |x: &f64| tick_label(*x, x0, x1, X_LABELS);
-    let y_label = |y: &f64| tick_label(*y, y0, y1, Y_LABELS);
+    // As many ticks as fit: about one per 64 px across and one per 40 px up (at most 8 and 6).
+    let (width, height) = area.dim_in_pixel();
+    let x_count = ((f64::from(width) / (64.0 * chart.scale)) as usize).clamp(2, X_LABELS);
+    let y_count = ((f64::from(height) / (40.0 * chart.scale)) as usize).clamp(2, Y_LABELS);
+    let x_label = |x: &f64| if chart.x_tick_labels { tick_label(*x, x0, x1, x_count) } else { String::new() };
+    let y_label = |y: &f64| if chart.y_tick_labels { tick_label(*y, y0, y1, y_count) } else { String::new() };
     // Room for the longest tick label and, beside it, the axis title (so they never overlap).
-    let widest: Vec<String> = [y0, y1, (y0 + y1) / 2.0, y0 + (y1 - y0) / 3.0].iter().map(y_label).collect();
+    let widest: Vec<String> =
+        [y0, y1, (y0 + y1) / 2.0, y0 + (y1 - y0) / 3.0].iter().map(|y| tick_label(*y, y0, y1, y_count)).collect();
     let y_room = label_room(&widest, 12.0, 13.0 + 16.0).max(40) as f64;
     let mut ctx = ChartBuilder::on(area)
         .caption(&chart.title, font(16.0))
@@ -133,8 +164,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     ctx.configure_mesh()
-        .x_labels(X_LABELS)
-        .y_labels(Y_LABELS)
+        .x_labels(x_count)
+        .y_labels(y_count)
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label)
         .x_desc(&chart.x_label)
@@ -275,6 +306,8 @@ mod tests {
             ],
             y_range: None,
             scale: 1.0,
+            x_tick_labels: true,
+            y_tick_labels: true,
         };
         let svg = svg(&chart, 400, 300).unwrap();
         for text in ["Test accuracy", "epoch", "accuracy", "\nbp\n", "\nfa\n", "<polyline"] {

@@ -391,6 +391,8 @@ mod cli {
             ],
             y_range: None,
             scale: 1.0,
+            x_tick_labels: true,
+            y_tick_labels: true,
         };
         let acc = LineChart {
             title: "Accuracy".into(),

@@ -31,7 +31,7 @@ pub fn multiplexing_charts(table: &MetricTable) -> Vec<LineChart> {
         y_label: "z-score".into(),
         series,
         y_range: None,
-        scale: 1.0,
+        ..LineChart::default()
     };
     vec![
         chart(
@@ -87,7 +87,7 @@ pub fn plasticity_chart(curve: &[FrequencyPoint]) -> LineChart {
             Series { name: "burst-dependent rule".into(), points, color: 1 },
         ],
         y_range: None,
-        scale: 1.0,
+        ..LineChart::default()
     }
 }
 

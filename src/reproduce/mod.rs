@@ -145,7 +145,14 @@ pub fn epoch_chart(title: &str, y_label: &str, series: Vec<Series>, y_range: Opt
 
 /// A chart of `series` against `x_label` on a `y_label` axis over `y_range` (`None`: fitted).
 pub fn chart(title: &str, x_label: &str, y_label: &str, series: Vec<Series>, y_range: Option<(f64, f64)>) -> LineChart {
-    LineChart { title: title.into(), x_label: x_label.into(), y_label: y_label.into(), series, y_range, scale: 1.0 }
+    LineChart {
+        title: title.into(),
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        series,
+        y_range,
+        ..LineChart::default()
+    }
 }
 
 /// Test accuracy against the epoch, on `[0, 1]`.

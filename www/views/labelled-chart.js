@@ -91,7 +91,11 @@ export class LabelledChart {
     });
     // Invisible points fix the x axis to the whole run, so the curves grow into it.
     series.push({ name: '', points: [[chart.xMin ?? 0, NaN], [chart.xMax, NaN]], color: 6 });
-    const drawn = drawChart(this.canvas, { title: chart.title, x_label: chart.xLabel ?? 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange });
+    // A log axis gets its powers of ten from #decades: plotters leaves that axis's numbers out.
+    const drawn = drawChart(this.canvas, {
+      title: chart.title, x_label: chart.xLabel ?? 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange,
+      x_tick_labels: !chart.xLog, y_tick_labels: !chart.yLog,
+    });
     if (drawn) this.#labels(chart);
     if (drawn) this.#bands(chart);
     if (drawn) this.#decades(chart);
