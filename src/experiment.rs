@@ -330,7 +330,9 @@ impl Experiment {
             Experiment::Superspike(c) => {
                 (format!("{}-{}-{} LIF at dt {} ms", c.inputs, c.hidden, c.output_count(), c.dt), 1)
             }
-            Experiment::GradientCheck(c) => (format!("2-{}-2 with {} steps", join_widths(&c.hidden), c.steps), c.examples),
+            Experiment::GradientCheck(c) => {
+                (format!("2-{}-2 with {} steps", join_widths(&c.hidden), c.steps), c.examples)
+            }
             Experiment::Bptt(c) | Experiment::Eprop(c) | Experiment::Rflo(c) | Experiment::Memory(c) => {
                 (format!("{}-{}-{} on a {} ms trial", c.inputs, c.neurons, c.outputs(), c.duration), 1)
             }

@@ -7,6 +7,7 @@
 pub mod bursts;
 pub mod chapter;
 pub mod charts;
+pub mod cost;
 pub mod data;
 pub mod error;
 pub mod experiment;

@@ -234,9 +234,13 @@ crate::settings! {
         /// Pairing frequencies to test.
         frequencies_hz: Vec<f64> = vec![0.1, 10.0, 20.0, 40.0, 50.0], "pairing frequencies" in "Hz", Kind::positive(200.0).list(20);
         /// Pre–post pairings per train.
-        pairings_per_train: usize = 5, "pairings per train", Kind::int(1.0, 1000.0);
+        ///
+        /// At most 20, 50 trains and 80 neurons: the whole protocol at one frequency is one
+        /// uninterruptible work unit, and with the default 0.1 Hz point each maximum alone makes
+        /// it take about 4 s (`cost::POINT_LIMIT_MS`; Sjöström et al. 2001 used 5 pairings, 15 trains).
+        pairings_per_train: usize = 5, "pairings per train", Kind::int(1.0, 20.0);
         /// Trains per frequency.
-        trains: usize = 15, "trains", Kind::int(1.0, 1000.0);
+        trains: usize = 15, "trains", Kind::int(1.0, 50.0);
         /// Silence between the last pairing of a train and the first of the next.
         train_gap_ms: f64 = 10_000.0, "gap between trains" in "ms", Kind::positive(MAX_TIME_MS);
         /// Delay of the post spike after the pre spike (positive: pre before post).
@@ -257,7 +261,7 @@ crate::settings! {
         /// Independent postsynaptic neurons; the weight change is their average.
         ///
         /// Each has its own noise and plastic synapse.
-        neurons: usize = 20, "neurons", Kind::int(1.0, 1000.0);
+        neurons: usize = 20, "neurons", Kind::int(1.0, 80.0);
         /// Standard deviation of each neuron's private somatic noise current.
         somatic_noise_pa: f32 = 50.0, "somatic noise" in "pA", Kind::number(0.0, MAX_CURRENT_PA);
         /// Standard deviation of each neuron's private dendritic noise current.
