@@ -266,6 +266,7 @@ function quote(raw) {
 }
 
 export function formatValue(p, value) {
+  if (value === undefined) return ''; // an unset setting (a lane keeps its preset): parse says "the default"
   if (p.kind === 'list' || p.kind === 'set') return value.join(',');
   if (p.kind === 'bool') return value ? '1' : '0';
   return String(value);
