@@ -71,9 +71,9 @@ fn every_field_of_every_rule_is_a_command_line_flag() {
             let value = other_value(&field, &preset[field.name]);
             let flag = format!("--{}", field.name.replace('_', "-"));
             let mut args = vec!["train".to_string(), "--rule".into(), rule.name().into()];
-            let takes_circles = experiment::fields_of(rule)
-                .iter()
-                .any(|f| f.name == "data" && matches!(&f.kind, Kind::Enum { values, .. } if values.contains(&"circles")));
+            let takes_circles = experiment::fields_of(rule).iter().any(|f| {
+                f.name == "data" && matches!(&f.kind, Kind::Enum { values, .. } if values.contains(&"circles"))
+            });
             if takes_circles && field.name != "data" {
                 args.extend(["--data".into(), "circles".into()]);
             }

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, siteSuite, itStayedClean } from '../support/site.mjs';
-import { fig, phaseIs, readouts, inkOf } from '../support/figures.mjs';
+import { fig, phaseIs, readouts, inkOf, assertLinkRoundTrips } from '../support/figures.mjs';
 
 const TRACE = fig('dendrites_trace');
 // Okabe–Ito: the apical dendrite vermillion, the soma bluish green, the label's output unit blue.
@@ -23,7 +23,6 @@ async function digits(page) {
 }
 
 /** The settings part of a hash (from `chapter=`), for comparing links. */
-const settingsOf = (url) => new URL(url).hash.replace(/^#v=1&/, '');
 
 describe('the segregated-dendrite figures of the Dendrites & Bursts chapter', { timeout: 300000 }, () => {
   const measured = {};
@@ -131,17 +130,7 @@ describe('the segregated-dendrite figures of the Dendrites & Bursts chapter', { 
       dendrites_feedback: 'dendrites_feedback.lanes=random,symmetric&dendrites_feedback.epochs=3&dendrites_feedback.seed=4&dendrites_feedback.lr=0.2',
     };
     for (const [id, settings] of Object.entries(links)) {
-      const page = await open(`#v=1&chapter=dendrites&fig=${id}&${settings}`);
-      assert.equal(await page.locator('[data-el="notices"]:visible').count(), 0, `${id}: the link gave notices`);
-      for (const pair of settings.split('&')) assert.ok(page.url().includes(pair), `${id}: ${pair} is not in ${page.url()}`);
-      // The figure's own link ("Open full page") carries the same settings, and opens them again.
-      const href = await page.getAttribute(`${fig(id)} [data-el="open-full"]`, 'href');
-      for (const pair of settings.split('&')) assert.ok(href.includes(pair), `${id}: ${pair} is not in its own link ${href}`);
-      const again = await open(new URL(href).hash);
-      assert.equal(new URL(again.url()).hash.match(/fig=(\w+)/)?.[1], id);
-      assert.equal(settingsOf(again.url()), settingsOf(page.url()));
-      for (const pair of settings.split('&')) assert.ok(again.url().includes(pair), `${id}: ${pair} did not come back from its own link`);
-      await phaseIs(again, id, 'paused', 60000); // the engine accepted the linked settings
+      const { page, again } = await assertLinkRoundTrips(open, 'dendrites', id, settings, 60000);
       if (id === 'dendrites_depth') {
         assert.deepEqual(Object.keys(await readouts(again, id)), ['none', 'two']);
       }

@@ -8,14 +8,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, siteSuite, itStayedClean } from '../support/site.mjs';
-import { fig, phaseIs, readouts, openFromLanding } from '../support/figures.mjs';
+import { fig, phaseIs, readouts, openFromLanding, assertLinkRoundTrips, settingsOf } from '../support/figures.mjs';
 
 /** Short runs of every figure, so the suite stays quick. */
 const SHORT = 'neuron.epochs=30&picture.epochs=8&xor.epochs=20&surrogate.epochs=5';
 const LANES = { neuron: ['superspike'], picture: ['symmetric', 'random', 'uniform', 'none'], xor: ['symmetric', 'random', 'none', 'output'], surrogate: ['superspike'] };
 
 /** The settings part of a hash (from `chapter=`), for comparing links. */
-const settingsOf = (url) => new URL(url).hash.replace(/^#v=1&/, '');
 
 describe('the Spikes chapter', { timeout: 240000 }, () => {
   const site = siteSuite();
@@ -117,16 +116,7 @@ describe('the Spikes chapter', { timeout: 240000 }, () => {
       surrogate: 'surrogate.beta=3.5&surrogate.epochs=9&surrogate.seed=7',
     };
     for (const [id, settings] of Object.entries(links)) {
-      const page = await open(`#v=1&chapter=spikes&fig=${id}&${settings}`);
-      assert.equal(await page.locator('[data-el="notices"]:visible').count(), 0, `${id}: the link gave notices`);
-      for (const pair of settings.split('&')) assert.ok(page.url().includes(pair), `${id}: ${pair} is not in ${page.url()}`);
-      // The figure's own link ("Open full page") carries the same settings, and opens them again.
-      const href = await page.getAttribute(`${fig(id)} [data-el="open-full"]`, 'href');
-      for (const pair of settings.split('&')) assert.ok(href.includes(pair), `${id}: ${pair} is not in its own link ${href}`);
-      const again = await open(new URL(href).hash);
-      assert.equal(new URL(again.url()).hash.match(/fig=(\w+)/)?.[1], id);
-      for (const pair of settings.split('&')) assert.ok(again.url().includes(pair), `${id}: ${pair} did not come back from its own link`);
-      await phaseIs(again, id, 'paused', 40000);
+      const { page, again } = await assertLinkRoundTrips(open, 'spikes', id, settings, 40000);
       await page.close();
       await again.close();
     }

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, siteSuite, itStayedClean } from '../support/site.mjs';
-import { fig, phaseIs, readouts, inkOf, openFromLanding } from '../support/figures.mjs';
+import { fig, phaseIs, readouts, inkOf, openFromLanding, assertLinkRoundTrips } from '../support/figures.mjs';
 
 const FIT = fig('time_fit');
 // Okabe–Ito: symmetric e-prop bluish green, RFLO reddish purple, the target grey.
@@ -25,7 +25,6 @@ async function iteration(page) {
 }
 
 /** The settings part of a hash (from `chapter=`), for comparing links. */
-const settingsOf = (url) => new URL(url).hash.replace(/^#v=1&/, '');
 
 describe('the Through time chapter', { timeout: 300000 }, () => {
   const measured = {};
@@ -37,7 +36,11 @@ describe('the Through time chapter', { timeout: 300000 }, () => {
     assert.equal(await page.locator('[data-page="time"] .figure').count(), 4);
     const labels = await page.$$eval('[data-page="time"] [data-el="train"]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
     assert.deepEqual(labels, ['Train (figure 1)', 'Train (figure 2)', 'Train (figure 3)', 'Measure (figure 4)']);
-    for (const id of IDS) await phaseIs(page, id, 'paused', 60000).catch(async () => { await page.locator(fig(id)).scrollIntoViewIfNeeded(); await phaseIs(page, id, 'paused', 60000); });
+    // Figures start their engines when they come into view.
+    for (const id of IDS) {
+      await page.locator(fig(id)).scrollIntoViewIfNeeded();
+      await phaseIs(page, id, 'paused', 60000);
+    }
     for (const canvas of await page.$$('[data-page="time"] canvas')) {
       assert.ok((await canvas.getAttribute('aria-label') ?? '').length > 0, 'a canvas without a text alternative');
     }
@@ -162,16 +165,7 @@ describe('the Through time chapter', { timeout: 300000 }, () => {
       time_memory: 'time_memory.neurons=200&time_memory.inputs=50&time_memory.adaptive=0.25&time_memory.seed=5',
     };
     for (const [id, settings] of Object.entries(links)) {
-      const page = await open(`#v=1&chapter=time&fig=${id}&${settings}`);
-      assert.equal(await page.locator('[data-el="notices"]:visible').count(), 0, `${id}: the link gave notices`);
-      for (const pair of settings.split('&')) assert.ok(page.url().includes(pair), `${id}: ${pair} is not in ${page.url()}`);
-      // The figure's own link ("Open full page") carries the same settings, and opens them again.
-      const href = await page.getAttribute(`${fig(id)} [data-el="open-full"]`, 'href');
-      for (const pair of settings.split('&')) assert.ok(href.includes(pair), `${id}: ${pair} is not in its own link ${href}`);
-      const again = await open(new URL(href).hash);
-      assert.equal(new URL(again.url()).hash.match(/fig=(\w+)/)?.[1], id);
-      assert.equal(settingsOf(again.url()), settingsOf(page.url()));
-      await phaseIs(again, id, 'paused', 60000); // the engine accepted the linked settings
+      const { page, again } = await assertLinkRoundTrips(open, 'time', id, settings, 60000);
       if (id === 'time_race') assert.deepEqual(Object.keys(await readouts(again, id)), ['bptt', 'rflo']);
       await page.close();
       await again.close();

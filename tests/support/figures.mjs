@@ -94,3 +94,26 @@ export async function openWithNotices(site, hash) {
   await notices.waitFor();
   return { page, text: await notices.textContent() };
 }
+
+/** A link's settings: its hash without the version. */
+export const settingsOf = (url) => new URL(url).hash.replace(/^#v=1&/, '');
+
+/**
+ * Opens figure `id` of `chapter` from a link with `settings` (`key=value&…`) and checks the round
+ * trip: no notices, every pair in the page's URL and in the figure's own link, that link opens
+ * the same figure with the same settings, and the engine accepts them (the figure pauses within
+ * `timeout` ms). `open(hash)` opens a page. Returns both pages (the caller closes them).
+ */
+export async function assertLinkRoundTrips(open, chapter, id, settings, timeout = 60000) {
+  const page = await open(`#v=1&chapter=${chapter}&fig=${id}&${settings}`);
+  assert.equal(await page.locator('[data-el="notices"]:visible').count(), 0, `${id}: the link gave notices`);
+  for (const pair of settings.split('&')) assert.ok(page.url().includes(pair), `${id}: ${pair} is not in ${page.url()}`);
+  // The figure's own link ("Open full page") carries the same settings, and opens them again.
+  const href = await page.getAttribute(`${fig(id)} [data-el="open-full"]`, 'href');
+  for (const pair of settings.split('&')) assert.ok(href.includes(pair), `${id}: ${pair} is not in its own link ${href}`);
+  const again = await open(new URL(href).hash);
+  assert.equal(new URL(again.url()).hash.match(/fig=(\w+)/)?.[1], id);
+  assert.equal(settingsOf(again.url()), settingsOf(page.url()));
+  await phaseIs(again, id, 'paused', timeout); // the engine accepted the linked settings
+  return { page, again };
+}
