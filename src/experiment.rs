@@ -6,6 +6,7 @@
 //! complete experiment; missing fields take their defaults. [`Experiment::build`] validates it
 //! and makes the model.
 
+pub mod cost;
 use crate::bursts::multiplexing::{MultiplexConfig, Multiplexing};
 use crate::bursts::plasticity::{PairingProtocol, PlasticityCurve};
 use crate::chapter::Chapter;
@@ -415,10 +416,10 @@ impl Experiment {
     }
 
     /// Checks every setting against its declared limits and the config's own rules, then the
-    /// model's memory and work against [`crate::cost`]'s limits.
+    /// model's memory and work against [`cost`]'s limits.
     pub fn validate(&self) -> Result<()> {
         self.validate_settings()?;
-        crate::cost::check(self)
+        cost::check(self)
     }
 
     fn validate_settings(&self) -> Result<()> {

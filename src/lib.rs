@@ -7,7 +7,6 @@
 pub mod bursts;
 pub mod chapter;
 pub mod charts;
-pub mod cost;
 pub mod data;
 pub mod error;
 pub mod experiment;
@@ -26,3 +25,6 @@ pub mod session;
 pub use error::{Error, Result};
 pub use experiment::Experiment;
 pub use rule::{MetricTable, Rule, Snapshot, StepOutcome};
+
+/// The cost estimates and limits every experiment is checked against ([`experiment::cost`]).
+pub use experiment::cost;

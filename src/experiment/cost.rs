@@ -27,10 +27,10 @@
 //!   untrained network's evaluation on the training and test sets, the test evaluation each
 //!   epoch), which nothing can interrupt.
 
+use super::Experiment;
 use crate::bursts::multiplexing::MultiplexConfig;
 use crate::bursts::plasticity::PairingProtocol;
 use crate::data::DataKind;
-use crate::experiment::Experiment;
 use crate::rules::equilibrium_propagation::EqPropConfig;
 use crate::rules::segregated_dendrites::{DendriteMode, DendritesConfig};
 use crate::rules::through_time::RecurrentConfig;
