@@ -5,7 +5,8 @@
 // and what it means, the panels drawn, the test-error and angle charts, the status line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, serialize, defaults, prop, presetOf, DENDRITES_FIGURES, PROPS } from '../../www/state/state.js';
+import { parse, serialize, defaults, prop, presetOf, DENDRITES_FIGURES } from '../../www/state/state.js';
+import { assertFigureLinkRoundTrips } from '../support/links.mjs';
 import { SCHEMA } from '../../www/state/schema.js';
 import { DENDRITE_LANES } from '../../www/state/figures.js';
 import { FIGURES, RULES, experimentsOf, paceOf, chartsOf, readout, progressText } from '../../www/chapters/dendrites/figures.js';
@@ -55,17 +56,7 @@ test('each figure\'s link carries its settings only, and round-trips', () => {
   const back = parse(serialize(state));
   assert.deepEqual(back.notices, []);
   assert.deepEqual(back.state, state);
-  for (const id of SEGREGATED) {
-    const hash = serialize(state, { figure: id });
-    assert.ok(hash.startsWith(`#v=1&chapter=dendrites&fig=${id}&`), hash);
-    const keys = hash.slice(1).split('&').slice(3).map((part) => part.split('=')[0]);
-    for (const key of keys) assert.ok(key.startsWith(`${id}.`), `${key} in the ${id} link`);
-    assert.equal(keys.length, PROPS.filter((p) => p.figure === id && p.shown).length);
-    const again = parse(hash);
-    assert.deepEqual(again.notices, []);
-    assert.equal(again.state.fig, id);
-    for (const key of keys) assert.deepEqual(again.state[key], state[key], key);
-  }
+  for (const id of SEGREGATED) assertFigureLinkRoundTrips(state, 'dendrites', id);
   assert.match(serialize(state, { figure: 'dendrites_trace' }), /dendrites_trace\.neuron=42&dendrites_trace\.feedback=sparse&dendrites_trace\.speed=max&dendrites_trace\.seed=3/);
 });
 

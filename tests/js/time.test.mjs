@@ -5,14 +5,14 @@
 // sentence with the measured numbers, the last trial read from a snapshot, the status line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, serialize, defaults, presetOf, TIME_FIGURES, PROPS, ruleOf } from '../../www/state/state.js';
+import { parse, serialize, defaults, presetOf, TIME_FIGURES, ruleOf } from '../../www/state/state.js';
 import { TIME_LANES } from '../../www/state/figures.js';
 import {
   FIGURES, RULES, experimentsOf, paceOf, chartsOf, readout, progressText, lossText, bytesText, memoryRows, memorySentence,
   memoryChart, lossChart, cosineChart, trialOf, trialError, trialCorrelation, tracePanels, traceSummary, rasterSummary, MEMORY_DURATIONS,
 } from '../../www/chapters/time/figures.js';
 import { MetricTable } from '../../www/engine/metrics.js';
-import { assertCarriesChapter, assertChapterDefaults } from '../support/links.mjs';
+import { assertCarriesChapter, assertChapterDefaults, assertFigureLinkRoundTrips } from '../support/links.mjs';
 
 const TIME = { ...defaults(), chapter: 'time' };
 const COLUMNS = ['iteration', 'loss', 'rate_hz', 'cosine_bptt', 'stored_bytes', 'accuracy'];
@@ -62,17 +62,7 @@ test('each figure\'s link carries its settings only, and round-trips; the chapte
   assert.deepEqual(back.notices, []);
   assert.deepEqual(back.state, state);
   assertCarriesChapter(serialize(state), 'time');
-  for (const id of TIME_FIGURES) {
-    const hash = serialize(state, { figure: id });
-    assert.ok(hash.startsWith(`#v=1&chapter=time&fig=${id}&`), hash);
-    const keys = hash.slice(1).split('&').slice(3).map((part) => part.split('=')[0]);
-    for (const key of keys) assert.ok(key.startsWith(`${id}.`), `${key} in the ${id} link`);
-    assert.equal(keys.length, PROPS.filter((p) => p.figure === id && p.shown).length);
-    const again = parse(hash);
-    assert.deepEqual(again.notices, []);
-    assert.equal(again.state.fig, id);
-    for (const key of keys) assert.deepEqual(again.state[key], state[key], key);
-  }
+  for (const id of TIME_FIGURES) assertFigureLinkRoundTrips(state, 'time', id);
   assert.match(serialize(state, { figure: 'time_fit' }), /time_fit\.method=random&time_fit\.iterations=120&time_fit\.seed=3/);
   assertChapterDefaults('time', { 'time_fit.method': 'symmetric', 'time_race.lanes': ['bptt', 'symmetric', 'random', 'rflo'], 'time_cosine.lanes': ['symmetric', 'random', 'rflo'], 'time_race.iterations': 300 });
 });
