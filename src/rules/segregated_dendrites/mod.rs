@@ -264,16 +264,22 @@ impl SegregatedDendrites {
         a
     }
 
-    /// The feedback weights that reach hidden neuron `i` of the first hidden layer, one per class.
-    fn apical_weights_of(&self, i: usize) -> Vec<f32> {
+    /// Hidden layer `l`'s feedback as a matrix: row `k` is the apical potential output unit `k`
+    /// alone would cause (`classes × n_l`, `Y_l` laid out as the stored random feedback, whatever the kind).
+    fn feedback_rows(&self, l: usize) -> Vec<Vec<f32>> {
         let classes = *self.sizes.last().expect("layers");
         (0..classes)
             .map(|k| {
                 let mut unit = vec![0.0; classes];
                 unit[k] = 1.0;
-                self.apical(0, &unit)[i]
+                self.apical(l, &unit)
             })
             .collect()
+    }
+
+    /// The feedback weights that reach hidden neuron `i` of the first hidden layer, one per class.
+    fn apical_weights_of(&self, i: usize) -> Vec<f32> {
+        self.feedback_rows(0).iter().map(|row| row[i]).collect()
     }
 
     /// The input rates of training example `i`: `λ_max·pixel`.
@@ -507,18 +513,9 @@ impl SegregatedDendrites {
         if hidden == 0 {
             return f64::NAN;
         }
-        let classes = *self.sizes.last().expect("layers");
-        let feedback: Vec<f32> = (0..self.sizes[hidden])
-            .flat_map(|i| {
-                let mut column = vec![0.0; classes];
-                for (k, c) in column.iter_mut().enumerate() {
-                    let mut unit = vec![0.0; classes];
-                    unit[k] = 1.0;
-                    *c = self.apical(hidden - 1, &unit)[i];
-                }
-                column
-            })
-            .collect();
+        // Yᵀ in W's layout (`n_L × classes`), from the feedback computed once per class.
+        let rows = self.feedback_rows(hidden - 1);
+        let feedback: Vec<f32> = (0..self.sizes[hidden]).flat_map(|i| rows.iter().map(move |row| row[i])).collect();
         angle_degrees(self.w[hidden].iter(), feedback.iter()).unwrap_or(f64::NAN)
     }
 
