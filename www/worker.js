@@ -4,8 +4,10 @@
 // nested), so pause and configure messages get in at once.
 import init, { Engine } from '../engine_worker.js';
 
-await init();
+const wasm = await init();
 const engine = new Engine();
+/** Bytes of the engine's wasm memory (for the soak test and crash reports; it only grows). */
+self.engineMemoryBytes = () => wasm.memory.buffer.byteLength;
 const SLICE_MS = 10;
 
 /** Posts replies; snapshot arrays are copies out of wasm memory, so their buffers can move. */
