@@ -402,8 +402,16 @@ export function parse(hash) {
     }
     raw.set(key, value); // the last occurrence wins; unknown keys are dropped below
   }
+  const renamed = new Set();
   for (const { from, to, value } of RENAMED) {
+    if (raw.has(from)) renamed.add(from);
     if (raw.has(from) && !raw.has(to)) raw.set(to, value(raw.get(from)));
+  }
+  const unknown = [...raw.keys()].filter((key) => key !== 'v' && !BY_KEY.has(key) && !renamed.has(key));
+  if (unknown.length) {
+    const shown = unknown.slice(0, 3).map(quote).join(', ');
+    const more = unknown.length > 3 ? ` and ${unknown.length - 3} more` : '';
+    notices.push(`Ignored ${unknown.length === 1 ? 'a setting' : 'settings'} this page does not know: ${shown}${more}.`);
   }
 
   if (raw.has('v') && raw.get('v') !== String(VERSION)) {
