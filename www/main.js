@@ -29,9 +29,28 @@ function start() {
     box.hidden = notices.length === 0;
   }
 
+  // The hash follows the state at most every 200 ms (and at once when the page is left): a burst
+  // of changes (an arrow key held on a slider) would otherwise call replaceState dozens of times a
+  // second, which browsers throttle.
+  let hashTimer = null;
+  let lastHashWrite = -Infinity;
+  function writeHash() {
+    if (hashTimer !== null) clearTimeout(hashTimer);
+    hashTimer = null;
+    lastHashWrite = performance.now();
+    const hash = serialize(state);
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+  function requestHashWrite() {
+    const wait = lastHashWrite + 200 - performance.now();
+    if (wait <= 0) writeHash();
+    else hashTimer ??= setTimeout(writeHash, wait);
+  }
+  window.addEventListener('pagehide', () => { if (hashTimer !== null) writeHash(); });
+
   function setState(next) {
     state = next;
-    history.replaceState(null, '', serialize(state));
+    requestHashWrite();
     render(false);
   }
 
@@ -66,6 +85,8 @@ function start() {
   }
 
   function load(moveFocus) {
+    if (hashTimer !== null) clearTimeout(hashTimer); // the new hash wins over a pending write
+    hashTimer = null;
     const parsed = parse(location.hash);
     showNotices(parsed.notices);
     state = parsed.state;

@@ -105,3 +105,42 @@ test('an echo with the same nested settings in another key order is the model th
   engines[0].reply({ type: 'configured', rule: 'plasticity', experiment: { seed: 3, params: { burst_window_ms: 16, lr: 0.01 } }, columns: [], rows: [] });
   assert.equal(engines[0].sent.at(-1).experiment.params.lr, 0.02);
 });
+
+test('a burst of settings changes keeps one configure in flight, and costs one rebuild after the last', () => {
+  const { race, engines, built, experiments } = setup(['bp']);
+  built();
+  const configures = () => engines[0].sent.filter((m) => m.type === 'configure');
+  // 230 quick changes (an arrow key held on a slider) while the engine builds the first.
+  for (let i = 1; i <= 230; i += 1) race.configure([{ ...experiments[0], lr: i / 1000 }]);
+  assert.equal(configures().length, 2, 'only the first change is sent while the engine builds');
+  assert.equal(configures()[1].experiment.lr, 0.001);
+  // Its answer is stale: the latest settings go, once.
+  engines[0].reply({ type: 'configured', rule: 'bp', experiment: configures()[1].experiment, columns: COLUMNS, rows: [ROW0] });
+  assert.equal(configures().length, 3);
+  assert.equal(configures()[2].experiment.lr, 0.23);
+  assert.equal(race.list[0].configuring, true, 'a stale model is not taken as the one wanted');
+  // A second copy of the stale answer (or any late reply) sends nothing more.
+  engines[0].reply({ type: 'configured', rule: 'bp', experiment: configures()[1].experiment, columns: COLUMNS, rows: [ROW0] });
+  assert.equal(configures().length, 3);
+  engines[0].reply({ type: 'configured', rule: 'bp', experiment: configures()[2].experiment, columns: COLUMNS, rows: [ROW0] });
+  assert.equal(configures().length, 3);
+  assert.equal(race.list[0].configuring, false);
+  assert.equal(race.list[0].built.lr, 0.23);
+  assert.equal(race.phase, 'paused');
+});
+
+test('a refused configure with newer settings waiting sends them instead of showing the refusal', () => {
+  const { race, engines, built, experiments } = setup(['bp']);
+  built();
+  race.configure([{ ...experiments[0], hidden: [99999] }]);
+  race.configure([{ ...experiments[0], hidden: [16] }]);
+  engines[0].reply({ type: 'error', kind: 'config', message: 'hidden: too wide' });
+  const last = engines[0].sent.at(-1);
+  assert.equal(last.type, 'configure');
+  assert.deepEqual(last.experiment.hidden, [16]);
+  assert.equal(race.list[0].error, '');
+  // A refusal of the latest settings is shown.
+  engines[0].reply({ type: 'error', kind: 'config', message: 'hidden: still wrong' });
+  assert.equal(race.list[0].error, 'Hidden: still wrong.');
+  assert.equal(engines[0].sent.filter((m) => m.type === 'configure').length, 3);
+});

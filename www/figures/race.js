@@ -39,12 +39,25 @@ function engineExperiment(experiment) {
   return rest;
 }
 
+/**
+ * True when the engine's echo `built` is a build of `experiment` (every setting it asked for). The
+ * `rule` tag is left out of the comparison: a lane's engine only ever builds its own rule, and an
+ * experiment with a setting of its own named `rule` (the plasticity protocol's constants) echoes
+ * that setting in the tag's place.
+ */
+function isBuildOf(built, experiment) {
+  if (!experiment) return false;
+  const { rule, ...settings } = engineExperiment(experiment);
+  return sameExperiment(built, settings);
+}
+
 class Lane {
   /** @param {string} rule the lane's key: its rule, or its lane name (see keyOf) */
   constructor(rule) {
     this.rule = rule;
     this.client = null;
-    this.wanted = null; // the experiment last sent with `configure`
+    this.wanted = null; // the experiment the page wants this lane to run
+    this.inFlight = null; // the experiment of the `configure` the engine has not answered yet
     this.table = new MetricTable();
     this.adjusting = false; // an `adjust` was sent to the current model
     this.adjustRefused = false; // this engine has no live settings for the model: rebuild instead
@@ -269,9 +282,17 @@ export class Race extends EventTarget {
     lane.client = client;
     lane.clear();
     lane.wanted = null;
+    lane.inFlight = null;
     lane.adjustRefused = false;
   }
 
+  /**
+   * Asks the lane's engine to build `experiment`. At most one `configure` is in flight per lane:
+   * while the engine builds, newer settings only replace `lane.wanted`, and the answer to the
+   * one in flight sends the latest (#sendWanted). A burst of N quick changes (an arrow key held
+   * on a slider) so costs at most one rebuild after the last change, and a stale answer never
+   * adds a send of its own.
+   */
   #configureLane(lane, experiment) {
     lane.wanted = experiment;
     lane.configuring = true;
@@ -279,19 +300,29 @@ export class Race extends EventTarget {
     lane.stepping = false;
     lane.running = false;
     lane.error = '';
-    lane.client.send({ type: 'configure', experiment: engineExperiment(experiment) });
+    if (lane.inFlight === null) this.#sendWanted(lane);
+  }
+
+  #sendWanted(lane) {
+    lane.inFlight = lane.wanted;
+    lane.client.send({ type: 'configure', experiment: engineExperiment(lane.wanted) });
+  }
+
+  /**
+   * The engine answered the `configure` in flight (built it, or refused it). True when that was
+   * not the latest wanted experiment: the latest is then sent, and the answer is to be ignored.
+   */
+  #answered(lane, built) {
+    lane.inFlight = null;
+    if (!lane.wanted || isBuildOf(built, lane.wanted)) return false;
+    this.#sendWanted(lane);
+    return true;
   }
 
   #onConfigured(lane, message) {
-    // The `rule` tag is left out of the comparison: a lane's engine only ever builds its own rule,
-    // and an experiment with a setting of its own named `rule` (the plasticity protocol's
-    // constants) echoes that setting in the tag's place.
-    const { rule, ...settings } = engineExperiment(lane.wanted || {});
-    if (!lane.wanted || !sameExperiment(message.experiment, settings)) {
-      // A model the page no longer wants (the settings changed while it was being built).
-      lane.client.send({ type: 'configure', experiment: engineExperiment(lane.wanted) });
-      return;
-    }
+    const { experiment } = message;
+    if (lane.inFlight !== null && !isBuildOf(experiment, lane.inFlight) && !isBuildOf(experiment, lane.wanted)) return; // a stray
+    if (this.#answered(lane, experiment)) return; // settings changed while it was built
     lane.clear();
     lane.ready = true;
     lane.built = message.experiment;
@@ -358,6 +389,12 @@ export class Race extends EventTarget {
       this.#configureLane(lane, lane.wanted);
       this.#changed();
       return;
+    }
+    if (!e.fatal && e.kind !== 'diverged' && lane.inFlight !== null) {
+      // The engine refused the `configure` in flight: if newer settings are waiting, they go now
+      // and may well be fine, so this refusal is not worth showing.
+      const refused = lane.inFlight;
+      if (this.#answered(lane, engineExperiment(refused))) return;
     }
     const message = sentence(e.message);
     if (e.fatal) {
