@@ -4,6 +4,7 @@
 //! chart painter on the page (`src/bin/ui.rs`) and the command line (`src/bin/brainprop.rs`) all
 //! drive it through [`rule::Rule`] and [`session::Session`].
 
+pub mod alloc;
 pub mod bursts;
 pub mod chapter;
 pub mod charts;

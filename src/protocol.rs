@@ -10,7 +10,8 @@ use crate::rule::{RuleId, Snapshot};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// The page's copy is `PROTOCOL` in `www/engine/client.js` (tests/session.rs checks they agree).
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// What a page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +34,15 @@ pub enum Command {
     /// Changes live settings of the running model (see [`crate::rule::Rule::adjust`]); the
     /// experiment remembered for Reset takes them too when they are fields of it.
     Adjust { settings: serde_json::Value },
+    /// Trains, sending progress but no snapshots, until the model has seen at least `samples`
+    /// samples, then pauses: a restarted worker catching up with the one that crashed. Training
+    /// is deterministic for a given experiment, so the replayed model and metric rows are the
+    /// lost ones, bit for bit.
+    Replay { samples: u64 },
+    /// Asks what `experiment` would cost (memory, and the setting to lower), without building it.
+    Estimate { experiment: Experiment },
+    /// Asks for a `pong`: the page's heartbeat, which tells a busy worker from a dead one.
+    Ping,
 }
 
 /// Why something failed, so the page can choose how to show it.
@@ -43,6 +53,10 @@ pub enum ErrorKind {
     Diverged,
     Data,
     Protocol,
+    /// The engine itself failed (a panic, or out of memory): only a new worker helps. Sent by
+    /// the worker's glue (`www/worker.js`), with `reason` `memory` or `panic`; the page also
+    /// uses it for a worker that stopped answering (`unresponsive`).
+    Crash,
 }
 
 /// What the worker tells the page.
@@ -61,4 +75,8 @@ pub enum Reply {
     Snapshot { snapshot: Snapshot },
     /// Something went wrong; nothing was lost.
     Error { kind: ErrorKind, message: String },
+    /// What the experiment of an `estimate` would cost ([`crate::cost::estimate`]).
+    Estimate { memory_bytes: f64, shape: String, knob: String, lower: String },
+    /// The answer to `ping`.
+    Pong,
 }

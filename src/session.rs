@@ -28,6 +28,8 @@ pub struct Session {
     running: bool,
     /// When stepping: train until the metric table has this many rows.
     step_until_rows: Option<usize>,
+    /// When replaying: train until the model has seen this many samples.
+    replay_until_samples: Option<u64>,
     rows_sent: usize,
     last_snapshot_ms: f64,
     rate_window_start_ms: Option<f64>,
@@ -49,7 +51,14 @@ impl Session {
 
     /// True while the session wants [`Session::tick`] to be called again.
     pub fn is_busy(&self) -> bool {
-        self.model.is_some() && (self.running || self.step_until_rows.is_some())
+        self.model.is_some() && (self.running || self.step_until_rows.is_some() || self.replay_until_samples.is_some())
+    }
+
+    /// Stops training, stepping and replaying.
+    fn halt(&mut self) {
+        self.running = false;
+        self.step_until_rows = None;
+        self.replay_until_samples = None;
     }
 
     pub fn model(&self) -> Option<&(dyn Rule + Send)> {
@@ -69,18 +78,41 @@ impl Session {
                 vec![]
             }
             Command::Pause => {
-                self.running = false;
-                self.step_until_rows = None;
+                self.halt();
                 vec![self.progress_reply()]
             }
             Command::Step => match &self.model {
                 None => vec![protocol_error("configure an experiment before stepping")],
                 Some(model) => {
-                    self.running = false;
-                    self.step_until_rows = Some(model.metrics().rows.len() + 1);
+                    let rows = model.metrics().rows.len() + 1;
+                    self.halt();
+                    self.step_until_rows = Some(rows);
                     vec![]
                 }
             },
+            Command::Replay { samples } => match &self.model {
+                None => vec![protocol_error("configure an experiment before replaying it")],
+                Some(model) => {
+                    let done = model.progress().samples >= samples;
+                    self.halt();
+                    if done {
+                        return vec![self.progress_reply()];
+                    }
+                    self.replay_until_samples = Some(samples);
+                    self.rate_window_start_ms = None;
+                    vec![]
+                }
+            },
+            Command::Estimate { experiment } => {
+                let cost = crate::cost::estimate(&experiment);
+                vec![Reply::Estimate {
+                    memory_bytes: cost.memory_bytes,
+                    shape: cost.shape,
+                    knob: cost.knob.to_string(),
+                    lower: cost.lower.to_string(),
+                }]
+            }
+            Command::Ping => vec![Reply::Pong],
             Command::Reset => match self.experiment.clone() {
                 None => vec![protocol_error("nothing to reset: no experiment configured")],
                 Some(experiment) => self.configure(experiment),
@@ -138,8 +170,7 @@ impl Session {
         }
         match experiment.build(&self.store) {
             Ok(model) => {
-                self.running = false;
-                self.step_until_rows = None;
+                self.halt();
                 self.rows_sent = model.metrics().rows.len();
                 let reply = Reply::Configured {
                     rule: model.id(),
@@ -176,17 +207,23 @@ impl Session {
                         self.finished = true;
                         self.running = false;
                         self.step_until_rows = None;
+                        self.replay_until_samples = None;
                     }
                     if self.step_until_rows.is_some_and(|rows| model.metrics().rows.len() >= rows) {
                         self.step_until_rows = None;
                     }
-                    if outcome.finished || outcome.units == 0 || !(self.running || self.step_until_rows.is_some()) {
+                    if self.replay_until_samples.is_some_and(|samples| model.progress().samples >= samples) {
+                        self.replay_until_samples = None;
+                    }
+                    let busy = self.running || self.step_until_rows.is_some() || self.replay_until_samples.is_some();
+                    if outcome.finished || outcome.units == 0 || !busy {
                         break;
                     }
                 }
                 Err(e) => {
                     self.running = false;
                     self.step_until_rows = None;
+                    self.replay_until_samples = None;
                     replies.push(error_reply(&e));
                     break;
                 }
@@ -203,7 +240,8 @@ impl Session {
             self.rate_window_samples = 0;
         }
         replies.insert(0, self.progress_reply());
-        if end - self.last_snapshot_ms >= SNAPSHOT_INTERVAL_MS || !self.is_busy() {
+        let replaying = self.replay_until_samples.is_some();
+        if (end - self.last_snapshot_ms >= SNAPSHOT_INTERVAL_MS && !replaying) || !self.is_busy() {
             self.last_snapshot_ms = end;
             if let Some(model) = self.model.as_mut() {
                 replies.push(Reply::Snapshot { snapshot: model.snapshot() });
@@ -230,7 +268,7 @@ impl Session {
             rows,
             samples: progress.samples,
             epoch: progress.epoch,
-            running: self.running || self.step_until_rows.is_some(),
+            running: self.running || self.step_until_rows.is_some() || self.replay_until_samples.is_some(),
             finished: self.finished,
             samples_per_s: self.samples_per_s,
         }

@@ -254,3 +254,94 @@ fn eqprop_runs_through_the_protocol_and_waits_for_mnist() {
     session.handle(Command::Train, None);
     assert_eq!(progress_rows(&mut session, &mut clock(), 10.0).len(), 2);
 }
+
+/// A restarted worker catches up with a crashed one by replaying: the same experiment trained to
+/// the same sample count gives the same metric rows, bit for bit, however the slices fell.
+#[test]
+fn replay_reaches_the_crashed_workers_model_bit_for_bit() {
+    let experiment =
+        Experiment::Bp(FeedforwardConfig { data: DataKind::Spiral, epochs: 50, ..FeedforwardConfig::default() });
+    // The worker that "crashes": trained in 3 ms slices, stopped part-way through epoch 7.
+    let mut first = Session::new();
+    first.handle(Command::Configure { experiment: experiment.clone() }, None);
+    first.handle(Command::Train, None);
+    let mut now = clock();
+    let mut rows = Vec::new();
+    let mut samples = 0;
+    while samples < 7 * 400 + 96 {
+        for reply in first.tick(&mut now, 3.0) {
+            if let Reply::Progress { rows: new, samples: s, .. } = reply {
+                rows.extend(new);
+                samples = s;
+            }
+        }
+    }
+    first.handle(Command::Pause, None);
+    assert!(rows.len() >= 7, "{} rows", rows.len());
+
+    // The new worker: built from the same experiment, replayed in 50 ms slices.
+    let mut second = Session::new();
+    second.handle(Command::Configure { experiment }, None);
+    assert!(second.handle(Command::Replay { samples }, None).is_empty());
+    let mut now = clock();
+    let mut replayed = Vec::new();
+    let mut snapshots = 0;
+    let mut last = None;
+    while second.is_busy() {
+        for reply in second.tick(&mut now, 50.0) {
+            match reply {
+                Reply::Progress { rows: new, samples, running, .. } => {
+                    replayed.extend(new);
+                    last = Some((samples, running));
+                }
+                Reply::Snapshot { .. } => snapshots += 1,
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(last, Some((samples, false)), "stops, paused, at exactly the crashed worker's sample count");
+    assert_eq!(snapshots, 1, "one snapshot when the replay is done, none on the way");
+    assert_eq!(replayed.len(), rows.len());
+    for (a, b) in replayed.iter().zip(&rows) {
+        let (a, b): (Vec<u64>, Vec<u64>) =
+            (a.iter().map(|x| x.to_bits()).collect(), b.iter().map(|x| x.to_bits()).collect());
+        assert_eq!(a, b);
+    }
+    // A replay to where the model already is answers at once; one with no model is refused.
+    assert!(matches!(
+        second.handle(Command::Replay { samples: 10 }, None).as_slice(),
+        [Reply::Progress { running: false, .. }]
+    ));
+    assert!(matches!(
+        Session::new().handle(Command::Replay { samples: 10 }, None).as_slice(),
+        [Reply::Error { kind: ErrorKind::Protocol, .. }]
+    ));
+}
+
+#[test]
+fn ping_estimate_and_the_pages_protocol_version() {
+    let mut session = Session::new();
+    assert_eq!(session.handle(Command::Ping, None), vec![Reply::Pong]);
+    let big = Experiment::Bp(FeedforwardConfig {
+        data: DataKind::Mnist,
+        hidden: vec![1000, 1000],
+        ..FeedforwardConfig::default()
+    });
+    let estimate =
+        |session: &mut Session, experiment| match session.handle(Command::Estimate { experiment }, None).as_slice() {
+            [Reply::Estimate { memory_bytes, knob, .. }] => (*memory_bytes, knob.clone()),
+            other => panic!("an estimate, not {other:?}"),
+        };
+    let (memory_bytes, knob) = estimate(&mut session, big);
+    let small =
+        Experiment::Bp(FeedforwardConfig { data: DataKind::Mnist, hidden: vec![100], ..FeedforwardConfig::default() });
+    let (less, _) = estimate(&mut session, small);
+    assert!(memory_bytes > 5.0 * less, "{memory_bytes} vs {less}");
+    assert_eq!(knob, "hidden");
+    assert!(session.model().is_none(), "an estimate builds nothing");
+
+    // The page refuses a worker of another protocol version: its constant must follow this one.
+    let client = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/engine/client.js")).unwrap();
+    let expected = format!("export const PROTOCOL = {};", brainprop::protocol::PROTOCOL_VERSION);
+    assert!(client.contains(&expected), "www/engine/client.js must say `{expected}`");
+}

@@ -4,12 +4,43 @@
 //! [`Engine::handle`] and calls [`Engine::tick`] while the session is busy. All protocol logic
 //! is in the library (`src/session.rs`), where native tests exercise it.
 
+/// The allocator, wrapped so that running out of memory can be told from other traps.
+#[global_allocator]
+static ALLOCATOR: brainprop::alloc::Tracking<std::alloc::System> = brainprop::alloc::Tracking::new(std::alloc::System);
+
 #[cfg(target_arch = "wasm32")]
 mod glue {
+    use super::ALLOCATOR;
     use brainprop::protocol::{Command, Reply};
     use brainprop::session::Session;
     use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array};
     use wasm_bindgen::prelude::*;
+
+    thread_local! {
+        /// The message of the last panic, for `crash_report`.
+        static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Logs panics to the console with their message (`console_error_panic_hook`) and keeps the
+    /// message for `crash_report`.
+    fn install_panic_hook() {
+        std::panic::set_hook(Box::new(|info| {
+            PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+            console_error_panic_hook::hook(info);
+        }));
+    }
+
+    /// What `www/worker.js` reads after the engine trapped (a `WebAssembly.RuntimeError`):
+    /// `{panic: string | null, failed_allocation_bytes: number}`. Safe to call after a trap: it
+    /// only reads two values.
+    #[wasm_bindgen]
+    pub fn crash_report() -> JsValue {
+        let report = Object::new();
+        let panic = PANIC.with(|p| p.borrow().clone());
+        set(&report, "panic", &panic.map_or(JsValue::NULL, |m| JsValue::from_str(&m)));
+        set(&report, "failed_allocation_bytes", &JsValue::from_f64(ALLOCATOR.failed_bytes() as f64));
+        report.into()
+    }
 
     /// One worker's engine.
     #[wasm_bindgen]
@@ -60,7 +91,7 @@ mod glue {
     impl Engine {
         #[wasm_bindgen(constructor)]
         pub fn new() -> Engine {
-            console_error_panic_hook::set_once();
+            install_panic_hook();
             Engine { session: Session::new() }
         }
 

@@ -5,7 +5,7 @@
 // Worker failures (the module not loading, a panic) arrive as 'error' events with
 // detail {type:'error', kind, message, fatal}.
 
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 /** Equal values: the same numbers and strings, arrays item by item, objects key by key in any order. */
 function same(a, b) {
