@@ -144,3 +144,67 @@ test('a refused configure with newer settings waiting sends them instead of show
   assert.equal(race.list[0].error, 'Hidden: still wrong.');
   assert.equal(engines[0].sent.filter((m) => m.type === 'configure').length, 3);
 });
+
+test('a worker that crashes while training is replaced, rebuilt and replayed to where it was, then offers to go on', () => {
+  const { race, engines, built, experiments } = setup(['bp']);
+  built();
+  race.play();
+  engines[0].reply(progress({ running: true, samples: 500, epoch: 1.25, rows: [[1, 400, 1, 0.5, 1, 0.5]] }));
+  engines[0].reply({ type: 'error', kind: 'crash', reason: 'memory', fatal: true, memory_bytes: 1.1e9, message: 'the engine ran out of memory' });
+  assert.equal(engines[0].terminated, true);
+  assert.equal(engines.length, 2, 'a new worker');
+  assert.equal(race.playing, false);
+  assert.equal(race.phase, 'recovering');
+  assert.equal(race.canTrain, false);
+  assert.deepEqual(engines[1].types(), ['configure', 'estimate']);
+  assert.deepEqual(engines[1].lastExperiment(), experiments[0]);
+  engines[1].reply({ type: 'estimate', memory_bytes: 6e8, shape: '784-2048-10 at batch 1024', knob: 'hidden', lower: 'lower hidden or batch' });
+  engines[1].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [ROW0] });
+  assert.deepEqual(engines[1].sent.at(-1), { type: 'replay', samples: 500 });
+  assert.equal(race.canTrain, false, 'no training while it catches up');
+  engines[1].reply(progress({ running: true, samples: 400, epoch: 1, rows: [[1, 400, 1, 0.5, 1, 0.5]] }));
+  assert.equal(race.phase, 'recovering');
+  engines[1].reply(progress({ running: false, samples: 500, epoch: 1.25 }));
+  const lane = race.list[0];
+  assert.equal(lane.table.rows.length, 2, 'the replayed rows are the lost ones');
+  assert.equal(lane.error, '');
+  assert.equal(lane.crashText, 'The engine ran out of memory at 1.1 GB (784-2048-10 at batch 1024, about 600 MB for the model): lower hidden or batch. '
+    + 'It was restarted with the same settings and brought back to epoch 1.2: press Train to go on.');
+  assert.equal(race.phase, 'paused');
+  race.play();
+  assert.equal(engines[1].sent.at(-1).type, 'train');
+  assert.equal(lane.crashText, '', 'the offer was taken');
+});
+
+test('a worker that dies building new settings leaves the lane without a model, saying what to lower; Reset builds again', () => {
+  const { race, engines, built, experiments } = setup(['bp']);
+  built();
+  const big = { ...experiments[0], hidden: [2048, 2048] };
+  race.configure([big]);
+  engines[0].reply({ type: 'error', kind: 'crash', reason: 'memory', fatal: true, memory_bytes: 2e9, message: 'the engine ran out of memory' });
+  assert.deepEqual(engines[1].types(), ['estimate'], 'the settings that killed it are not built again by themselves');
+  engines[1].reply({ type: 'estimate', memory_bytes: 4e8, shape: '2-2048-2048-2 at batch 10', knob: 'hidden', lower: 'lower hidden or batch' });
+  assert.match(race.list[0].error, /^The engine ran out of memory at 2\.0 GB \(2-2048-2048-2 at batch 10, about 400 MB for the model\): lower hidden or batch\. It was restarted without a model/);
+  assert.equal(race.canTrain, false);
+  assert.equal(race.canReset, true);
+  race.reset();
+  assert.deepEqual(engines[1].lastExperiment(), big);
+});
+
+test('a worker that dies again while catching up is left stopped until Reset; one that stops answering is replaced too', () => {
+  const { race, engines, built, experiments } = setup(['bp']);
+  built();
+  engines[0].reply(progress({ samples: 300, epoch: 0.75 }));
+  engines[0].reply({ type: 'error', kind: 'crash', reason: 'unresponsive', fatal: true, message: 'the engine stopped answering' });
+  engines[1].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [ROW0] });
+  assert.equal(engines[1].sent.at(-1).type, 'replay');
+  engines[1].reply({ type: 'error', kind: 'crash', reason: 'panic', fatal: true, message: 'the engine hit an internal error (index out of bounds)' });
+  assert.equal(engines.length, 3);
+  assert.equal(race.list[0].error, 'The engine hit an internal error (index out of bounds). It stopped again while catching up, so it was left stopped: press Reset to start again.');
+  assert.deepEqual(engines[2].types(), ['estimate']);
+  race.reset();
+  engines[2].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [ROW0] });
+  assert.equal(race.list[0].crash, null);
+  assert.equal(race.list[0].error, '');
+  assert.equal(race.canTrain, true);
+});

@@ -113,8 +113,8 @@ export class BackpropFigure extends Figure {
     return phase === 'idle' || phase === 'error' ? 'starting' : phase;
   }
 
-  alertOf(lane) {
-    return lane.error;
+  alertOf(lane, text = lane.error) {
+    return text; // one lane: no need to say which
   }
 
   raceChanged() {

@@ -4,8 +4,19 @@
 //   client.addEventListener('progress', (e) => e.detail.rows …)
 // Worker failures (the module not loading, a panic) arrive as 'error' events with
 // detail {type:'error', kind, message, fatal}.
+//
+// A worker can also die without a word (the browser stops it, or it hangs): a heartbeat finds
+// out. Once the worker is ready, the client sends `ping` whenever it has heard nothing for
+// PING_AFTER_MS; any message clears the ping. A ping unanswered for DEAD_AFTER_MS (a build or
+// an epoch's end takes at most a few seconds, see src/experiment/cost.rs) means the worker is
+// gone: the client stops it and reports {type:'error', kind:'crash', reason:'unresponsive',
+// fatal:true}.
 
 export const PROTOCOL = 2;
+/** Quiet time after which the client asks the worker whether it is still there (ms). */
+export const PING_AFTER_MS = 1000;
+/** Time an unanswered ping waits before the worker is taken for dead (ms). */
+export const DEAD_AFTER_MS = 15000;
 
 /** Equal values: the same numbers and strings, arrays item by item, objects key by key in any order. */
 function same(a, b) {
@@ -26,8 +37,15 @@ export class EngineClient extends EventTarget {
   #queue = [];
   #ready = false;
   #readyPromise;
+  #lastHeard = 0;
+  #pingSentAt = null;
+  #heartbeat = null;
 
-  constructor(url = new URL('../worker.js', import.meta.url)) {
+  /**
+   * @param {URL} url the worker script
+   * @param {{pingAfterMs?: number, deadAfterMs?: number}} timing the heartbeat's (tests shorten it)
+   */
+  constructor(url = new URL('../worker.js', import.meta.url), { pingAfterMs = PING_AFTER_MS, deadAfterMs = DEAD_AFTER_MS } = {}) {
     super();
     let resolveReady;
     this.#readyPromise = new Promise((resolve) => {
@@ -41,7 +59,11 @@ export class EngineClient extends EventTarget {
     }
     this.#worker.onmessage = (event) => {
       const message = event.data;
+      this.#lastHeard = performance.now();
+      this.#pingSentAt = null;
+      if (message && message.type === 'pong') return;
       if (message && message.type === 'ready') {
+        this.#heartbeat = setInterval(() => this.#listen(pingAfterMs, deadAfterMs), Math.min(pingAfterMs, 1000));
         if (message.protocol !== PROTOCOL) {
           this.#emit({ type: 'error', kind: 'protocol', fatal: true, message: `The engine speaks protocol ${message.protocol}; this page expects ${PROTOCOL}. Reload the page.` });
           return;
@@ -54,7 +76,8 @@ export class EngineClient extends EventTarget {
     };
     this.#worker.onerror = (event) => {
       event.preventDefault();
-      this.#emit({ type: 'error', kind: 'protocol', fatal: true, message: `The engine could not start: ${event.message || 'the worker script failed to load'}` });
+      if (this.#ready) this.#emit({ type: 'error', kind: 'crash', reason: 'panic', fatal: true, message: `the engine hit an internal error (${event.message || 'in the worker script'})` });
+      else this.#emit({ type: 'error', kind: 'protocol', fatal: true, message: `The engine could not start: ${event.message || 'the worker script failed to load'}` });
     };
     this.#worker.onmessageerror = () => {
       this.#emit({ type: 'error', kind: 'protocol', fatal: false, message: 'A message from the engine could not be read.' });
@@ -82,6 +105,21 @@ export class EngineClient extends EventTarget {
     if (this.#worker) this.#worker.terminate();
     this.#worker = null;
     this.#queue.length = 0;
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+  }
+
+  /** The heartbeat: ping a quiet worker; a ping unanswered for too long means it died. */
+  #listen(pingAfterMs, deadAfterMs) {
+    if (!this.#worker) return;
+    const now = performance.now();
+    if (this.#pingSentAt !== null && now - this.#pingSentAt > deadAfterMs) {
+      this.terminate();
+      this.#emit({ type: 'error', kind: 'crash', reason: 'unresponsive', fatal: true, message: 'the engine stopped answering' });
+    } else if (this.#pingSentAt === null && now - this.#lastHeard > pingAfterMs) {
+      this.#pingSentAt = now;
+      this.#worker.postMessage({ type: 'ping' });
+    }
   }
 
   #emit(message) {

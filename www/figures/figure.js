@@ -22,7 +22,7 @@ import { throttle, reducedMotion } from './schedule.js';
 const PHASE_WORDS = {
   idle: 'press Train to start', starting: 'starting the engines…', 'loading-data': 'loading digits…',
   configuring: 'building the networks…', training: 'training', stepping: 'training one epoch',
-  paused: 'paused', finished: 'finished', error: 'stopped',
+  paused: 'paused', finished: 'finished', error: 'stopped', recovering: 'restarting the engine and catching up…',
 };
 /** Phases in which the lanes' progress is not worth reporting yet. */
 const BUILDING = ['starting', 'loading-data', 'configuring'];
@@ -173,9 +173,9 @@ export class Figure {
     return this.race ? this.race.phase : 'idle';
   }
 
-  /** The alert line for a lane that stopped or failed. */
-  alertOf(lane) {
-    return `${this.spec.RULES[lane.rule].name}: ${lane.error}`;
+  /** The alert line for a lane that stopped or failed (`text`: its error, or its crash report). */
+  alertOf(lane, text = lane.error) {
+    return `${this.spec.RULES[lane.rule].name}: ${text}`;
   }
 
   // ---- buttons -----------------------------------------------------------------------------
@@ -272,7 +272,12 @@ export class Figure {
     this.el.step.disabled = !this.race || !this.race.canTrain;
     this.el.reset.disabled = !this.race || !this.race.canReset;
     this.el.loading.hidden = phase !== 'loading-data';
-    const errors = (this.race ? this.race.list.filter((l) => l.error) : []).map((l) => this.alertOf(l));
+    const lanes = this.race ? this.race.list : [];
+    // Errors, and what was done about a crash the lane recovered from (www/figures/race.js).
+    const errors = [
+      ...lanes.filter((l) => l.error).map((l) => this.alertOf(l)),
+      ...lanes.filter((l) => !l.error && l.crash).map((l) => this.alertOf(l, l.crashText)),
+    ];
     if (errors.join('\n') !== this.alertText) { // rewrite only on change: role=alert speaks each time
       this.alertText = errors.join('\n');
       this.el.alert.replaceChildren(...errors.map((text) => element('p', '', text)));

@@ -19,6 +19,13 @@ import { EngineClient, sameExperiment } from '../engine/client.js';
 import { MetricTable } from '../engine/metrics.js';
 import { loadDigits, sendDigits } from '../engine/mnist.js';
 
+/** Bytes in words: 12 kB, 692 MB, 1.9 GB (as the engine's messages write them). */
+export function showBytes(bytes) {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
+}
+
 /** Capitalised, and ending in exactly one full stop. */
 export function sentence(text) {
   const s = String(text || '').trim().replace(/[.\s]+$/, '');
@@ -61,7 +68,33 @@ class Lane {
     this.table = new MetricTable();
     this.adjusting = false; // an `adjust` was sent to the current model
     this.adjustRefused = false; // this engine has no live settings for the model: rebuild instead
+    this.recovery = null; // after a crash: {samples} the new worker catches up to
+    // The last crash, while the reader should hear of it: {reason, message, memory, outcome,
+    // epoch, and from the engine's estimate shape, size, lower}; see crashText.
+    this.crash = null;
     this.clear();
+  }
+
+  /**
+   * The last crash in words: what happened, what to lower, and what was done about it, e.g.
+   * "The engine ran out of memory at 1.1 GB (784-2048-10 at batch 1024, about 600 MB for the
+   * model): lower hidden or batch. It was restarted with the same settings and brought back to
+   * epoch 3.2: press Train to go on." '' when there is nothing to say.
+   */
+  get crashText() {
+    const c = this.crash;
+    if (!c) return '';
+    const advice = c.lower ? ` (${c.shape}, about ${c.size} for the model): ${c.lower}.` : '.';
+    const what = c.reason === 'unresponsive' ? 'The engine stopped answering, so it was stopped.'
+      : c.reason === 'memory' ? `The engine ran out of memory${c.memory ? ` at ${showBytes(c.memory)}` : ''}${advice}`
+        : sentence(c.message);
+    const done = {
+      recovering: 'It is being restarted with the same settings and brought back to where it was…',
+      recovered: `It was restarted with the same settings and brought back to epoch ${Math.floor(c.epoch * 10) / 10}: press Train to go on.`,
+      'no-model': 'It was restarted without a model: change a setting, or press Reset to try again.',
+      'gave-up': 'It stopped again while catching up, so it was left stopped: press Reset to start again.',
+    }[c.outcome];
+    return `${what} ${done}`;
   }
 
   clear() {
@@ -74,6 +107,7 @@ class Lane {
     this.diverged = false;
     this.broken = false; // the worker died; only a new one helps
     this.error = ''; // what the engine last complained about, for the reader
+    this.replaying = false; // a new worker is catching up with the one that crashed
     this.epoch = 0;
     this.samples = 0;
     this.rate = 0; // samples per second, measured by the worker
@@ -82,7 +116,7 @@ class Lane {
   }
 
   get canTrain() {
-    return this.client !== null && this.ready && !this.configuring && !this.loadingData && !this.finished && !this.diverged && !this.broken;
+    return this.client !== null && this.ready && !this.configuring && !this.loadingData && !this.replaying && !this.finished && !this.diverged && !this.broken;
   }
 
   /** Stopped for a reason Train cannot undo (Reset can). */
@@ -159,6 +193,7 @@ export class Race extends EventTarget {
   get phase() {
     const lanes = this.list;
     if (lanes.length === 0) return 'idle';
+    if (lanes.some((l) => l.recovery)) return 'recovering';
     if (lanes.some((l) => l.loadingData)) return 'loading-data';
     if (lanes.some((l) => l.configuring && !l.ready)) return 'starting';
     if (lanes.some((l) => l.configuring)) return 'configuring';
@@ -188,6 +223,7 @@ export class Race extends EventTarget {
 
   play() {
     if (this.playing || !this.canTrain) return;
+    for (const lane of this.list) if (lane.crash?.outcome === 'recovered') lane.crash = null; // the offer was taken
     this.playing = true;
     this.#go();
     this.#changed();
@@ -279,6 +315,7 @@ export class Race extends EventTarget {
     on('progress', (m) => this.#onProgress(lane, m));
     on('snapshot', (m) => this.#onSnapshot(lane, m));
     on('error', (m) => this.#onError(lane, m));
+    on('estimate', (m) => this.#onEstimate(lane, m));
     lane.client = client;
     lane.clear();
     lane.wanted = null;
@@ -328,6 +365,15 @@ export class Race extends EventTarget {
     lane.built = message.experiment;
     lane.table = new MetricTable(message.columns, message.rows);
     lane.table.keepLast(this.keepRows);
+    if (lane.recovery && lane.recovery.samples > 0) {
+      lane.replaying = true;
+      lane.client.send({ type: 'replay', samples: lane.recovery.samples });
+    } else if (lane.recovery) {
+      lane.recovery = null;
+      Object.assign(lane.crash, { outcome: 'recovered', epoch: 0 });
+    } else {
+      lane.crash = null; // a build the reader asked for: the old crash is history
+    }
     if (this.playing) this.#go();
     this.#changed(true);
   }
@@ -361,6 +407,11 @@ export class Race extends EventTarget {
     if (p.samples_per_s > 0) lane.rate = p.samples_per_s;
     lane.running = p.running;
     if (!p.running) lane.stepping = false;
+    if (lane.replaying && !p.running) {
+      lane.replaying = false;
+      lane.recovery = null;
+      Object.assign(lane.crash, { outcome: 'recovered', epoch: p.epoch });
+    }
     if (p.finished && this.repeat && this.playing) {
       this.#configureLane(lane, lane.wanted); // once more from the start; trains when built
       this.#changed(p.rows.length > 0);
@@ -396,6 +447,10 @@ export class Race extends EventTarget {
       const refused = lane.inFlight;
       if (this.#answered(lane, engineExperiment(refused))) return;
     }
+    if (e.kind === 'crash') {
+      this.#recover(lane, e);
+      return;
+    }
     const message = sentence(e.message);
     if (e.fatal) {
       lane.broken = true;
@@ -415,6 +470,50 @@ export class Race extends EventTarget {
       this.playing = false;
       this.#cancelPump();
     }
+    this.#changed();
+  }
+
+  // ---- crashes ------------------------------------------------------------------------------
+
+  /**
+   * A lane's worker died (a panic, out of memory, or it stopped answering). The race pauses, a new
+   * worker starts, and then:
+   * - if the lane had a model, the new worker builds the same experiment and replays it to the
+   *   sample count the old one reached (training is deterministic, so it is the same model), and
+   *   the lane offers to go on;
+   * - if it died building new settings (most likely too big for this device), the lane says so
+   *   and which setting to lower; the reader's next change, or Reset, builds again;
+   * - if it died again while catching up, it gives up until Reset.
+   * Messages name the setting to lower from the engine's estimate of the experiment's memory.
+   */
+  #recover(lane, e) {
+    const again = lane.recovery !== null;
+    const building = lane.inFlight !== null || !lane.ready;
+    const samples = lane.samples;
+    if (this.playing) this.pause();
+    lane.client?.terminate();
+    lane.client = null;
+    const wanted = lane.wanted;
+    this.#start(lane);
+    lane.wanted = wanted;
+    const outcome = again ? 'gave-up' : building || !wanted ? 'no-model' : 'recovering';
+    lane.crash = { reason: e.reason || 'panic', message: e.message, memory: e.memory_bytes || 0, outcome, epoch: 0 };
+    lane.recovery = null;
+    if (outcome === 'recovering') {
+      lane.recovery = { samples };
+      this.#configureLane(lane, wanted);
+    } else {
+      lane.error = lane.crashText; // the lane stopped: Reset (or a new setting) builds again
+    }
+    if (wanted) lane.client.send({ type: 'estimate', experiment: engineExperiment(wanted) });
+    this.#changed();
+  }
+
+  /** The new worker's estimate of the crashed experiment: the crash message can name the knob. */
+  #onEstimate(lane, m) {
+    if (!lane.crash) return;
+    Object.assign(lane.crash, { shape: m.shape, size: showBytes(m.memory_bytes), lower: m.lower });
+    if (lane.error) lane.error = lane.crashText;
     this.#changed();
   }
 

@@ -1,0 +1,79 @@
+// node --test tests/js/
+// www/engine/client.js with a stand-in Worker: the handshake queue and the heartbeat that tells a
+// busy worker from a dead one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EngineClient, PROTOCOL } from '../../www/engine/client.js';
+
+/** A stand-in for the browser's Worker: records what it is sent; `answers` decides if it pongs. */
+class FakeWorker {
+  static last = null;
+  constructor() {
+    this.sent = [];
+    this.answers = true;
+    this.terminated = false;
+    FakeWorker.last = this;
+  }
+
+  postMessage(message) {
+    this.sent.push(message);
+    if (message.type === 'ping' && this.answers) setTimeout(() => this.say({ type: 'pong' }), 1);
+  }
+
+  say(message) {
+    if (!this.terminated) this.onmessage({ data: message });
+  }
+
+  terminate() {
+    this.terminated = true;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function client(timing) {
+  globalThis.Worker = FakeWorker;
+  const c = new EngineClient(new URL('file:///worker.js'), timing);
+  const heard = [];
+  for (const type of ['ready', 'error', 'pong', 'progress']) c.addEventListener(type, (e) => heard.push(e.detail));
+  return { c, worker: FakeWorker.last, heard };
+}
+
+test('commands wait for the handshake, then go in order', () => {
+  const { c, worker } = client();
+  c.send({ type: 'configure' });
+  c.send({ type: 'train' });
+  assert.deepEqual(worker.sent, []);
+  worker.say({ type: 'ready', protocol: PROTOCOL });
+  assert.deepEqual(worker.sent.map((m) => m.type), ['configure', 'train']);
+  c.terminate();
+});
+
+test('a quiet worker that answers pings lives; one that stops answering is stopped and reported as a crash', async () => {
+  const { c, worker, heard } = client({ pingAfterMs: 10, deadAfterMs: 60 });
+  worker.say({ type: 'ready', protocol: PROTOCOL });
+  await sleep(150);
+  assert.ok(worker.sent.filter((m) => m.type === 'ping').length >= 2, 'pinged while quiet');
+  assert.equal(heard.filter((m) => m.type === 'pong').length, 0, 'pongs are not passed on');
+  assert.equal(worker.terminated, false);
+  worker.answers = false; // it dies without a word (the browser stopped it, or it hangs)
+  await sleep(250);
+  assert.equal(worker.terminated, true);
+  const errors = heard.filter((m) => m.type === 'error');
+  assert.equal(errors.length, 1);
+  assert.deepEqual({ ...errors[0], message: undefined }, { type: 'error', kind: 'crash', reason: 'unresponsive', fatal: true, message: undefined });
+  c.terminate();
+});
+
+test('a worker busy for a while (no pong, but progress) is not taken for dead', async () => {
+  const { c, worker, heard } = client({ pingAfterMs: 10, deadAfterMs: 60 });
+  worker.say({ type: 'ready', protocol: PROTOCOL });
+  worker.answers = false;
+  for (let i = 0; i < 10; i += 1) {
+    await sleep(30);
+    worker.say({ type: 'progress', rows: [] }); // any message answers a ping
+  }
+  assert.equal(worker.terminated, false);
+  assert.equal(heard.filter((m) => m.type === 'error').length, 0);
+  c.terminate();
+});
