@@ -162,6 +162,11 @@ impl Session {
     }
 
     fn configure(&mut self, experiment: Experiment) -> Vec<Reply> {
+        // Refuse what cannot be built before asking for data: a refused model must not cost the
+        // reader an 11 MB download first.
+        if let Err(e) = experiment.validate() {
+            return vec![error_reply(&e)];
+        }
         if let Some(dataset) = experiment.needs() {
             if !self.store.has_mnist() {
                 self.pending = Some(experiment);

@@ -137,6 +137,26 @@ fn mnist_waits_for_its_data() {
     assert_eq!(snapshot.get("receptive_fields").unwrap().shape, vec![8, 784]);
 }
 
+/// A model over the limits is refused at once, before its data is asked for (issue 15: the link
+/// with twelve 2048-wide layers sat at "Loading digits…").
+#[test]
+fn an_oversized_model_is_refused_before_its_data_is_loaded() {
+    let mut session = Session::new();
+    let huge = Experiment::Bp(FeedforwardConfig {
+        data: DataKind::Mnist,
+        hidden: vec![2048; 12],
+        batch: 1024,
+        ..FeedforwardConfig::default()
+    });
+    match session.handle(Command::Configure { experiment: huge }, None).as_slice() {
+        [Reply::Error { kind: ErrorKind::Config, message }] => {
+            assert!(message.contains("hidden") && message.contains("limit"), "{message}")
+        }
+        other => panic!("a config error, not {other:?}"),
+    }
+    assert!(!session.is_busy() && session.model().is_none());
+}
+
 #[test]
 fn a_diverging_run_reports_and_reset_recovers() {
     let mut session = Session::new();
