@@ -85,7 +85,7 @@ class Lane {
     const c = this.crash;
     if (!c) return '';
     const advice = c.lower ? ` (${c.shape}, about ${c.size} for the model): ${c.lower}.` : '.';
-    const what = c.reason === 'unresponsive' ? 'The engine stopped answering, so it was stopped.'
+    const what = c.reason === 'unresponsive' ? 'The engine stopped answering.'
       : c.reason === 'memory' ? `The engine ran out of memory${c.memory ? ` at ${showBytes(c.memory)}` : ''}${advice}`
         : sentence(c.message);
     const done = {
