@@ -57,6 +57,19 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 # --- Data --------------------------------------------------------------------------------------
+# Plain `trunk serve` / `trunk build`, typed in a fresh terminal in the project's root, need
+# wasm-opt on the PATH (Trunk.toml has trunk offline, so it never downloads one). The scripts use
+# binaryen's from node_modules; a copy of the same version goes outside the checkout, with a
+# launcher in ~/.cargo/bin (on every terminal's PATH once Rust is installed).
+wasm_opt_version=$(node_modules/.bin/wasm-opt --version)
+if [ "$("$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null)" != "$wasm_opt_version" ]; then
+  say "installing $wasm_opt_version as ~/.cargo/bin/wasm-opt, for plain trunk"
+  copy="$HOME/.local/share/brainprop/binaryen-$(node -p "require('./node_modules/binaryen/package.json').version")"
+  rm -rf "$copy" && mkdir -p "$copy" && cp -r node_modules/binaryen/bin "$copy/"
+  printf '#!/bin/sh\n# binaryen (npm), installed by brainprop scripts/setup.sh for plain trunk builds\nexec node "%s/bin/wasm-opt" "$@"\n' "$copy" > "$HOME/.cargo/bin/wasm-opt"
+  chmod +x "$HOME/.cargo/bin/wasm-opt"
+fi
+
 want=$(sed -n 's/^pub const SHA256: &str = "\([0-9a-f]*\)";/\1/p' src/data/mnist.rs)
 if [ ! -f data/mnist.bin ] || [ "$(sha256sum data/mnist.bin | cut -d' ' -f1)" != "$want" ]; then
   say "converting the MNIST digits"
