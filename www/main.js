@@ -29,22 +29,23 @@ function start() {
     box.hidden = notices.length === 0;
   }
 
-  // The hash follows the state at most every 200 ms (and at once when the page is left): a burst
-  // of changes (an arrow key held on a slider) would otherwise call replaceState dozens of times a
-  // second, which browsers throttle.
+  // The hash follows the state at once. Chromium ignores history updates beyond 200 in 10 s,
+  // which would leave the link stale, so after 100 writes in 10 s (an arrow key held on a slider)
+  // the writes come at most every 250 ms, the last one trailing; leaving the page writes at once.
   let hashTimer = null;
-  let lastHashWrite = -Infinity;
+  const hashWrites = []; // times of the writes of the last 10 s
   function writeHash() {
     if (hashTimer !== null) clearTimeout(hashTimer);
     hashTimer = null;
-    lastHashWrite = performance.now();
+    hashWrites.push(performance.now());
     const hash = serialize(state);
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
   function requestHashWrite() {
-    const wait = lastHashWrite + 200 - performance.now();
-    if (wait <= 0) writeHash();
-    else hashTimer ??= setTimeout(writeHash, wait);
+    const now = performance.now();
+    while (hashWrites.length && now - hashWrites[0] > 10000) hashWrites.shift();
+    if (hashWrites.length < 100 && hashTimer === null) writeHash();
+    else hashTimer ??= setTimeout(writeHash, Math.max(0, hashWrites.at(-1) + 250 - now));
   }
   window.addEventListener('pagehide', () => { if (hashTimer !== null) writeHash(); });
 

@@ -118,6 +118,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
     }
     await page.selectOption('#backprop-activation', 'relu');
     await phaseIs(page, 'paused');
+    await page.waitForFunction(() => location.hash.includes('activation=relu'), null, { timeout: 1000 }); // within 100 ms of a burst
     const url = page.url();
     for (const part of ['chapter=backprop', 'lr=0.03', 'seed=42', 'hidden=6,3', 'activation=relu']) {
       assert.ok(url.includes(part), `${part} is not in ${url}`);

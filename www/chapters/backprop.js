@@ -176,7 +176,11 @@ export class BackpropFigure extends Figure {
   }
 }
 
-/** The chapter: one figure, started as soon as the chapter is shown, its links the whole state. */
+/**
+ * The chapter: one figure, its links the whole state. Like every figure, it starts its worker
+ * when it first comes into view and holds while out of view or hidden (an embed below the fold
+ * loads nothing until it is scrolled to).
+ */
 export class BackpropChapter extends FigureChapter {
   /**
    * @param {HTMLElement} page the chapter's <article>
@@ -187,7 +191,6 @@ export class BackpropChapter extends FigureChapter {
       ids: ['backprop'],
       make: (id, root, hooks) => new BackpropFigure(id, root, hooks),
       title: () => 'brainprop: Backprop',
-      lazy: false,
       whole: true,
     }, onChange);
   }
