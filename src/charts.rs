@@ -3,6 +3,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
 /// One curve.
@@ -137,9 +138,54 @@ fn label_room(labels: &[String], size: f64, extra: f64) -> u32 {
     (chars * 0.62 * size + extra).ceil() as u32
 }
 
-/// Draws `chart` onto `area`. The caller presents the root area once everything is drawn
-/// (presenting a sub-area of an SVG document would close the document early).
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart) -> Result<(), String> {
+/// Where `draw` put the data: the pixels (of the backend, from its top left) of the x range's
+/// ends and the y range's ends, and those ranges. The page lays its own labels, bands and log-axis
+/// numbers over the chart with these.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PlotArea {
+    pub left: i32,
+    pub top: i32,
+    pub right: i32,
+    pub bottom: i32,
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+}
+
+/// Measures `text` in `style`: its width and height in pixels.
+pub type Measure<'m> = dyn Fn(&str, &TextStyle) -> Result<(u32, u32), String> + 'm;
+
+/// Who measures and lays out the caption and the legend. `draw` does both itself, through a
+/// `Measure`: plotters' own caption and legend measure text with its font code, which on wasm
+/// puts a `style` attribute on a span in the page (refused under a strict Content-Security-Policy).
+/// `Plotters` is kept for the tests, which check that both give the same picture.
+enum Layout<'m> {
+    Own(&'m Measure<'m>),
+    #[cfg(test)]
+    Plotters,
+}
+
+/// Draws `chart` onto `area`, measuring text with the backend (the SVG output). The caller
+/// presents the root area once everything is drawn (presenting a sub-area of an SVG document
+/// would close the document early).
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart) -> Result<PlotArea, String> {
+    let measure = |text: &str, style: &TextStyle| area.estimate_text_size(text, style).map_err(|e| e.to_string());
+    draw_with(area, chart, Layout::Own(&measure))
+}
+
+/// `draw`, with text measured by `measure` (the page's canvas: measured in the page's own fonts).
+pub fn draw_measured<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &LineChart,
+    measure: &Measure,
+) -> Result<PlotArea, String> {
+    draw_with(area, chart, Layout::Own(measure))
+}
+
+fn draw_with<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &LineChart,
+    layout: Layout,
+) -> Result<PlotArea, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&WHITE).map_err(err)?;
     let all = || chart.series.iter().flat_map(|s| s.points.iter());
@@ -156,9 +202,20 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart
     let widest: Vec<String> =
         [y0, y1, (y0 + y1) / 2.0, y0 + (y1 - y0) / 3.0].iter().map(|y| tick_label(*y, y0, y1, y_count)).collect();
     let y_room = label_room(&widest, 12.0, 13.0 + 16.0).max(40) as f64;
-    let mut ctx = ChartBuilder::on(area)
-        .caption(&chart.title, font(16.0))
-        .margin((8.0 * chart.scale) as u32)
+    let margin = (8.0 * chart.scale) as i32;
+    let below_caption = match layout {
+        Layout::Own(measure) => {
+            caption(&area.margin(margin, margin, margin, margin), &chart.title, font(16.0), measure)?
+        }
+        #[cfg(test)]
+        Layout::Plotters => area.clone(),
+    };
+    let mut builder = ChartBuilder::on(&below_caption);
+    #[cfg(test)]
+    if let Layout::Plotters = layout {
+        builder.caption(&chart.title, font(16.0)).margin(margin as u32);
+    }
+    let mut ctx = builder
         .x_label_area_size((34.0 * chart.scale) as u32)
         .y_label_area_size((y_room * chart.scale) as u32)
         .build_cartesian_2d(x0..x1, y0..y1)
@@ -175,23 +232,98 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart
         .light_line_style(RGBColor(235, 235, 235))
         .draw()
         .map_err(err)?;
+    let mut legend = Vec::new();
     for s in &chart.series {
         let (r, g, b) = PALETTE[s.color % PALETTE.len()];
         let color = RGBColor(r, g, b);
         let width = (2.0 * chart.scale).round() as u32;
         let points = s.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite());
-        ctx.draw_series(LineSeries::new(points, color.stroke_width(width)))
-            .map_err(err)?
-            .label(s.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(width)));
+        let anno = ctx.draw_series(LineSeries::new(points, color.stroke_width(width))).map_err(err)?;
+        #[cfg(test)]
+        if let Layout::Plotters = layout {
+            anno.label(s.name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(width)));
+        }
+        #[cfg(not(test))]
+        let _ = anno;
+        legend.push((s.name.as_str(), color.stroke_width(width)));
     }
     if chart.series.iter().any(|s| !s.name.is_empty()) {
-        ctx.configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(font(12.0))
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
+        let label_style: TextStyle = font(12.0).into_font().into();
+        match layout {
+            Layout::Own(measure) => {
+                draw_legend(&ctx.plotting_area().strip_coord_spec(), &legend, &label_style, measure)?
+            }
+            #[cfg(test)]
+            Layout::Plotters => ctx
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(200, 200, 200))
+                .label_font(label_style)
+                .position(SeriesLabelPosition::LowerRight)
+                .draw()
+                .map_err(err)?,
+        }
+    }
+    let (left, top) = ctx.backend_coord(&(x0, y1));
+    let (right, bottom) = ctx.backend_coord(&(x1, y0));
+    Ok(PlotArea { left, top, right, bottom, x: (x0, x1), y: (y0, y1) })
+}
+
+/// Draws `title` centred at the top of `area`, as tall as `measure` finds it with up to 5 px above
+/// and below, and returns the area under it (the layout of plotters' own chart caption).
+fn caption<'a, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    font: impl IntoFont<'a>,
+    measure: &Measure,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let style: TextStyle = font.into_font().into();
+    let (_, height) = measure(title, &style)?;
+    let pad = (height / 2).min(5) as i32;
+    let (width, _) = area.dim_in_pixel();
+    let centred = style.pos(Pos::new(HPos::Center, VPos::Top));
+    area.draw_text(title, &centred, (width as i32 / 2, pad)).map_err(|e| e.to_string())?;
+    Ok(area.margin(2 * pad + height as i32, 0, 0, 0))
+}
+
+/// The series legend in the lower right corner of the plotting area `area`: a translucent white
+/// box with a grey border, one line per series (a short stroke in its colour, then its name),
+/// lines 1.25 font sizes apart, 10 px inside the box, the box 5 px from the corner (the layout
+/// of plotters' own series labels).
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(&str, ShapeStyle)],
+    style: &TextStyle,
+    measure: &Measure,
+) -> Result<(), String> {
+    const INSIDE: i32 = 10; // from the box's edge to its content
+    const KEY: i32 = 30; // room for the stroke, left of the names
+    const STROKE: i32 = 18;
+    const OUTSIDE: i32 = 5; // from the plotting area's edge to the box
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let line_height = style.font.get_size() * 1.25;
+    // Each line's top (from the first line's) and size.
+    let mut lines = Vec::with_capacity(entries.len());
+    for (k, (name, _)) in entries.iter().enumerate() {
+        let (w, h) = measure(name, style)?;
+        lines.push(((k as f64 * line_height).round() as i32, w as i32, h as i32));
+    }
+    let text_width = lines.iter().map(|&(_, w, _)| w).max().unwrap_or(0);
+    let text_height = lines.iter().map(|&(y, _, h)| y + h).max().unwrap_or(0);
+    let (box_w, box_h) = (text_width + KEY + 2 * INSIDE, text_height + 2 * INSIDE);
+    let (area_w, area_h) = area.dim_in_pixel();
+    let (bx, by) = (area_w as i32 - box_w - OUTSIDE, area_h as i32 - box_h - OUTSIDE);
+    let corners = [(bx, by), (bx + box_w, by + box_h)];
+    area.draw(&Rectangle::new(corners, ShapeStyle::from(WHITE.mix(0.85)).filled())).map_err(err)?;
+    area.draw(&Rectangle::new(corners, ShapeStyle::from(RGBColor(200, 200, 200)))).map_err(err)?;
+    for ((name, _), &(y, _, _)) in entries.iter().zip(&lines) {
+        area.draw_text(name, style, (bx + KEY + INSIDE, by + INSIDE + y)).map_err(err)?;
+    }
+    for ((_, stroke), &(y, _, h)) in entries.iter().zip(&lines) {
+        let top = by + INSIDE + y;
+        let middle = (top + top + h) / 2;
+        area.draw(&PathElement::new(vec![(bx + INSIDE, middle), (bx + INSIDE + STROKE, middle)], *stroke))
             .map_err(err)?;
     }
     Ok(())
@@ -292,6 +424,43 @@ mod tests {
         let room = label_room(&labels, 12.0, 13.0 + 16.0);
         // 7 characters at about 0.62 em, then the rotated 13 px title and its padding.
         assert!(room as f64 >= 7.0 * 0.62 * 12.0 + 13.0, "{room} px");
+    }
+
+    /// `draw` lays out its caption and legend itself (plotters' own measure text through a
+    /// `style` attribute on wasm): the picture is the one plotters' caption and legend give.
+    #[test]
+    fn own_caption_and_legend_match_plotters() {
+        let series = |name: &str, color| Series { name: name.into(), points: vec![(0.0, 0.7), (3.0, 0.2)], color };
+        let mut chart = LineChart {
+            title: "Loss".into(),
+            x_label: "epoch".into(),
+            y_label: "loss".into(),
+            series: vec![series("train", 0), series("held-out test", 1)],
+            ..LineChart::default()
+        };
+        let render = |chart: &LineChart, own: bool| {
+            let mut out = String::new();
+            let area = {
+                let root = SVGBackend::with_string(&mut out, (480, 340)).into_drawing_area();
+                let area = if own { draw(&root, chart) } else { draw_with(&root, chart, Layout::Plotters) };
+                root.present().unwrap();
+                area.unwrap()
+            };
+            (out, area)
+        };
+        for scale in [1.0, 2.0] {
+            chart.scale = scale;
+            let (own, own_area) = render(&chart, true);
+            let (theirs, their_area) = render(&chart, false);
+            assert_eq!(own, theirs, "scale {scale}");
+            assert_eq!(own_area, their_area);
+            assert!(own.contains("\nheld-out test\n") && own.contains("\nLoss\n"), "{own}");
+        }
+        // The plotting area: the data's ends, inside the margins and label areas.
+        let (_, area) = render(&chart, true);
+        assert_eq!(area.x.0, 0.0, "no negative epochs");
+        assert!(area.left > 40 && area.right < 480 - 8 && area.left < area.right, "{area:?}");
+        assert!(area.top > 8 + 16 && area.bottom < 340 - 34 && area.top < area.bottom, "{area:?}");
     }
 
     #[test]

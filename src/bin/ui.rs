@@ -1,23 +1,83 @@
 //! Charts on the page's main thread: plotters drawing onto a `<canvas>` through plotters-canvas.
-//! plotters needs `window` to measure text, so it cannot run in the worker. The drawing code is
-//! the library's (`brainprop::charts`), the same that writes the CLI's SVG files.
+//! Text is measured in the page (a span in the page's fonts), so it cannot run in the worker. The
+//! drawing code is the library's (`brainprop::charts`), the same that writes the CLI's SVG files.
+//! www/views/linechart.js loads this module (no inline loader script, for a strict
+//! Content-Security-Policy: see Trunk.toml `pattern_script`).
 
 #[cfg(target_arch = "wasm32")]
 mod glue {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
     use brainprop::charts::{self, LineChart};
-    use plotters::prelude::IntoDrawingArea;
+    use plotters::prelude::{IntoDrawingArea, TextStyle};
     use plotters_canvas::CanvasBackend;
     use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
 
     /// Draws a line chart (a JSON-shaped `LineChart`) onto `canvas`, filling its backing store.
+    /// Returns where the data went (`charts::PlotArea`, in backing-store pixels).
     #[wasm_bindgen]
-    pub fn draw_line_chart(canvas: web_sys::HtmlCanvasElement, chart: JsValue) -> Result<(), JsError> {
+    pub fn draw_line_chart(canvas: web_sys::HtmlCanvasElement, chart: JsValue) -> Result<JsValue, JsError> {
         let chart: LineChart = serde_wasm_bindgen::from_value(chart)?;
         let backend =
             CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2-D context"))?;
         let area = backend.into_drawing_area();
-        charts::draw(&area, &chart).map_err(|e| JsError::new(&e))?;
-        area.present().map_err(|e| JsError::new(&e.to_string()))
+        let plot = charts::draw_measured(&area, &chart, &measure).map_err(|e| JsError::new(&e))?;
+        area.present().map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(serde_wasm_bindgen::to_value(&plot)?)
+    }
+
+    /// Measured texts, by font and text (the page's fonts do not change under it). Emptied when full.
+    const REMEMBERED: usize = 4096;
+    thread_local! {
+        static SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
+    }
+
+    /// The width and height of `text` in `style` as the page lays it out.
+    fn measure(text: &str, style: &TextStyle) -> Result<(u32, u32), String> {
+        let font = &style.font;
+        let key = format!("{} {}px {}\n{text}", font.get_style().as_str(), font.get_size(), font.get_name());
+        if let Some(size) = SIZES.with(|s| s.borrow().get(&key).copied()) {
+            return Ok(size);
+        }
+        let size = measure_in_page(text, font.get_name(), font.get_style().as_str(), font.get_size())
+            .map_err(|e| format!("could not measure text: {e:?}"))?;
+        SIZES.with(|s| {
+            let mut sizes = s.borrow_mut();
+            if sizes.len() >= REMEMBERED {
+                sizes.clear();
+            }
+            sizes.insert(key, size);
+        });
+        Ok(size)
+    }
+
+    /// Lays `text` out in an inline-block span below the viewport and reads its size. The span is
+    /// styled through CSSOM (`span.style.fontSize = …`), which a Content-Security-Policy allows;
+    /// plotters' own measurement sets a `style` attribute, which `style-src 'self'` refuses.
+    fn measure_in_page(text: &str, family: &str, style: &str, size: f64) -> Result<(u32, u32), JsValue> {
+        let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
+        let body = document.body().ok_or_else(|| JsValue::from_str("no body"))?;
+        let span: web_sys::HtmlElement = document.create_element("span")?.dyn_into()?;
+        span.set_text_content(Some(text));
+        let css = js_sys::Reflect::get(&span, &JsValue::from_str("style"))?;
+        let font_size = format!("{size}px");
+        let properties = [
+            ("display", "inline-block"),
+            ("fontFamily", family),
+            ("fontStyle", style),
+            ("fontSize", font_size.as_str()),
+            ("position", "fixed"),
+            ("top", "100%"),
+        ];
+        for (property, value) in properties {
+            js_sys::Reflect::set(&css, &JsValue::from_str(property), &JsValue::from_str(value))?;
+        }
+        body.append_with_node_1(&span)?;
+        let measured = (span.offset_width().max(0) as u32, span.offset_height().max(0) as u32);
+        span.remove();
+        Ok(measured)
     }
 }
 

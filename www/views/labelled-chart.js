@@ -8,26 +8,13 @@
 // the legend ends with, before any remark on coinciding curves), and per series
 // `legend: false` (no legend entry of its own) and `band` ([[x, low, high], …]: a translucent band
 // around the curve, e.g. ±1 sd). A log x axis is a transform of the description (./log-axis.js).
-import { drawChart, plotArea } from './linechart.js';
+import { drawChart } from './linechart.js';
 import { PALETTE, css } from './colors.js';
 
 /** How opaque a curve's band is. */
 const BAND_ALPHA = 0.16;
 /** Tick labels of a log axis closer than this (CSS pixels) are thinned to every other one. */
 const TICK_SPACING = 30;
-
-/**
- * The x of a chart as plotters lays it out (src/charts.rs `range`): the span of every point's x
- * (the invisible ones at xMin and xMax included), padded by 5 % on each side.
- */
-export function xRange(chart) {
-  const xs = [chart.xMin ?? 0, chart.xMax, ...chart.series.flatMap((s) => s.points.map((p) => p[0]))].filter(Number.isFinite);
-  const lo = Math.min(...xs);
-  const hi = Math.max(...xs);
-  if (hi - lo < 1e-9) return [lo - 0.5, hi + 0.5];
-  const pad = 0.05 * (hi - lo);
-  return [lo - pad, hi + pad];
-}
 
 function element(tag, className, text) {
   const e = document.createElement(tag);
@@ -69,8 +56,7 @@ export class LabelledChart {
     this.figure.append(frame, this.legend);
     container.append(this.figure);
     this.legendKey = '';
-    this.areaKey = '';
-    this.area = null;
+    this.area = null; // where plotters put the data (linechart.js drawChart), once drawn
   }
 
   remove() {
@@ -92,20 +78,27 @@ export class LabelledChart {
     // Invisible points fix the x axis to the whole run, so the curves grow into it.
     series.push({ name: '', points: [[chart.xMin ?? 0, NaN], [chart.xMax, NaN]], color: 6 });
     // A log axis gets its powers of ten from #decades: plotters leaves that axis's numbers out.
-    const drawn = drawChart(this.canvas, {
+    const area = drawChart(this.canvas, {
       title: chart.title, x_label: chart.xLabel ?? 'epoch', y_label: chart.yLabel, series, y_range: chart.yRange,
       x_tick_labels: !chart.xLog, y_tick_labels: !chart.yLog,
     });
-    if (drawn) this.#labels(chart);
-    if (drawn) this.#bands(chart);
-    if (drawn) this.#decades(chart);
+    if (!area) return;
+    this.area = area;
+    this.#labels(chart);
+    this.#bands(chart);
+    this.#decades(chart);
   }
 
-  /** CSS-pixel x of a data x in the plotting area (after #labels has measured it). */
-  #x(chart, x) {
-    const [x0, x1] = xRange(chart);
-    const { left, right } = this.area;
+  /** CSS-pixel x of a data x in the plotting area, as plotters placed it. */
+  #x(x) {
+    const { left, right, x: [x0, x1] } = this.area;
     return left + ((x - x0) / (x1 - x0)) * (right - left);
+  }
+
+  /** CSS-pixel y of a data y in the plotting area, as plotters placed it. */
+  #y(y) {
+    const { top, bottom, y: [y0, y1] } = this.area;
+    return bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
   }
 
   /** Translucent bands around the curves that have one, clipped to the plotting area. */
@@ -115,8 +108,6 @@ export class LabelledChart {
     const ctx = this.canvas.getContext('2d');
     const dpr = this.canvas.clientWidth > 0 ? this.canvas.width / this.canvas.clientWidth : 1;
     const { left, top, right, bottom } = this.area;
-    const [y0, y1] = chart.yRange;
-    const y = (v) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
     ctx.save();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.beginPath();
@@ -124,8 +115,8 @@ export class LabelledChart {
     ctx.clip();
     for (const s of banded) {
       ctx.beginPath();
-      s.band.forEach(([x, , hi], i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, this.#x(chart, x), y(hi)));
-      for (let i = s.band.length - 1; i >= 0; i--) ctx.lineTo(this.#x(chart, s.band[i][0]), y(s.band[i][1]));
+      s.band.forEach(([x, , hi], i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, this.#x(x), this.#y(hi)));
+      for (let i = s.band.length - 1; i >= 0; i--) ctx.lineTo(this.#x(s.band[i][0]), this.#y(s.band[i][1]));
       ctx.closePath();
       ctx.fillStyle = css(PALETTE[s.color % PALETTE.length], BAND_ALPHA);
       ctx.fill();
@@ -144,14 +135,14 @@ export class LabelledChart {
     if (!decades.length) return;
     const { left, right, bottom } = this.area;
     // Crowded ticks (k = 1, 2, 4, … 512 on a phone): every other one, the first kept.
-    const gap = decades.length > 1 ? Math.abs(this.#x(chart, decades[1].k) - this.#x(chart, decades[0].k)) : Infinity;
+    const gap = decades.length > 1 ? Math.abs(this.#x(decades[1].k) - this.#x(decades[0].k)) : Infinity;
     if (gap < TICK_SPACING) decades = decades.filter((_, i) => i % 2 === 0);
     this.ticks.style.left = `${left - 14}px`;
     this.ticks.style.width = `${right - left + 28}px`;
     this.ticks.style.top = `${bottom + 1}px`;
     this.ticks.replaceChildren(...decades.map(({ k, text }) => {
       const tick = element('span', 'x-tick', text);
-      tick.style.left = `${14 + this.#x(chart, k) - left}px`;
+      tick.style.left = `${14 + this.#x(k) - left}px`;
       return tick;
     }));
   }
@@ -162,13 +153,12 @@ export class LabelledChart {
     this.yTicks.hidden = decades.length === 0;
     if (!decades.length) return;
     const { left, top, bottom } = this.area;
-    const [y0, y1] = chart.yRange;
     this.yTicks.style.left = `${left - 34}px`;
     this.yTicks.style.top = `${top - 10}px`;
     this.yTicks.style.height = `${bottom - top + 20}px`;
     this.yTicks.replaceChildren(...decades.map(({ k, text }) => {
       const tick = element('span', 'y-tick', text);
-      tick.style.top = `${10 + (1 - (k - y0) / (y1 - y0)) * (bottom - top)}px`;
+      tick.style.top = `${10 + this.#y(k) - top}px`;
       return tick;
     }));
   }
@@ -197,17 +187,10 @@ export class LabelledChart {
 
   /** Labels at the height where each curve ends, in the strip right of the chart. */
   #labels(chart) {
-    const { canvas } = this;
-    const key = `${canvas.width}x${canvas.height}:${chart.title}`;
-    if (key !== this.areaKey) {
-      this.area = plotArea(canvas, chart.title);
-      this.areaKey = key;
-    }
-    const { top, bottom } = this.area;
-    const [y0, y1] = chart.yRange;
+    const { top, bottom, y: [y0, y1] } = this.area;
     const shown = chart.series
       .filter((s) => Number.isFinite(s.value))
-      .map((s) => ({ s, y: top + (1 - (Math.min(y1, Math.max(y0, s.value)) - y0) / (y1 - y0)) * (bottom - top) }))
+      .map((s) => ({ s, y: this.#y(Math.min(y1, Math.max(y0, s.value))) }))
       .sort((a, b) => a.y - b.y);
     const ys = spread(shown.map((x) => x.y), top - LABEL_HEIGHT / 2, bottom + LABEL_HEIGHT / 2);
     this.labels.replaceChildren(...shown.map(({ s }, i) => {

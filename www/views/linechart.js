@@ -1,65 +1,52 @@
 // Loss and accuracy curves, drawn by plotters in the main-thread wasm (`ui`, src/charts.rs) through
-// `draw_line_chart`. `drawChart` draws one chart onto a canvas; `CurveCharts` makes one <canvas>
-// per chart group of a metric table and keeps each canvas's text alternative current;
-// `plotArea` says where plotters put the plotting area, for labels drawn beside the curves.
+// `draw_line_chart`. `drawChart` draws one chart onto a canvas and says where plotters put the
+// data (for labels drawn beside the curves); `CurveCharts` makes one <canvas> per chart group of a
+// metric table and keeps each canvas's text alternative current.
 import { fit } from './canvas.js';
 
-let bindings = null; // the ui wasm's exports, once trunk has started it
+let bindings = null; // the ui wasm's exports, once loaded
+let loading = null;
 
-/** Resolves with the ui wasm's exports (trunk sets window.wasmBindings, then fires an event). */
+/**
+ * Resolves with the ui wasm's exports. This module loads them itself, with no inline script (a
+ * strict Content-Security-Policy refuses one): trunk writes index.html's <script> tag for this
+ * module with the names of the files it built (Trunk.toml `pattern_script`: data-ui-js, the
+ * wasm-bindgen module, and data-ui-wasm), and preloads both.
+ */
 export function chartBindings() {
-  if (bindings) return Promise.resolve(bindings);
-  return new Promise((resolve) => {
-    const done = () => {
-      bindings = window.wasmBindings;
-      resolve(bindings);
-    };
-    if (window.wasmBindings) done();
-    else window.addEventListener('TrunkApplicationStarted', done, { once: true });
-  });
+  loading ??= loadBindings().then((exports) => (bindings = exports));
+  return loading;
 }
+
+async function loadBindings() {
+  const tag = document.querySelector('script[data-ui-js][data-ui-wasm]');
+  if (!tag) throw new Error('index.html names no chart module (script[data-ui-js]): build the site with trunk');
+  const url = (name) => new URL(name, document.baseURI).href;
+  const exports = await import(url(tag.dataset.uiJs));
+  await exports.default({ module_or_path: url(tag.dataset.uiWasm) });
+  return exports;
+}
+
+// Start at once on the page (the files are preloaded); not where there is no page (unit tests).
+if (typeof document !== 'undefined' && document.querySelector('script[data-ui-js]')) chartBindings();
 
 /**
  * Draws `chart` ({title, x_label, y_label, series: [{name, points, color}], y_range}) onto
- * `canvas` at the device's pixel density. Returns false while the wasm is not up or the canvas
- * is not laid out.
+ * `canvas` at the device's pixel density. Returns where plotters put the data, in CSS pixels from
+ * the canvas's top left: {left, top, right, bottom} (the pixels of the x range's ends and the y
+ * range's ends) and the ranges x: [x0, x1] and y: [y0, y1] the axes show. Returns null while the
+ * wasm is not up or the canvas is not laid out.
  */
 export function drawChart(canvas, chart) {
-  if (!bindings) return false;
+  if (!bindings) return null;
   const box = fit(canvas);
-  if (!box) return false;
+  if (!box) return null;
   box.ctx.setTransform(1, 0, 0, 1, 0, 0); // plotters draws in backing-store pixels
-  bindings.draw_line_chart(canvas, { ...chart, scale: box.dpr });
-  return true;
-}
-
-// The layout constants of src/charts.rs `draw` (in CSS pixels; plotters truncates them).
-const MARGIN = 8;
-const X_LABEL_AREA = 34;
-const Y_LABEL_AREA = 48;
-const CAPTION_SIZE = 16;
-
-/**
- * The plotting area of a chart drawn by `drawChart` on `canvas` with caption `title`, in CSS
- * pixels from the canvas's top left: {left, top, right, bottom}. It repeats what plotters does:
- * margins and label areas from src/charts.rs, and a caption as tall as plotters measures it (the
- * offsetHeight of a span in the page, plotters' web font code) plus padding.
- */
-export function plotArea(canvas, title) {
-  const dpr = canvas.clientWidth > 0 ? canvas.width / canvas.clientWidth : 1;
-  const margin = Math.trunc(MARGIN * dpr);
-  const span = document.createElement('span');
-  span.textContent = title;
-  span.setAttribute('style', `display: inline-block; font-family:sans-serif; font-style:normal; font-size: ${Math.round(CAPTION_SIZE * dpr)}px; position: fixed; top: 100%`);
-  document.body.append(span);
-  const textHeight = span.offsetHeight;
-  span.remove();
-  const top = margin + 2 * Math.min(Math.trunc(textHeight / 2), 5) + textHeight;
+  const area = bindings.draw_line_chart(canvas, { ...chart, scale: box.dpr });
+  const px = canvas.width / canvas.clientWidth; // backing-store pixels per CSS pixel
   return {
-    left: (margin + Math.trunc(Y_LABEL_AREA * dpr)) / dpr,
-    top: top / dpr,
-    right: (canvas.width - margin) / dpr,
-    bottom: (canvas.height - margin - Math.trunc(X_LABEL_AREA * dpr)) / dpr,
+    left: area.left / px, top: area.top / px, right: area.right / px, bottom: area.bottom / px,
+    x: area.x, y: area.y,
   };
 }
 
