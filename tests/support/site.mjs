@@ -22,13 +22,16 @@ export class Site {
   foreignRequests = [];
   #closeServer = null;
 
-  /** Serves dist/ and opens a 1280×1000 context; call from `before`. */
-  async start() {
+  /**
+   * Serves dist/ and opens a 1280×1000 context; call from `before`. `headers` go with every
+   * response (static-server.mjs `serve`).
+   */
+  async start({ headers } = {}) {
     await stat(join(DIST, 'index.html')).catch(() => {
       throw new Error('dist/ is missing: run `trunk build --release` first');
     });
     await mkdir(ARTIFACTS, { recursive: true });
-    ({ close: this.#closeServer, origin: this.origin } = await serve(DIST));
+    ({ close: this.#closeServer, origin: this.origin } = await serve(DIST, { headers }));
     this.browser = await chromium.launch(CHROMIUM);
     this.context = await this.browser.newContext({ viewport: { width: 1280, height: 1000 } });
     this.context.on('request', (r) => {
@@ -63,11 +66,12 @@ export class Site {
 
 /**
  * A `describe` block's site: started before its tests, stopped after them, with `measured`
- * (figures a suite records for the log) printed at the end. Call inside `describe`.
+ * (figures a suite records for the log) printed at the end. Call inside `describe`. `options`
+ * go to `Site.start` (e.g. headers).
  */
-export function siteSuite(measured = {}) {
+export function siteSuite(measured = {}, options = {}) {
   const site = new Site();
-  before(() => site.start());
+  before(() => site.start(options));
   after(async () => {
     if (Object.keys(measured).length) console.log(`measured: ${JSON.stringify(measured, null, 1)}`);
     await site.stop();

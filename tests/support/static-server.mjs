@@ -10,8 +10,11 @@ const TYPES = {
   '.json': 'application/json', '.bin': 'application/octet-stream',
 };
 
-/** Serves `root`; resolves to { origin, close() }. */
-export async function serve(root) {
+/**
+ * Serves `root`; resolves to { origin, close() }. `headers` are sent with every response, e.g.
+ * { 'content-security-policy': "default-src 'self'" } (workers get theirs from their own script's).
+ */
+export async function serve(root, { headers = {} } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -20,10 +23,10 @@ export async function serve(root) {
       if (file !== base && !file.startsWith(base + sep)) throw new Error('outside root');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.writeHead(404, { ...headers, 'content-type': 'text/plain' });
       res.end('not found');
     }
   });
