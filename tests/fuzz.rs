@@ -136,6 +136,9 @@ fn messages() -> Vec<Value> {
     }
     all.push(json!({"type": "load_data", "dataset": "mnist"}));
     all.push(json!({"type": "adjust", "settings": {"somatic_mean": 200.0, "neurons": 10}}));
+    all.push(json!({"type": "ping"}));
+    all.push(json!({"type": "replay", "samples": 1000}));
+    all.extend(experiments().into_iter().map(|e| json!({"type": "estimate", "experiment": e})));
     all
 }
 
@@ -236,9 +239,14 @@ fn random_and_mutated_messages_never_panic_a_session() {
 
 #[test]
 fn out_of_order_messages_get_an_error_reply_naming_what_is_missing() {
-    for t in ["train", "step", "reset", "adjust"] {
+    for t in ["train", "step", "reset", "adjust", "replay"] {
         let mut session = Session::new();
-        let text = if t == "adjust" { json!({"type": t, "settings": {}}) } else { json!({ "type": t }) }.to_string();
+        let text = match t {
+            "adjust" => json!({"type": t, "settings": {}}),
+            "replay" => json!({"type": t, "samples": 10}),
+            _ => json!({ "type": t }),
+        }
+        .to_string();
         let replies = feed(&mut session, &text, None);
         let Some(Reply::Error { message, .. }) = replies.first() else { panic!("{t} before configure: {replies:?}") };
         assert!(message.contains("configure") || message.contains("no experiment"), "{t}: {message}");
