@@ -68,3 +68,21 @@ describe('embedded figures', { timeout: 180000 }, () => {
 
   itStayedClean(site);
 });
+
+describe('a figure in a sandboxed iframe (sandbox="allow-scripts": an opaque origin, no worker)', { timeout: 120000 }, () => {
+  // Static hosts that send CORS headers let an opaque origin load the modules, the wasm and the
+  // digits; no browser lets it start a worker from them.
+  const site = siteSuite({}, { headers: { 'access-control-allow-origin': '*' } });
+
+  it('trains on the page instead, and says so', async () => {
+    const page = site.watch(await site.context.newPage());
+    await page.setContent(`<!doctype html><iframe sandbox="allow-scripts" src="${site.origin}/#v=1&chapter=backprop&data=circles&speed=max&epochs=100000&embed=1" width="900" height="700" title="figure"></iframe>`);
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    await frame.waitForSelector('[data-page="backprop"] [data-el="figure"][data-engine="paused"]', { timeout: 60000 });
+    await frame.click('[data-page="backprop"] [data-el="train"]');
+    await frame.waitForFunction((s) => /Epoch ([3-9]|\d\d)/.test(document.querySelector(s).textContent), STATUS, { timeout: 30000 });
+    assert.match(await frame.textContent(STATUS), /running on this page/);
+    await frame.click('[data-page="backprop"] [data-el="train"]'); // pause
+    await page.close();
+  });
+});

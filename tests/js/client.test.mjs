@@ -77,3 +77,19 @@ test('a worker busy for a while (no pong, but progress) is not taken for dead', 
   assert.equal(heard.filter((m) => m.type === 'error').length, 0);
   c.terminate();
 });
+
+test('where no worker may start, the client runs the engine on the page and says so', async () => {
+  globalThis.Worker = class { constructor() { throw new Error("Failed to construct 'Worker': origin 'null'"); } };
+  const c = new EngineClient(new URL('file:///worker.js'));
+  const heard = [];
+  for (const type of ['mode', 'error']) c.addEventListener(type, (e) => heard.push(e.detail));
+  await sleep(200);
+  assert.equal(c.mode, 'page');
+  assert.equal(heard[0].type, 'mode');
+  assert.equal(heard[0].mode, 'page');
+  assert.match(heard[0].reason, /origin 'null'/);
+  // Here (node) the engine's module is not built, so the page engine cannot start either: a fatal error says so.
+  assert.equal(heard.at(-1).type, 'error');
+  assert.equal(heard.at(-1).fatal, true);
+  c.terminate();
+});

@@ -11,6 +11,12 @@
 // an epoch's end takes at most a few seconds, see src/experiment/cost.rs) means the worker is
 // gone: the client stops it and reports {type:'error', kind:'crash', reason:'unresponsive',
 // fatal:true}.
+//
+// Where the browser will not start a worker (a frame with sandbox="allow-scripts" has an opaque
+// origin), the client hosts the engine on the page itself (PageWorker, in short slices), sets
+// `mode` to 'page' and dispatches a 'mode' event, so that the figure can say so.
+
+import { hostEngine } from './host.js';
 
 export const PROTOCOL = 2;
 /** Quiet time after which the client asks the worker whether it is still there (ms). */
@@ -32,6 +38,43 @@ export function sameExperiment(echo, wanted) {
   return Object.keys(wanted).every((k) => same(echo[k], wanted[k]));
 }
 
+/** The engine's wasm module on the page, loaded once for every PageWorker. */
+let pageModule = null;
+
+/**
+ * A stand-in for a Worker that hosts the engine on the page (www/engine/host.js), for browsers
+ * or frames that will not start a worker (a sandboxed iframe). Same surface as a Worker: messages
+ * both ways are delivered in later tasks, as a worker's are. Slices are short (4 ms) so the page
+ * stays responsive.
+ */
+class PageWorker {
+  onmessage = null;
+  onerror = null;
+  onmessageerror = null;
+  #host = null;
+  #closed = false;
+
+  constructor() {
+    pageModule ??= import(new URL('../../engine_worker.js', import.meta.url).href).then(async (module) => ({ module, wasm: await module.default() }));
+    pageModule.then(({ module, wasm }) => {
+      if (this.#closed) return;
+      this.#host = hostEngine(module, wasm, (message) => setTimeout(() => { if (!this.#closed) this.onmessage?.({ data: message }); }), { sliceMs: 4, yieldWith: 'timeout' });
+      this.#host.start();
+    }, (error) => {
+      if (!this.#closed) this.onerror?.({ message: error.message, preventDefault() {} });
+    });
+  }
+
+  postMessage(message) {
+    setTimeout(() => this.#host?.receive(message));
+  }
+
+  terminate() {
+    this.#closed = true;
+    this.#host?.stop();
+  }
+}
+
 export class EngineClient extends EventTarget {
   #worker;
   #queue = [];
@@ -51,18 +94,36 @@ export class EngineClient extends EventTarget {
     this.#readyPromise = new Promise((resolve) => {
       resolveReady = resolve;
     });
+    this.#resolveReady = resolveReady;
+    this.#timing = { pingAfterMs, deadAfterMs };
+    let worker = null;
     try {
-      this.#worker = new Worker(url, { type: 'module' });
+      worker = new Worker(url, { type: 'module' });
     } catch (error) {
-      queueMicrotask(() => this.#emit({ type: 'error', kind: 'protocol', fatal: true, message: `The engine could not start here: ${error.message}` }));
+      // A sandboxed iframe (an opaque origin) may not start workers: run the engine on the page.
+      this.#usePage(error.message);
       return;
     }
-    this.#worker.onmessage = (event) => {
+    this.#attach(worker);
+  }
+
+  /**
+   * Where the engine runs: 'worker' (its own thread), or 'page' where the browser would not start
+   * a worker (the engine then trains on the page in short slices, and the figure says so).
+   */
+  mode = 'worker';
+  #resolveReady;
+  #timing;
+
+  #attach(worker) {
+    this.#worker = worker;
+    worker.onmessage = (event) => {
       const message = event.data;
       this.#lastHeard = performance.now();
       this.#pingSentAt = null;
       if (message && message.type === 'pong') return;
       if (message && message.type === 'ready') {
+        const { pingAfterMs, deadAfterMs } = this.#timing;
         this.#heartbeat = setInterval(() => this.#listen(pingAfterMs, deadAfterMs), Math.min(pingAfterMs, 1000));
         if (message.protocol !== PROTOCOL) {
           this.#emit({ type: 'error', kind: 'protocol', fatal: true, message: `The engine speaks protocol ${message.protocol}; this page expects ${PROTOCOL}. Reload the page.` });
@@ -70,18 +131,27 @@ export class EngineClient extends EventTarget {
         }
         this.#ready = true;
         for (const [msg, transfer] of this.#queue.splice(0)) this.#worker.postMessage(msg, transfer);
-        resolveReady();
+        this.#resolveReady();
       }
       this.#emit(message);
     };
-    this.#worker.onerror = (event) => {
+    worker.onerror = (event) => {
       event.preventDefault();
       if (this.#ready) this.#emit({ type: 'error', kind: 'crash', reason: 'panic', fatal: true, message: `the engine hit an internal error (${event.message || 'in the worker script'})` });
-      else this.#emit({ type: 'error', kind: 'protocol', fatal: true, message: `The engine could not start: ${event.message || 'the worker script failed to load'}` });
+      else if (this.mode === 'worker') this.#usePage(event.message || 'the worker script failed to load');
+      else this.#emit({ type: 'error', kind: 'protocol', fatal: true, message: `The engine could not start: ${event.message || 'its script failed to load'}` });
     };
-    this.#worker.onmessageerror = () => {
+    worker.onmessageerror = () => {
       this.#emit({ type: 'error', kind: 'protocol', fatal: false, message: 'A message from the engine could not be read.' });
     };
+  }
+
+  /** Runs the engine on the page instead of in a worker, and says so ('mode' event). */
+  #usePage(reason) {
+    this.#worker?.terminate();
+    this.mode = 'page';
+    this.#attach(new PageWorker());
+    queueMicrotask(() => this.#emit({ type: 'mode', mode: 'page', reason }));
   }
 
   /** Resolves once the worker has said `ready`. */

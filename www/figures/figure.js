@@ -302,6 +302,7 @@ export class Figure {
     const lanes = this.race ? this.race.list.filter((l) => l.ready) : [];
     if (lanes.length && !BUILDING.includes(phase)) parts.push(...this.progressParts(lanes));
     parts.push(this.holds.size && phase === 'paused' ? 'paused while out of view' : this.words[phase]);
+    if (lanes.some((l) => l.onPage)) parts.push('running on this page, slower: this frame may not start a worker');
     const line = parts.join(' · ');
     this.el.status.textContent = line.charAt(0).toUpperCase() + line.slice(1);
     if (phase === 'training') this.requestStatus();

@@ -68,6 +68,7 @@ class Lane {
     this.table = new MetricTable();
     this.adjusting = false; // an `adjust` was sent to the current model
     this.adjustRefused = false; // this engine has no live settings for the model: rebuild instead
+    this.onPage = false; // the engine runs on the page: the browser would not start a worker
     this.recovery = null; // after a crash: {samples} the new worker catches up to
     // The last crash, while the reader should hear of it: {reason, message, memory, outcome,
     // epoch, and from the engine's estimate shape, size, lower}; see crashText.
@@ -316,6 +317,10 @@ export class Race extends EventTarget {
     on('snapshot', (m) => this.#onSnapshot(lane, m));
     on('error', (m) => this.#onError(lane, m));
     on('estimate', (m) => this.#onEstimate(lane, m));
+    on('mode', (m) => {
+      lane.onPage = m.mode === 'page';
+      this.#changed();
+    });
     lane.client = client;
     lane.clear();
     lane.wanted = null;
