@@ -9,6 +9,7 @@ import { SpikesChapter } from './chapters/spikes/index.js';
 import { NudgingChapter } from './chapters/nudging/index.js';
 import { TimeChapter } from './chapters/time/index.js';
 import { TITLES, renderCards, renderNav } from './chapters/landing.js';
+import { shortcutsOn, showKeyList } from './figures/keys.js';
 
 /** The chapters with figures, each made when first shown. */
 const CHAPTERS = { backprop: BackpropChapter, nudging: NudgingChapter, feedback: FeedbackChapter, spikes: SpikesChapter, dendrites: DendritesChapter, time: TimeChapter };
@@ -111,24 +112,30 @@ function start() {
   });
   window.addEventListener('hashchange', () => load(true));
 
-  // Keyboard: Space train/pause, → one epoch, R reset; never while typing or on a control
-  // that uses the key itself.
+  // Keyboard (www/figures/keys.js): Space train/pause, → one step, R reset, ? the list; only
+  // while single-key shortcuts are on, only on the figure that has the focus or was last used,
+  // and never while typing or on a control that uses the key itself.
   document.addEventListener('keydown', (event) => {
-    const active = chapters[state.chapter];
-    if (!active || event.defaultPrevented) return;
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || !shortcutsOn()) return;
     const target = event.target instanceof Element ? event.target : document.body;
-    const typing = target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]');
+    if (target.closest('input, textarea, select, dialog, [contenteditable=""], [contenteditable="true"]')) return;
+    if (event.key === '?') {
+      event.preventDefault();
+      showKeyList();
+      return;
+    }
+    const figure = chapters[state.chapter]?.keyTarget();
+    if (!figure) return;
     if (event.key === ' ') {
-      if (typing || target.closest('button, a, summary')) return;
+      if (target.closest('button, a, summary')) return;
       event.preventDefault();
-      active.toggle();
-    } else if (event.key === 'ArrowRight' && !typing) {
+      figure.toggle();
+    } else if (event.key === 'ArrowRight') {
       event.preventDefault();
-      active.step();
-    } else if ((event.key === 'r' || event.key === 'R') && !typing) {
+      figure.step();
+    } else if (event.key === 'r' || event.key === 'R') {
       event.preventDefault();
-      active.reset();
+      figure.reset();
     }
   });
 

@@ -76,6 +76,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
     const lossBefore = await canvasPixels(page, 'canvas[data-chart="loss"]');
     const boundaryBefore = await canvasPixels(page, '[data-el="boundary"]');
 
+    await page.click('[data-figure="backprop"] [data-el="status"]'); // the reader's figure now (keys act on it alone)
     await page.keyboard.press('Space');
     await phaseIs(page, 'training', 2000);
     assert.equal(await page.textContent('[data-el="train"]'), 'Pause');
@@ -171,6 +172,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
     assert.equal(await page.inputValue('#backprop-data'), 'circles');
     // The hash now holds the repaired state, and the figure works.
     assert.match(page.url(), /&lr=0\.1&/);
+    await page.click('[data-figure="backprop"] [data-el="status"]'); // the reader's figure now (keys act on it alone)
     await page.keyboard.press('ArrowRight');
     await statusMatches(page, /Epoch 1 of/, 5000);
     await page.click('[data-el="notices-dismiss"]');
@@ -183,6 +185,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
     await phaseIs(page, 'paused');
     const alert = page.locator('[data-page="backprop"] [data-el="alert"]');
     assert.equal(await alert.isVisible(), false);
+    await page.click('[data-figure="backprop"] [data-el="status"]'); // the reader's figure now (keys act on it alone)
     await page.keyboard.press('Space');
     await phaseIs(page, 'diverged', 10000);
     assert.ok(await alert.isVisible(), 'the divergence is not shown');
@@ -215,6 +218,7 @@ describe('the Backprop chapter', { timeout: 150000 }, () => {
     const before = await canvasPixels(page, '[data-el="fields"]');
     assert.ok(before.ink > 5000, `the receptive fields look blank (${before.ink})`);
 
+    await page.click('[data-figure="backprop"] [data-el="status"]'); // the reader's figure now (keys act on it alone)
     await page.keyboard.press('Space');
     await statusMatches(page, /Epoch [1-9]/, 20000);
     await page.waitForFunction(() => /^Confusion matrix on 2000 test examples: \d/.test(document.querySelector('[data-el="confusion"]').getAttribute('aria-label')));

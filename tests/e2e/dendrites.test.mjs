@@ -75,7 +75,8 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
   it('multiplexing: the raster has spikes and bursts, E follows the soma and P the dendrite, and the dendritic slider moves only P', async () => {
     const page = await open('#v=1&chapter=dendrites&fig=multiplex');
     await phaseIs(page, 'multiplex', 'paused', 20000);
-    await page.keyboard.press('Space'); // the figure in view
+    await page.locator(`${fig('multiplex')} .figure-head h2`).click(); // the reader's figure now (keys act on it alone)
+    await page.keyboard.press('Space');
     await phaseIs(page, 'multiplex', 'training', 3000);
     assert.equal(await page.textContent(`${MUX} [data-el="train"]`), 'Pause');
     await simulatedAtLeast(page, 6, 20000);

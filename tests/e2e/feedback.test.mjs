@@ -45,7 +45,8 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     const page = await open('#v=1&chapter=feedback&fig=linear');
     await phaseIs(page, 'linear', 'paused');
     const t0 = Date.now();
-    await page.keyboard.press('Space'); // the figure in view
+    await page.locator(`${fig('linear')} .figure-head h2`).click(); // the reader's figure now (keys act on it alone)
+    await page.keyboard.press('Space');
     await phaseIs(page, 'linear', 'training', 3000);
     await phaseIs(page, 'linear', 'finished', 30000);
     measured.linearSeconds = (Date.now() - t0) / 1000;

@@ -55,7 +55,8 @@ describe('the Nudging chapter', { timeout: 240000 }, () => {
     const page = await open('#v=1&chapter=nudging&fig=learning');
     await phaseIs(page, 'learning', 'paused', 60000); // loads the digits once, builds two networks
     const t0 = Date.now();
-    await page.keyboard.press('Space'); // the figure in view
+    await page.locator(`${fig('learning')} .figure-head h2`).click(); // the reader's figure now (keys act on it alone)
+    await page.keyboard.press('Space');
     await phaseIs(page, 'learning', 'training', 3000);
     await epochsReached(page, 'learning', ['eqprop', 'bp'], 1, 60000);
     measured.eqpropOneEpochSeconds = (Date.now() - t0) / 1000;
@@ -113,6 +114,7 @@ describe('the Nudging chapter', { timeout: 240000 }, () => {
       window.longTasks = [];
       new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask' });
     });
+    await page.locator(`${fig('settling')} .figure-head h2`).click(); // the reader's figure now (keys act on it alone)
     await page.keyboard.press('Space');
     // Pretraining first (no rows), then one row per step at about 20 steps a second.
     await page.waitForFunction((sel) => /free phase/.test(document.querySelector(sel).getAttribute('aria-label')), outputs, { timeout: 60000 });
@@ -161,6 +163,7 @@ describe('the Nudging chapter', { timeout: 240000 }, () => {
     it(`the ${id} figure runs, draws its curve and round-trips its link`, { skip: !has(id) && `no ${id} model in this build` }, async () => {
       const page = await open(`#v=1&chapter=nudging&fig=${id}`);
       await phaseIs(page, id, 'paused', 60000);
+      await page.locator(`${fig(id)} .figure-head h2`).click(); // the reader's figure now (keys act on it alone)
       await page.keyboard.press('Space');
       await phaseIs(page, id, 'finished', 120000);
       await page.waitForTimeout(1200);

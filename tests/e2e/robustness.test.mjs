@@ -55,6 +55,7 @@ describe('robustness', { timeout: 240000 }, () => {
   it('a worker killed mid-training is replaced, brought back to where it was, and resumes', async () => {
     const page = await open('#v=1&chapter=backprop&data=spiral&speed=max&epochs=100000');
     await phaseIs(page, 'paused');
+    await page.click('[data-figure="backprop"] [data-el="status"]'); // the reader's figure now (keys act on it alone)
     await page.keyboard.press('Space');
     await page.waitForFunction((s) => /Epoch ([3-9]|\d\d+)/.test(document.querySelector(s).textContent), STATUS, { timeout: 20000 });
     const workers = page.workers();

@@ -41,6 +41,13 @@ export class FigureChapter {
       for (const type of ['focusin', 'pointerdown']) root.addEventListener(type, () => { this.active = figure; });
       this.figures.set(id, { figure, controls, root });
     }
+    // Clicking or tabbing anywhere outside the figures means the reader has left them: the
+    // keyboard then drives none (R pressed in the prose resets nothing).
+    for (const type of ['focusin', 'pointerdown']) {
+      document.addEventListener(type, (event) => {
+        if (this.shown && !this.figureAt(event.target)) this.active = null;
+      });
+    }
     this.observer = new IntersectionObserver((entries) => this.#onIntersect(entries));
     document.addEventListener('visibilitychange', () => {
       for (const { figure } of this.figures.values()) {
@@ -88,29 +95,22 @@ export class FigureChapter {
     for (const { figure } of this.figures.values()) figure.leave();
   }
 
-  // Keyboard: Space, → and R act on the figure last used (or in view).
-  toggle() {
-    this.#target()?.toggle();
+  /** The figure whose root holds `element`, if any. */
+  figureAt(element) {
+    if (!(element instanceof Element)) return null;
+    for (const { figure, root } of this.figures.values()) if (root.contains(element)) return figure;
+    return null;
   }
 
-  step() {
-    this.#target()?.step();
-  }
-
-  reset() {
-    this.#target()?.reset();
-  }
-
-  #target() {
-    const visible = [...this.figures.values()].filter(({ root }) => !root.hidden);
-    if (this.active && visible.some(({ figure }) => figure === this.active)) return this.active;
-    // The figure that fills most of the window.
-    const shown = ({ root }) => {
-      const box = root.getBoundingClientRect();
-      return Math.max(0, Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0));
-    };
-    const best = visible.reduce((a, b) => (shown(b) > shown(a) ? b : a), visible[0]);
-    return best?.figure;
+  /**
+   * The figure the keyboard drives (www/figures/keys.js): the one holding the focus, else the one
+   * last used (clicked, tabbed into, trained or stepped) if it is still shown; none otherwise.
+   */
+  keyTarget() {
+    const focused = this.figureAt(document.activeElement);
+    const figure = focused ?? this.active;
+    const entry = [...this.figures.values()].find((f) => f.figure === figure);
+    return entry && !entry.root.hidden ? figure : null;
   }
 
   #onPlay(playing) {

@@ -52,12 +52,12 @@ export class Figure {
    * @param {string} id figure id (race, align, …; backprop for the Backprop chapter)
    * @param {HTMLElement} root the figure's placeholder <section>
    * @param {{onPlay: (figure: Figure) => void, spec: object, playWord?: string, stepLabel?: string,
-   *   words?: object, keys?: boolean, formFirst?: boolean, show?: Function}} options
+   *   words?: object, formFirst?: boolean, show?: Function}} options
    *   onPlay: this figure starts training; spec: what it races and draws (see above); playWord:
    *   the play button's label (Train); stepLabel: the step button's; words: the status line's
-   *   word for each phase; keys, formFirst, show: see www/figures/shell.js
+   *   word for each phase; formFirst, show: see www/figures/shell.js
    */
-  constructor(id, root, { onPlay, spec, playWord = 'Train', stepLabel = 'Step one epoch', words = {}, keys = false, formFirst = false, show }) {
+  constructor(id, root, { onPlay, spec, playWord = 'Train', stepLabel = 'Step one epoch', words = {}, formFirst = false, show }) {
     this.id = id;
     this.root = root;
     this.spec = spec;
@@ -66,7 +66,7 @@ export class Figure {
     this.words = { ...PHASE_WORDS, ...words };
     this.playWord = playWord;
     const $ = renderShell(root, {
-      id, playWord, stepLabel, keys, formFirst, show, status: statusLine(this.words.idle), views: this.views(),
+      id, playWord, stepLabel, formFirst, show, status: statusLine(this.words.idle), views: this.views(),
       formLabel: this.number ? `Settings of figure ${this.number}` : 'Settings',
     });
     this.$ = $;

@@ -5,6 +5,7 @@
 // settings declarations, www/figures/form.js, then the share block).
 import { formOf } from '../state/state.js';
 import { renderForm } from './form.js';
+import { keysLine, bindKeysLine } from './keys.js';
 
 function html(markup) {
   const template = document.createElement('template');
@@ -34,13 +35,13 @@ export function raceViews(readouts) {
  * Renders the shell into `root`.
  * @param {HTMLElement} root the figure's placeholder
  * @param {{id: string, playWord: string, stepLabel: string, status: string, views: string,
- *   keys?: boolean, formFirst?: boolean, formLabel: string, show?: Function}} options
+ *   formFirst?: boolean, formLabel: string, show?: Function}} options
  *   id: the figure id (its form, element ids); playWord: the play button (Train, Play, Run);
  *   stepLabel: the step button; status: the first status line; views: the views' markup (from
- *   a chapter file, trusted); keys: show the keyboard line; formFirst: settings before the
+ *   a chapter file, trusted); formFirst: settings before the
  *   views (a side column); formLabel: the form's accessible name; show: a field's data-show
  */
-export function renderShell(root, { id, playWord, stepLabel, status, views, keys = false, formFirst = false, formLabel, show }) {
+export function renderShell(root, { id, playWord, stepLabel, status, views, formFirst = false, formLabel, show }) {
   root.append(html(`
     <div class="toolbar">
       <div class="buttons">
@@ -50,7 +51,7 @@ export function renderShell(root, { id, playWord, stepLabel, status, views, keys
       </div>
       <p class="status" data-el="status" role="status" aria-live="polite">${escape(status)}</p>
     </div>
-    ${keys ? '<p class="keys">Keys: <kbd>Space</kbd> train or pause · <kbd>→</kbd> one epoch · <kbd>R</kbd> reset</p>' : ''}
+    ${keysLine(id)}
     <div class="alert" data-el="alert" role="alert" hidden></div>
     <div class="loading" data-el="loading" hidden>
       <span data-el="loading-text">Loading digits…</span>
@@ -68,6 +69,7 @@ export function renderShell(root, { id, playWord, stepLabel, status, views, keys
       <input id="${id}-share" class="share-text" data-el="share-text" type="text" readonly hidden />
       <p class="message" data-el="share-message" role="status"></p>
     </div>`));
+  bindKeysLine(root);
   const body = root.querySelector('.figure-body');
   const parts = [html(views), form];
   body.append(...(formFirst ? parts.reverse() : parts));
