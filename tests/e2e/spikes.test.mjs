@@ -44,8 +44,11 @@ describe('the Spikes chapter', { timeout: 240000 }, () => {
         assert.deepEqual(Object.keys(r), LANES[id]);
         for (const lane of Object.values(r)) assert.ok(Number.isFinite(lane.metric) && lane.state === 'finished', JSON.stringify(lane));
       }
+      // The status line is rewritten at most once a second: wait for it to catch up.
+      const done = id === 'xor' ? /^Epoch 20 of 20/ : /^Trial \d+ of \d+ · finished/;
+      await page.waitForFunction(([s, re]) => new RegExp(re).test(document.querySelector(s).textContent), [`${fig(id)} [data-el="status"]`, done.source], { timeout: 3000 }).catch(() => {});
       const status = await page.textContent(`${fig(id)} [data-el="status"]`);
-      assert.match(status, id === 'xor' ? /^Epoch 20 of 20/ : /^Trial \d+ of \d+ · finished/);
+      assert.match(status, done);
       if (id !== 'surrogate') {
         assert.match(await page.getAttribute(`${fig(id)} canvas[data-chart="loss"]`, 'aria-label'), /^Van Rossum loss: .+ after \d+ (trials|epochs)/);
       }
