@@ -9,20 +9,72 @@ const X_COLUMN = 'epoch';
 const SKIPPED = new Set([X_COLUMN, 'samples']);
 /** Curves are thinned to at most this many points before drawing. */
 export const MAX_POINTS = 600;
+/**
+ * Rows a table holds at most (a tab left training overnight must not grow without bound): past
+ * it, the history is decimated (see `append`). Far more than a chart draws (MAX_POINTS).
+ */
+export const MAX_ROWS = 4096;
 
+/**
+ * A run's metric rows, bounded. Up to `maxRows` rows every row is kept. Past that the history is
+ * decimated evenly: the table keeps every `stride`-th row appended (stride 2, then 4, 8, …,
+ * doubling whenever the table is full again, which halves the rows kept), always the very first
+ * row and always the newest one. So a chart still spans the whole run, from the untrained network
+ * to the last reading, with its rows spread evenly over it, and `last(column)` is the newest
+ * value; the memory is at most `maxRows` + 1 rows however long the run. `count` is the number of
+ * rows ever appended (what the engine has sent), which `rows.length` no longer is once the
+ * table thins. Thinning costs O(rows) once per doubling: O(1) per row appended on average.
+ */
 export class MetricTable {
-  constructor(columns = [], rows = []) {
+  #index = []; // for each kept row, its position among all rows appended
+
+  constructor(columns = [], rows = [], { maxRows = MAX_ROWS } = {}) {
     this.columns = columns.slice();
-    this.rows = rows.map((r) => r.slice());
+    this.rows = [];
+    this.maxRows = Math.max(4, Math.floor(maxRows));
+    this.count = 0; // rows appended since the table was made
+    this.stride = 1; // the kept rows (first and newest aside) are those appended at multiples of it
+    this.append(rows);
   }
 
   append(rows) {
-    for (const r of rows || []) this.rows.push(r.slice());
+    for (const r of rows || []) this.#push(r.slice());
+  }
+
+  #push(row) {
+    const n = this.rows.length;
+    // The newest row is kept even off the stride, but only while it is the newest.
+    if (n > 1 && this.#index[n - 1] % this.stride !== 0) {
+      this.rows.pop();
+      this.#index.pop();
+    }
+    this.rows.push(row);
+    this.#index.push(this.count++);
+    if (this.rows.length > this.maxRows) this.#thin();
+  }
+
+  /** Doubles the stride: keeps the rows on it, the first and the newest. */
+  #thin() {
+    this.stride *= 2;
+    const last = this.rows.length - 1;
+    let k = 0;
+    for (let j = 0; j <= last; j++) {
+      if (j === 0 || j === last || this.#index[j] % this.stride === 0) {
+        this.rows[k] = this.rows[j];
+        this.#index[k] = this.#index[j];
+        k++;
+      }
+    }
+    this.rows.length = k;
+    this.#index.length = k;
   }
 
   /** Drops all but the last `n` rows (a simulation's table would otherwise grow for ever). */
   keepLast(n) {
-    if (this.rows.length > n) this.rows.splice(0, this.rows.length - n);
+    if (this.rows.length > n) {
+      this.rows.splice(0, this.rows.length - n);
+      this.#index.splice(0, this.#index.length - n);
+    }
   }
 
   index(name) {
@@ -35,9 +87,12 @@ export class MetricTable {
     return i < 0 || this.rows.length === 0 ? undefined : this.rows[this.rows.length - 1][i];
   }
 
-  /** [[x, y], …] of a column against epochs, thinned to at most `max` points (the last kept). */
-  points(name, max = MAX_POINTS) {
-    const xi = this.index(X_COLUMN);
+  /**
+   * [[x, y], …] of a column against epochs (or against column `x`; against the row's position
+   * when the table has no such column), thinned to at most `max` points (the last kept).
+   */
+  points(name, max = MAX_POINTS, x = X_COLUMN) {
+    const xi = this.index(x);
     const yi = this.index(name);
     if (yi < 0) return [];
     const n = this.rows.length;

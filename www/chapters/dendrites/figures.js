@@ -86,7 +86,7 @@ export function progressText(figure, state, lanes) {
   if (figure !== 'plasticity') return null;
   const lane = lanes[0];
   const total = lane.built?.frequencies_hz?.length;
-  const done = lane.table.rows.length;
+  const done = lane.table.count;
   return total ? `${done} of ${total} pairing frequencies` : `${done} pairing frequenc${done === 1 ? 'y' : 'ies'} done`;
 }
 

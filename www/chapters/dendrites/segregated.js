@@ -201,7 +201,7 @@ export function traceProgress(state, lanes) {
   const total = state['dendrites_trace.epochs'];
   const perEpoch = lane.epoch > 0 ? Math.round(lane.samples / lane.epoch) : 0;
   const parts = [`Digit ${lane.samples.toLocaleString('en-US')}${perEpoch ? ` of ${(perEpoch * total).toLocaleString('en-US')}` : ''}`];
-  const rows = lane.table.rows.length;
+  const rows = lane.table.count;
   const acc = lane.table.last('test_acc');
   if (rows > 1 && Number.isFinite(acc)) parts.push(`test error ${errorText(errorPercent(acc))}`);
   return parts.join(' · ');

@@ -383,8 +383,8 @@ export function chartsOf(figure, state, lanes) {
 /** The status line's progress of the figures that do not count epochs. */
 export function progressText(figure, state, lanes) {
   const lane = lanes[0];
-  if (figure === 'gradient') return `${lane.table.rows.length} values of β done`;
-  if (figure === 'stdp') return `${lane.table.rows.length} timings done`;
+  if (figure === 'gradient') return `${lane.table.count} values of β done`;
+  if (figure === 'stdp') return `${lane.table.count} timings done`;
   return null;
 }
 

@@ -145,9 +145,7 @@ export function memoryChart(table) {
  * come every ten iterations, and their `iteration` column is the x.
  */
 export function iterationPoints(table, column) {
-  const xi = table.index('iteration');
-  const points = table.points(column); // x: the row's index (the table has no epoch column)
-  return xi < 0 ? points : points.map(([r, y]) => [table.rows[r][xi], y]);
+  return table.points(column, undefined, 'iteration'); // without that column: x is the row's position
 }
 
 /** The last point of `points` with a finite value, or null. */
