@@ -17,7 +17,7 @@ import { drawBoundary } from '../views/heatmap.js';
 import { drawFields } from '../views/digits.js';
 import { drawConfusion } from '../views/confusion.js';
 import { framesByName } from '../views/canvas.js';
-import { throttle } from '../figures/schedule.js';
+import { throttle, frameTask } from '../figures/schedule.js';
 
 /** The samples/s shown while training are measured over this window. */
 const RATE_WINDOW_MS = 1500;
@@ -78,7 +78,10 @@ export class BackpropFigure extends Figure {
     this.curves = new CurveCharts(this.el.charts);
     this.frames = new Map(); // the last snapshot's arrays, kept while a new model is built
     this.rateMarks = []; // [time, samples] while training
-    this.requestViews = throttle(() => this.#drawViews(), () => (this.motion.reduce ? 250 : 0), { frame: true });
+    // The views queue themselves in the page's drawing loop (#drawViews); with reduced motion at
+    // most four times a second.
+    const reduced = throttle(() => this.#drawViews(), () => 250);
+    this.requestViews = () => (this.motion.reduce ? reduced() : this.#drawViews());
     new ResizeObserver(() => {
       this.requestViews();
       this.requestDraw();
@@ -159,19 +162,22 @@ export class BackpropFigure extends Figure {
     this.curves.draw(this.lane?.table ?? new MetricTable());
   }
 
+  /**
+   * Each view is its own task of the page's drawing loop (www/figures/schedule.js), so that the
+   * frame budget can spread them over frames; each draws the newest snapshot when its turn comes.
+   */
   #drawViews() {
     if (!this.state) return;
-    const frames = this.frames;
     const label = (canvas, text) => {
-      if (text) canvas.setAttribute('aria-label', text);
+      if (text && canvas.getAttribute('aria-label') !== text) canvas.setAttribute('aria-label', text);
     };
-    label(this.el.network, drawNetwork(this.el.network, frames));
+    const view = (canvas, draw) => frameTask(() => label(canvas, draw(this.frames)), canvas);
+    view(this.el.network, (frames) => drawNetwork(this.el.network, frames));
     if (isPlanar(this.state.data)) {
-      label(this.el.boundary, drawBoundary(this.el.boundary, frames));
+      view(this.el.boundary, (frames) => drawBoundary(this.el.boundary, frames));
     } else {
-      const sizes = frames.get('sizes');
-      label(this.el.fields, drawFields(this.el.fields, frames, sizes ? sizes.data[1] : 0));
-      label(this.el.confusion, drawConfusion(this.el.confusion, frames));
+      view(this.el.fields, (frames) => drawFields(this.el.fields, frames, frames.get('sizes')?.data[1] ?? 0));
+      view(this.el.confusion, (frames) => drawConfusion(this.el.confusion, frames));
     }
   }
 }

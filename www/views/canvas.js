@@ -32,16 +32,28 @@ export function blank(canvas) {
   return box;
 }
 
-/** A small canvas holding an RGBA image, to be scaled onto a visible canvas with drawImage. */
-export function imageCanvas(width, height, fill) {
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d');
-  const image = ctx.createImageData(width, height);
-  fill(image.data);
-  ctx.putImageData(image, 0, 0);
-  return canvas;
+// The image layers of `imageCanvas` calls with an owner, reused from one draw to the next.
+const layers = new WeakMap(); // owner → {canvas, ctx, image}
+
+/**
+ * A small canvas holding an RGBA image, to be scaled onto a visible canvas with drawImage.
+ * `fill(bytes)` writes the pixels. With an `owner` (the visible canvas it is drawn onto), the
+ * small canvas and its pixel buffer are kept and reused while the size stays, so a view redrawn
+ * many times a second allocates nothing (fill must then write every pixel).
+ */
+export function imageCanvas(width, height, fill, owner = null) {
+  let layer = owner ? layers.get(owner) : null;
+  if (!layer || layer.canvas.width !== width || layer.canvas.height !== height) {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext('2d');
+    layer = { canvas, ctx, image: ctx.createImageData(width, height) };
+    if (owner) layers.set(owner, layer);
+  }
+  fill(layer.image.data);
+  layer.ctx.putImageData(layer.image, 0, 0);
+  return layer.canvas;
 }
 
 /** Frames of a snapshot by name. */

@@ -3,6 +3,8 @@
 import { fit } from './canvas.js';
 import { sequential, INK, css } from './colors.js';
 
+const drawn = new WeakMap(); // canvas → what it shows (size and counts)
+
 /** Draws the matrix from a snapshot's frames. Returns its text alternative, or null. */
 export function drawConfusion(canvas, frames) {
   const frame = frames.get('confusion');
@@ -21,7 +23,10 @@ export function drawConfusion(canvas, frames) {
   }
 
   const box = fit(canvas);
-  if (box) {
+  // The matrix changes once an epoch, snapshots come 30 times a second: draw only what changed.
+  const key = box ? `${canvas.width}x${canvas.height}:${m.join(',')}` : '';
+  if (box && drawn.get(canvas) !== key) {
+    drawn.set(canvas, key);
     const { ctx, width, height } = box;
     ctx.clearRect(0, 0, width, height);
     const margin = 38;

@@ -2,7 +2,7 @@
 // first-layer hidden units, drawn as 28×28 images. Each field has its own symmetric scale
 // (±its largest weight): blue positive, orange negative, near-white zero.
 import { fit, imageCanvas, maxAbs } from './canvas.js';
-import { diverging, setPixel } from './colors.js';
+import { setDiverging } from './colors.js';
 
 const SIDE = 28;
 const GAP = 2;
@@ -27,13 +27,12 @@ export function drawFields(canvas, frames, hiddenUnits) {
         const scale = maxAbs(field) || 1;
         const x0 = GAP + (f % columns) * (SIDE + GAP);
         const y0 = GAP + Math.floor(f / columns) * (SIDE + GAP);
-        for (let i = 0; i < pixels; i++) {
-          const x = x0 + (i % SIDE);
-          const y = y0 + Math.floor(i / SIDE);
-          setPixel(bytes, y * w + x, diverging(field[i] / scale));
+        for (let r = 0, i = 0; r < SIDE; r++) {
+          const row = (y0 + r) * w + x0;
+          for (let c = 0; c < SIDE; c++, i++) setDiverging(bytes, row + c, field[i] / scale);
         }
       }
-    });
+    }, canvas);
     const { ctx, width, height } = box;
     ctx.clearRect(0, 0, width, height);
     const s = Math.min(width / w, height / h);

@@ -2,7 +2,7 @@
 // square [-1.25, 1.25]² (row 0 = top), orange for class 0 and blue for class 1, with the
 // training points on top.
 import { fit, imageCanvas } from './canvas.js';
-import { diverging, setPixel, BLUE_DARK, ORANGE_DARK, css } from './colors.js';
+import { setDiverging, BLUE_DARK, ORANGE_DARK, css } from './colors.js';
 
 const EXTENT = 1.25;
 /** The map stays light enough for the points to show on it. */
@@ -61,8 +61,8 @@ export function drawBoundary(canvas, frames) {
   if (box) {
     const { ctx, width, height } = box;
     const image = imageCanvas(cols, rows, (bytes) => {
-      for (let i = 0; i < rows * cols; i++) setPixel(bytes, i, diverging(MAP_STRENGTH * (2 * p[i] - 1)));
-    });
+      for (let i = 0; i < rows * cols; i++) setDiverging(bytes, i, MAP_STRENGTH * (2 * p[i] - 1));
+    }, canvas);
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(image, 0, 0, width, height);
     if (points) ctx.drawImage(drawPoints(canvas, points, box), 0, 0, width, height);

@@ -26,9 +26,12 @@ export function drawGrey(canvas, frame) {
   const image = imageCanvas(w, h, (bytes) => {
     for (let i = 0; i < h * w; i++) {
       const g = grey(frame.data[i], lo, hi);
-      bytes.set([g, g, g, 255], 4 * i);
+      bytes[4 * i] = g;
+      bytes[4 * i + 1] = g;
+      bytes[4 * i + 2] = g;
+      bytes[4 * i + 3] = 255;
     }
-  });
+  }, canvas);
   const { ctx, width, height } = box;
   ctx.clearRect(0, 0, width, height);
   const s = Math.min(width / w, height / h);

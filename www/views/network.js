@@ -6,6 +6,8 @@ import { fit, maxAbs } from './canvas.js';
 import { BLUE, ORANGE, INK, css } from './colors.js';
 
 const MAX_LINK_WIDTH = 6;
+/** Link sizes are drawn in this many steps (of 1/24 of the largest weight: too fine to see). */
+const LINK_LEVELS = 25;
 
 function layerName(l, last, short) {
   if (l === 0) return short ? 'in' : 'input';
@@ -50,7 +52,9 @@ export function drawNetwork(canvas, frames) {
     const columnGap = last > 0 ? (right - left) / last : Infinity;
     const radius = Math.max(3, Math.min(9, columnGap / 3, ...ys.map((y) => (y.length > 1 ? (y[1] - y[0]) / 2.6 : 9))));
 
-    // Links, thin and faint for small weights.
+    // Links, thin and faint for small weights. They are stroked in LINK_LEVELS sizes per sign,
+    // one path each, smallest first (a stroke per link cost a frame's worth of time).
+    const paths = Array.from({ length: 2 * LINK_LEVELS }, () => []);
     for (let l = 0; l < last; l++) {
       const f = weights[l];
       if (!f) continue;
@@ -59,15 +63,23 @@ export function drawNetwork(canvas, frames) {
         for (let j = 0; j < kout; j++) {
           const w = f.data[i * kout + j];
           const size = biggest[l] > 0 && Number.isFinite(w) ? Math.abs(w) / biggest[l] : 0;
-          ctx.strokeStyle = css(w >= 0 ? BLUE : ORANGE, 0.2 + 0.8 * size);
-          ctx.lineWidth = 0.4 + (MAX_LINK_WIDTH - 0.4) * size;
-          ctx.beginPath();
-          ctx.moveTo(xs[l], ys[l][i]);
-          ctx.lineTo(xs[l + 1], ys[l + 1][j]);
-          ctx.stroke();
+          const level = Math.min(LINK_LEVELS - 1, Math.round(size * (LINK_LEVELS - 1)));
+          paths[2 * level + (w >= 0 ? 0 : 1)].push(xs[l], ys[l][i], xs[l + 1], ys[l + 1][j]);
         }
       }
     }
+    paths.forEach((path, k) => {
+      if (!path.length) return;
+      const size = Math.floor(k / 2) / (LINK_LEVELS - 1);
+      ctx.strokeStyle = css(k % 2 === 0 ? BLUE : ORANGE, 0.2 + 0.8 * size);
+      ctx.lineWidth = 0.4 + (MAX_LINK_WIDTH - 0.4) * size;
+      ctx.beginPath();
+      for (let p = 0; p < path.length; p += 4) {
+        ctx.moveTo(path[p], path[p + 1]);
+        ctx.lineTo(path[p + 2], path[p + 3]);
+      }
+      ctx.stroke();
+    });
 
     // Units and labels (shortened when many layers crowd the canvas).
     const short = last > 0 && (right - left) / last < 64;

@@ -144,8 +144,20 @@ export class DendritesTraceFigure extends Figure {
     this.#rates(trace);
   }
 
+  /** The output rates table: its cells are rewritten in place; rows are made only when their number or the label changes. */
   #rates(trace) {
-    const rows = rateRows(trace).map(({ k, forward, target, label }) => {
+    const data = rateRows(trace);
+    const key = data.map((r) => (r.label ? `${r.k}*` : r.k)).join(',');
+    if (key === this.ratesKey) {
+      data.forEach(({ forward, target }, i) => {
+        const cells = this.el.rates.rows[i].cells;
+        setText(cells[1], String(Math.round(forward)));
+        setText(cells[2], String(Math.round(target)));
+      });
+      return;
+    }
+    this.ratesKey = key;
+    const rows = data.map(({ k, forward, target, label }) => {
       const row = document.createElement('tr');
       if (label) row.className = 'label';
       const name = document.createElement('th');
