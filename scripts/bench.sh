@@ -6,10 +6,32 @@
 # (scripts/bench-compare.mjs). Not a test: these machines are shared, so quote medians and compare
 # ratios from one run. Takes about two minutes. Arguments go to bench-compare.mjs, e.g.
 #   scripts/bench.sh --seconds 15 --warmup 3 --rules bp,fa --repeats 5 --batches 250
+#
+# With --long-tasks it measures the page instead: every live chapter trains its figures at the
+# fastest speed setting, one after the other, for 60 s per chapter, and one table counts the main
+# thread's tasks over 50 ms per chapter (scripts/bench-browser.mjs; exit status 1 if there are any):
+#   scripts/bench.sh --long-tasks [--seconds 60] [--chapters backprop,nudging,feedback,spikes,dendrites,time]
+#       [--speed max|default] [--json FILE] [--no-build]
+# It builds the site into $BRAINPROP_DIST (default dist/) first, unless --no-build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
+
+if [ "${1:-}" = --long-tasks ]; then
+  dist=${BRAINPROP_DIST:-dist}
+  args=()
+  build=1
+  for a in "$@"; do
+    if [ "$a" = --no-build ]; then build=0; else args+=("$a"); fi
+  done
+  if [ "$build" = 1 ]; then
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    wasm_env trunk build --release --dist "$dist" >"$log" 2>&1 || { cat "$log"; echo "bench: trunk build failed" >&2; exit 1; }
+  fi
+  exec node scripts/bench-browser.mjs "${args[@]}" --dist "$dist"
+fi
 cargo build --release --bin brainprop
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -39,3 +39,21 @@ it('the side-by-side benchmark runs and prints its table', { timeout: 90000 }, a
   assert.ok(page, stdout);
   assert.match(page[1], /epoch|training|running/i, stdout);
 });
+
+it('the long-task benchmark opens each chapter, trains its figures and prints one row per chapter', { timeout: 120000 }, async () => {
+  const dist = process.env.BRAINPROP_DIST ? resolve(process.env.BRAINPROP_DIST) : join(ROOT, 'dist');
+  const args = ['scripts/bench-browser.mjs', '--long-tasks', '--seconds', '4', '--chapters', 'backprop,time', '--dist', dist];
+  // Exit status 1 means long tasks were seen: on a busy machine that may happen; the table is what is checked.
+  const run = await promisify(execFile)(process.execPath, args, { cwd: ROOT, timeout: 110000 }).catch((error) => error);
+  const stdout = run.stdout ?? '';
+  const rows = stdout.split('\n').filter((l) => /^\| (backprop|time)/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
+  assert.deepEqual(rows.map((c) => c[1]), ['backprop', 'backprop (circles)', 'time'], stdout + (run.stderr ?? ''));
+  for (const c of rows) {
+    assert.ok(Number(c[2]) >= 1, `no figure trained on ${c[1]}:\n${stdout}`);
+    assert.match(c[3], /^\d+$/, stdout);
+    assert.match(c[6], /^(\d+|–)$/, `processor time of ${c[1]}: ${c[6]}`);
+  }
+  assert.match(stdout, /none over 50 ms while training, on any chapter: (met|NOT met)/);
+  // Each figure was trained: its state at the end of its turn is listed.
+  assert.match(stdout, /backprop: backprop \[(training|finished|paused)\] Epoch/);
+});
