@@ -71,7 +71,7 @@ const VIEWS = `
 export class BackpropFigure extends Figure {
   constructor(id, root, hooks) {
     super(id, root, {
-      ...hooks, spec: SPEC, words: WORDS, keys: true, formFirst: true,
+      ...hooks, spec: SPEC, words: WORDS, formFirst: true,
       show: (spec) => (PLANAR_ONLY.has(spec.key) ? 'planar' : undefined),
     });
     for (const name of ['views', 'network', 'boundary', 'fields', 'confusion']) this.el[name] = this.$(name);
