@@ -13,15 +13,30 @@ const TYPES = {
 /**
  * Serves `root`; resolves to { origin, close() }. `headers` are sent with every response, e.g.
  * { 'content-security-policy': "default-src 'self'" } (workers get theirs from their own script's).
+ * `prefix` mounts the site under a sub-path (e.g. '/course/nn/brainprop'). Like every common static
+ * host (nginx, Apache, GitHub Pages, python -m http.server), a folder asked for without its
+ * trailing slash is redirected to it, so that the page's relative URLs resolve inside it.
  */
-export async function serve(root, { headers = {} } = {}) {
+export async function serve(root, { headers = {}, prefix = '' } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const url = new URL(req.url, 'http://x');
+      let path = decodeURIComponent(url.pathname);
+      if (prefix) {
+        if (path !== prefix && !path.startsWith(`${prefix}/`)) throw new Error('outside the prefix');
+        path = path.slice(prefix.length) || '/';
+      }
       let file = normalize(join(base, path));
       if (file !== base && !file.startsWith(base + sep)) throw new Error('outside root');
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      if ((await stat(file)).isDirectory()) {
+        if (!url.pathname.endsWith('/')) {
+          res.writeHead(301, { ...headers, location: `${url.pathname}/${url.search}` });
+          res.end();
+          return;
+        }
+        file = join(file, 'index.html');
+      }
       const body = await readFile(file);
       res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
