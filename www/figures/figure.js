@@ -18,6 +18,7 @@ import { chartBindings } from '../views/linechart.js';
 import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { percent } from '../views/format.js';
 import { throttle, reducedMotion } from './schedule.js';
+import { download, lanesCsv, stackedPng } from './export.js';
 
 const PHASE_WORDS = {
   idle: 'press Train to start', starting: 'starting the engines…', 'loading-data': 'loading digits…',
@@ -90,6 +91,8 @@ export class Figure {
     this.el.train.addEventListener('click', () => this.toggle());
     this.el.step.addEventListener('click', () => this.step());
     this.el.reset.addEventListener('click', () => this.reset());
+    $('save-csv')?.addEventListener('click', () => this.saveCsv());
+    $('save-png')?.addEventListener('click', () => this.savePng());
     if (this.el.charts) new ResizeObserver(() => this.requestDraw()).observe(this.el.charts);
     chartBindings().then(() => this.requestDraw());
     this.#sync();
@@ -254,6 +257,32 @@ export class Figure {
   /** The reader left the chapter: stop training. */
   leave() {
     this.pause();
+  }
+
+  // ---- saving ------------------------------------------------------------------------------
+
+  /** The file name of what this figure saves: brainprop-<figure>.<ext>. */
+  fileName(ext) {
+    return `brainprop-${this.id}.${ext}`;
+  }
+
+  /** Saves every lane's metric rows, the data the charts draw, as CSV. */
+  saveCsv() {
+    const lanes = this.lanes().map((l) => ({ name: this.spec.RULES[l.rule]?.name ?? l.rule, table: l.table }));
+    download(new Blob([lanesCsv(lanes)], { type: 'text/csv' }), this.fileName('csv'));
+    this.$('share-message').textContent = `Saved ${this.fileName('csv')}.`;
+  }
+
+  /** Saves the figure's charts, stacked, as one PNG at the screen's resolution. */
+  async savePng() {
+    const canvases = [...this.root.querySelectorAll('canvas[data-chart]')].filter((c) => c.offsetParent !== null);
+    const message = this.$('share-message');
+    try {
+      download(await stackedPng(canvases), this.fileName('png'));
+      message.textContent = `Saved ${this.fileName('png')}.`;
+    } catch (error) {
+      message.textContent = `The charts could not be saved: ${error.message}.`;
+    }
   }
 
   // ---- what the reader sees ----------------------------------------------------------------

@@ -64,6 +64,8 @@ export function renderShell(root, { id, playWord, stepLabel, status, views, form
     <div class="share">
       <button type="button" data-el="copy-link">Copy link</button>
       <button type="button" data-el="copy-embed">Copy embed code</button>
+      <button type="button" data-el="save-png">Save charts (PNG)</button>
+      <button type="button" data-el="save-csv">Save data (CSV)</button>
       <a class="open-full" data-el="open-full" href="./" target="_blank" rel="noopener">Open full page ↗</a>
       <label class="visually-hidden" for="${id}-share">Text to copy</label>
       <input id="${id}-share" class="share-text" data-el="share-text" type="text" readonly hidden />
