@@ -45,5 +45,23 @@ describe('saving a figure', { timeout: 120000 }, () => {
     await page.close();
   });
 
+  it('stop at a target test accuracy: the figure stops at the first epoch that reaches it and says which', async () => {
+    const page = await site.open('#v=1&chapter=backprop&data=spiral&speed=max&epochs=2000&stop_at=80');
+    await page.waitForSelector(`${FIG}[data-engine="paused"]`);
+    await page.click(`${FIG} [data-el="train"]`);
+    await page.waitForSelector(`${FIG}[data-engine="finished"]`, { timeout: 60000 });
+    await page.waitForFunction((s) => /reached 80\.0 ?% at epoch \d+/.test(document.querySelector(s).textContent), `${FIG} [data-el="status"]`, { timeout: 3000 });
+    const epoch = Number(/reached 80\.0 ?% at epoch (\d+)/.exec(await page.textContent(`${FIG} [data-el="status"]`))[1]);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click(`${FIG} [data-el="save-csv"]`)]);
+    const lines = (await readFile(await file.path(), 'utf8')).trim().split('\n').map((l) => l.split(','));
+    const [header, ...rows] = lines;
+    const col = (name) => header.indexOf(name);
+    const first = rows.find((r) => Number(r[col('test_acc')]) >= 0.8);
+    assert.equal(Number(first[col('epoch')]), epoch, 'the epoch given is the first to reach the target');
+    assert.ok(epoch < 2000, 'it stopped early');
+    assert.ok(rows.length - 1 < epoch + 50, `it trained ${rows.length - 1 - epoch} epochs past the target`);
+    await page.close();
+  });
+
   itStayedClean(site);
 });

@@ -39,11 +39,11 @@ test('the race\'s form: the feedback, KP and perturbation knobs say which lanes 
     ['Feedback (FA, DFA)', ['feedback_scale', 'feedback_dist']],
     ['Learned feedback (KP)', ['weight_decay']],
     ['Perturbation (NP, WP)', ['perturbation']],
-    ['Training', ['epochs', 'seed']],
+    ['Training', ['epochs', 'stop_at', 'seed']],
   ]);
   assert.deepEqual(groups.flatMap((g) => g.props).map((p) => [p.field, p.reaches && [...p.reaches].sort()]), [
     ['rules', undefined], ['feedback_scale', ['dfa', 'fa']], ['feedback_dist', ['dfa', 'fa']],
-    ['weight_decay', ['kp']], ['perturbation', ['np', 'wp']], ['epochs', null], ['seed', null],
+    ['weight_decay', ['kp']], ['perturbation', ['np', 'wp']], ['epochs', null], ['stop_at', undefined], ['seed', null],
   ]);
   assert.deepEqual(prop('race.rules').values, ['bp', 'fa', 'dfa', 'sign', 'kp', 'np', 'wp', 'shallow']);
   // The alignment figure's feedback knobs reach FA and KP alike (the same initial B), and it

@@ -208,3 +208,24 @@ test('a worker that dies again while catching up is left stopped until Reset; on
   assert.equal(race.list[0].error, '');
   assert.equal(race.canTrain, true);
 });
+
+test('a target test accuracy stops each lane at the first row that reaches it, and raising it lets the lane go on', () => {
+  const { race, engines, built } = setup(['bp', 'fa']);
+  built();
+  race.setTarget(0.9);
+  race.play();
+  engines[0].reply(progress({ running: true, epoch: 2, rows: [[1, 10, 0.5, 0.8, 0.5, 0.85], [2, 20, 0.3, 0.9, 0.3, 0.91]] }));
+  assert.deepEqual(race.list[0].reached, { epoch: 2, accuracy: 0.91 });
+  assert.equal(engines[0].sent.at(-1).type, 'pause');
+  assert.equal(race.list[0].canTrain, false);
+  assert.equal(race.playing, true, 'FA has not reached it yet');
+  engines[1].reply(progress({ running: true, epoch: 3, rows: [[1, 10, 0.5, 0.8, 0.5, 0.8], [2, 20, 0.5, 0.8, 0.5, 0.88], [3, 30, 0.4, 0.9, 0.4, 0.93]] }));
+  assert.equal(race.list[1].reached.epoch, 3);
+  assert.equal(race.playing, false, 'every lane reached the target');
+  for (const e of engines) e.reply(progress({ running: false, epoch: 3 })); // the pauses' answers
+  assert.equal(race.phase, 'finished');
+  race.setTarget(0.92); // BP stopped at 0.91: it may go on; FA's 0.93 already passes
+  assert.equal(race.list[0].reached, null);
+  assert.equal(race.list[0].canTrain, true);
+  assert.equal(race.list[1].canTrain, false);
+});

@@ -141,6 +141,7 @@ export class BackpropFigure extends Figure {
     const parts = [`Epoch ${epoch} of ${this.state.epochs}`];
     const acc = lane.table.last('test_acc');
     if (Number.isFinite(acc)) parts.push(`test accuracy ${(100 * acc).toFixed(1)}%`);
+    parts.push(...this.reachedParts([lane]));
     const rate = this.#rate();
     if (this.phase === 'training' && rate !== null) parts.push(`${Math.round(rate).toLocaleString('en-US')} samples/s`);
     return parts;

@@ -19,6 +19,7 @@ import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { percent } from '../views/format.js';
 import { throttle, reducedMotion } from './schedule.js';
 import { download, lanesCsv, stackedPng } from './export.js';
+import { stopAtOf } from '../state/state.js';
 
 const PHASE_WORDS = {
   idle: 'press Train to start', starting: 'starting the engines…', 'loading-data': 'loading digits…',
@@ -162,6 +163,7 @@ export class Figure {
   /** Hands a new state to the race: its pace, and the lanes' experiments (changed ones rebuild). */
   configureRace(state) {
     this.race.setPace(this.spec.paceOf(this.id, state));
+    this.race.setTarget(stopAtOf(this.id, state));
     this.race.configure(this.spec.experimentsOf(this.id, state));
   }
 
@@ -350,7 +352,16 @@ export class Figure {
     if (lanes.length === 1 && Number.isFinite(lanes[0].table.last('test_acc'))) {
       parts.push(`test accuracy ${percent(lanes[0].table.last('test_acc'))}`);
     }
+    parts.push(...this.reachedParts(lanes));
     return parts;
+  }
+
+  /** The status line's word on the lanes stopped at the target test accuracy (see stop_at). */
+  reachedParts(lanes) {
+    const reached = lanes.filter((l) => l.reached);
+    if (!reached.length) return [];
+    if (lanes.length === 1) return [`reached ${percent(this.race.target)} at epoch ${epochText(reached[0].reached.epoch)}`];
+    return [`${reached.length} of ${lanes.length} reached ${percent(this.race.target)}`];
   }
 
   /** The lanes as the charts see them: [{rule, table, built}] (empty tables before the race). */
@@ -392,7 +403,7 @@ export class Figure {
       name.scope = 'row';
       name.append(swatch(this.spec.RULES[lane.rule].color), this.spec.RULES[lane.rule].name);
       const metric = lane.table.last(column);
-      const state = lane.broken ? 'stopped' : lane.diverged ? 'diverged' : lane.finished ? 'finished'
+      const state = lane.broken ? 'stopped' : lane.diverged ? 'diverged' : lane.reached ? `reached at epoch ${epochText(lane.reached.epoch)}` : lane.finished ? 'finished'
         : lane.loadingData ? 'loading digits' : lane.configuring ? 'building' : lane.running ? 'training'
           : lane.error ? 'error' : lane.ready ? 'paused' : 'starting';
       const cells = [

@@ -105,6 +105,7 @@ class Lane {
     this.running = false; // the worker says it is training or stepping
     this.stepping = false; // a `step` is in flight
     this.finished = false;
+    this.reached = null; // {epoch, accuracy}: the first row at the race's target test accuracy
     this.diverged = false;
     this.broken = false; // the worker died; only a new one helps
     this.error = ''; // what the engine last complained about, for the reader
@@ -145,6 +146,25 @@ export class Race extends EventTarget {
     this.playing = false;
     this.pumpTimer = null;
     this.lastStepAt = -Infinity;
+    this.target = 0; // stop a lane at this test accuracy (a fraction; 0: train every epoch)
+  }
+
+  /**
+   * Stops each lane when its test accuracy first reaches `fraction` (0: never): the lane pauses,
+   * counts as finished and remembers the epoch (`lane.reached`). A lane stopped at a lower target
+   * may train on when the target is raised or cleared.
+   */
+  setTarget(fraction) {
+    const target = Number.isFinite(fraction) && fraction > 0 ? fraction : 0;
+    if (target === this.target) return;
+    this.target = target;
+    for (const lane of this.list) {
+      if (lane.reached && (target === 0 || lane.reached.accuracy < target)) {
+        lane.reached = null;
+        lane.finished = false;
+      }
+    }
+    this.#changed();
   }
 
   /** Lanes in display order. */
@@ -406,6 +426,7 @@ export class Race extends EventTarget {
   #onProgress(lane, p) {
     if (lane.configuring || lane.loadingData) return; // from the model being replaced
     lane.table.append(p.rows);
+    if (this.target > 0 && !lane.reached && !lane.replaying) this.#checkTarget(lane, p.rows);
     lane.table.keepLast(this.keepRows);
     lane.epoch = p.epoch;
     lane.samples = p.samples;
@@ -430,6 +451,19 @@ export class Race extends EventTarget {
       this.#pump();
     }
     this.#changed(p.rows.length > 0);
+  }
+
+  /** Stops `lane` at the first of its new rows whose test accuracy reaches the race's target. */
+  #checkTarget(lane, rows) {
+    const acc = lane.table.index('test_acc');
+    const epoch = lane.table.index('epoch');
+    if (acc < 0) return;
+    const hit = rows.find((row) => row[acc] >= this.target);
+    if (!hit) return;
+    lane.reached = { epoch: epoch < 0 ? NaN : hit[epoch], accuracy: hit[acc] };
+    lane.finished = true;
+    lane.stepping = false;
+    lane.client.send({ type: 'pause' });
   }
 
   #onSnapshot(lane, m) {

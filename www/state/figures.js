@@ -113,6 +113,15 @@ const TIME_LANE_NAMES = {
   random: 'e-prop rand. <span class="help-inline">through fixed random <i>B</i></span>',
   rflo: 'RFLO <span class="help-inline">rate network, random feedback</span>',
 };
+/**
+ * A page setting of the figures whose lanes report a test accuracy: stop each lane when it first
+ * reaches this test accuracy (www/figures/race.js setTarget), e.g. for the exercise "train until the
+ * test accuracy passes 90 % and report the epoch". 0 trains every epoch.
+ */
+const STOP_AT = {
+  kind: 'number', min: 0, max: 100, default: 0, label: 'stop at test accuracy', unit: '%',
+  help: 'Each network stops when its test accuracy first reaches this, and the figure gives the epoch. 0: train every epoch.',
+};
 /** A set of Through-time lanes as a page setting (the race's choice of lanes). */
 const timeLanes = (values) => ({ kind: 'set', values, default: values, label: 'lanes', valueLabels: Object.fromEntries(values.map((v) => [v, TIME_LANE_NAMES[v]])) });
 /** The settings every Through-time training figure shows: its length and seed, then the network. */
@@ -124,11 +133,12 @@ export const FIGURES = Object.freeze({
     chapter: 'backprop', prefix: '', title: 'Backprop', rules: () => ['bp'], data: null,
     page: {
       speed: { kind: 'enum', values: ['10', '30', '100', 'max'], default: '30', label: 'speed', valueLabels: { 10: '10 epochs/s', 30: '30 epochs/s', 100: '100 epochs/s', max: 'as fast as possible' } },
+      stop_at: STOP_AT,
     },
     groups: [
       ['Data', [{ field: 'data', values: ['circles', 'xor', 'spiral', 'blobs', 'mnist'] }, { field: 'noise', control: 'range', step: 0.01 }]],
       ['Network', [{ field: 'hidden', help: true }, 'activation', { field: 'loss', values: ['crossentropy', 'mse'] }]],
-      ['Training', ['lr', 'batch', 'epochs', 'speed', 'seed']],
+      ['Training', ['lr', 'batch', 'epochs', 'stop_at', 'speed', 'seed']],
       ['More settings', ['momentum', 'points', 'init', 'init_scale'], true],
     ],
   },
@@ -139,13 +149,14 @@ export const FIGURES = Object.freeze({
       // feedback, and the control with no hidden-layer learning. DFA is FA with one hidden layer
       // (a curve on top of FA's), and the perturbation rules are slow: the reader adds them.
       rules: { kind: 'set', values: RACE_RULES, default: ['bp', 'fa', 'kp', 'shallow'], label: 'rules', valueLabels: Object.fromEntries(RACE_RULES.map((r) => [r, `${RULE_NAMES[r][0]} <span class="help-inline">${RULE_NAMES[r][1]}</span>`])) },
+      stop_at: STOP_AT,
     },
     groups: [
       ['Rules', ['rules']],
       ['Feedback (FA, DFA)', [{ ...SCALE, lanes: RANDOM_B, help: 'Relative to the spread of the initial forward weights. At 5, <i>B</i> is about as large as the output weights grow; at 1, FA still learns but its accuracy swings from epoch to epoch.' }, { ...DIST, lanes: RANDOM_B }]],
       ['Learned feedback (KP)', [DECAY]],
       ['Perturbation (NP, WP)', [{ field: 'perturbation', lanes: ['np', 'wp'], help: 'The spread of the noise each unit (NP) or weight (WP) is jittered by. Too small, and the change in the loss drowns in rounding error; too large, and the loss is no longer straight over the jitter, so the estimate is biased.' }]],
-      ['Training', [{ field: 'epochs', max: 100 }, 'seed']],
+      ['Training', [{ field: 'epochs', max: 100 }, 'stop_at', 'seed']],
     ],
   },
   align: {

@@ -106,6 +106,16 @@ function keyOf(id, name) {
 }
 
 /**
+ * The test accuracy (a fraction) at which a figure's lanes stop, from its `stop_at` page setting
+ * (www/state/figures.js STOP_AT); 0 when it has none or it is 0.
+ */
+export function stopAtOf(id, state) {
+  if (!FIGURES[id]?.page?.stop_at) return 0;
+  const percent = state[keyOf(id, 'stop_at')];
+  return percent > 0 ? percent / 100 : 0;
+}
+
+/**
  * Every key of one figure: its page settings, then every engine field of the rules it can run
  * (lanes of different rules may take different configs: EqProp beside BP). A field that several
  * configs declare is clamped to the range all of them accept, and takes its default from the
