@@ -10,6 +10,7 @@ import { NudgingChapter } from './chapters/nudging/index.js';
 import { TimeChapter } from './chapters/time/index.js';
 import { TITLES, renderCards, renderNav } from './chapters/landing.js';
 import { shortcutsOn, showKeyList } from './figures/keys.js';
+import { startEmbedApi } from './embed-api.js';
 
 /** The chapters with figures, each made when first shown. */
 const CHAPTERS = { backprop: BackpropChapter, nudging: NudgingChapter, feedback: FeedbackChapter, spikes: SpikesChapter, dendrites: DendritesChapter, time: TimeChapter };
@@ -35,12 +36,14 @@ function start() {
   // the writes come at most every 250 ms, the last one trailing; leaving the page writes at once.
   let hashTimer = null;
   const hashWrites = []; // times of the writes of the last 10 s
+  let onStateWritten = () => {}; // the embedding API's `state` message
   function writeHash() {
     if (hashTimer !== null) clearTimeout(hashTimer);
     hashTimer = null;
     hashWrites.push(performance.now());
     const hash = serialize(state);
     if (location.hash !== hash) history.replaceState(null, '', hash);
+    onStateWritten();
   }
   function requestHashWrite() {
     const now = performance.now();
@@ -94,6 +97,7 @@ function start() {
     state = parsed.state;
     if (location.hash) history.replaceState(null, '', serialize(state));
     render(moveFocus);
+    onStateWritten();
   }
 
   renderNav($('chapter-nav'));
@@ -139,7 +143,23 @@ function start() {
     }
   });
 
+  const api = startEmbedApi({
+    state: () => state,
+    hash: () => serialize(state),
+    setHash: (hash) => { location.hash = hash; },
+    set: (key, value) => {
+      // As a link would say it: parsed and clamped like the URL (unknown keys get a notice).
+      const parsed = parse(`${serialize(state)}&${encodeURIComponent(key)}=${encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value))}`);
+      showNotices(parsed.notices);
+      setState(parsed.state);
+    },
+    chapter: () => chapters[state.chapter] ?? null,
+    figureIds: () => [...(chapters[state.chapter]?.figures.keys() ?? [])],
+  });
+  onStateWritten = () => api?.post('state', { hash: serialize(state) });
+
   load(false);
+  api?.post('ready', { chapter: state.chapter, figures: [...(chapters[state.chapter]?.figures.keys() ?? [])], hash: serialize(state) });
 }
 
 start();

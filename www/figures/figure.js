@@ -142,6 +142,16 @@ export class Figure {
       this.requestReadouts();
     });
     this.race.addEventListener('snapshot', (event) => this.onSnapshot(event.detail.rule));
+    // For the embedding API (www/embed-api.js): what the figure measures, as events on its root.
+    const tell = (type, detail) => this.root.dispatchEvent(new CustomEvent(`brainprop:${type}`, { bubbles: true, detail: { figure: this.id, ...detail } }));
+    this.race.addEventListener('rows', ({ detail: { rule, columns, rows } }) => tell('rows', { lane: rule, columns, rows }));
+    this.race.addEventListener('diverged', ({ detail: { rule, message } }) => tell('diverged', { lane: rule, message }));
+    let finished = false;
+    this.race.addEventListener('change', () => {
+      const now = this.race.phase === 'finished';
+      if (now && !finished) tell('finished', { lanes: this.race.list.map((l) => ({ lane: l.rule, epoch: l.epoch, reached: l.reached })) });
+      finished = now;
+    });
     this.race.addEventListener('loading', (event) => this.#loading(event.detail));
     this.configureRace(this.state);
   }

@@ -12,7 +12,9 @@
 // watches), `keepRows` bounds its metric table to the most recent rows, and `adjust` changes
 // live settings (input currents) of a running model without rebuilding it.
 //
-// The race owns no DOM: it dispatches 'change' after anything a view may show changed,
+// The race owns no DOM: it dispatches 'rows' ({rule, columns, rows}) with each lane's new metric
+// rows (not the ones a restarted worker replays), 'diverged' ({rule, message}), 'change' after
+// anything a view may show changed,
 // 'snapshot' ({rule}) when a lane's engine sent arrays to draw (`lane.snapshot`), and
 // 'loading' ({received, total}) while the digits download ({done: true} once they are here).
 import { EngineClient, sameExperiment } from '../engine/client.js';
@@ -390,6 +392,7 @@ export class Race extends EventTarget {
     lane.built = message.experiment;
     lane.table = new MetricTable(message.columns, message.rows);
     lane.table.keepLast(this.keepRows);
+    if (!lane.recovery) this.#rows(lane, message.rows);
     if (lane.recovery && lane.recovery.samples > 0) {
       lane.replaying = true;
       lane.client.send({ type: 'replay', samples: lane.recovery.samples });
@@ -426,6 +429,7 @@ export class Race extends EventTarget {
   #onProgress(lane, p) {
     if (lane.configuring || lane.loadingData) return; // from the model being replaced
     lane.table.append(p.rows);
+    if (!lane.replaying) this.#rows(lane, p.rows);
     if (this.target > 0 && !lane.reached && !lane.replaying) this.#checkTarget(lane, p.rows);
     lane.table.keepLast(this.keepRows);
     lane.epoch = p.epoch;
@@ -451,6 +455,10 @@ export class Race extends EventTarget {
       this.#pump();
     }
     this.#changed(p.rows.length > 0);
+  }
+
+  #rows(lane, rows) {
+    if (rows.length) this.dispatchEvent(new CustomEvent('rows', { detail: { rule: lane.rule, columns: lane.table.columns, rows } }));
   }
 
   /** Stops `lane` at the first of its new rows whose test accuracy reaches the race's target. */
@@ -497,6 +505,7 @@ export class Race extends EventTarget {
     } else if (e.kind === 'diverged') {
       lane.diverged = true;
       lane.error = message;
+      this.dispatchEvent(new CustomEvent('diverged', { detail: { rule: lane.rule, message } }));
     } else {
       // config, data or protocol: the engine kept its previous model, if it had one.
       lane.configuring = false;
