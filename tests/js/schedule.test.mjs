@@ -6,7 +6,16 @@ import { frameTask, frameStats, setFrameSource, throttle, FRAME_BUDGET_MS } from
 
 let now = 0;
 const frames = [];
-setFrameSource({ now: () => now, frame: (fn) => frames.push(fn) });
+const timers = []; // [due, fn]
+setFrameSource({ now: () => now, frame: (fn) => frames.push(fn), timer: (fn, ms) => timers.push([now + ms, fn]) });
+/** Moves the fake clock on by `ms`, firing the timers that fall due. */
+function advance(ms) {
+  now += ms;
+  for (const t of timers.splice(0)) {
+    if (t[0] <= now) t[1]();
+    else timers.push(t);
+  }
+}
 /** Runs the animation frames asked for so far (one browser frame). */
 function frame() {
   const due = frames.splice(0);
@@ -45,15 +54,20 @@ test('asking for the same draw many times before it runs draws it once', () => {
   assert.deepEqual(log, ['a']);
 });
 
-test('a draw over the budget still runs, alone in its frame', () => {
+test('a draw over the budget still runs, alone in its frame, and drawing then rests as long', () => {
   const log = [];
   frameTask(work(log, 'slow', 30));
   frameTask(work(log, 'quick', 1));
   frame();
   assert.deepEqual(log, ['slow']);
+  assert.equal(frame(), 0, 'no frame asked for while drawing rests');
+  advance(20);
+  assert.equal(frame(), 0, 'still resting after 20 of 30 ms');
+  advance(10);
   frame();
   assert.deepEqual(log, ['slow', 'quick']);
   assert.ok(frameStats().longestMs >= 30);
+  assert.ok(frameStats().restedMs >= 30);
 });
 
 test('a draw that asks for another draw gets the next frame', () => {

@@ -6,21 +6,35 @@
 // next frame, ahead of anything asked for later. So however many figures, lanes and messages
 // there are, a frame holds at most one draw of each view plus one that overruns, and a view that
 // is asked to draw ten times while it waits draws once, with what is newest when it runs: frames
-// are skipped, never queued.
+// are skipped, never queued. A frame whose drawing took more than twice the budget is followed by
+// a rest as long (at most 100 ms) before the next drawing frame.
 
 /** Milliseconds of an animation frame that queued drawing may use; the rest is the browser's. */
 export const FRAME_BUDGET_MS = 8;
+/** The longest rest after a frame that ran over (see runFrame). */
+const MAX_REST_MS = 100;
 
 const queue = new Map(); // key → callback waiting for a frame, in the order the keys were asked for
 let frameAsked = false;
-const stats = { frames: 0, runs: 0, deferred: 0, longestMs: 0 };
+let restUntil = -Infinity; // after a frame that ran over, drawing rests until then
+let restTimer = null;
+const stats = { frames: 0, runs: 0, deferred: 0, longestMs: 0, restedMs: 0 };
 
 /** Clock and frame source; tests replace them (`setFrameSource`). */
 let clock = () => performance.now();
 let nextFrame = (fn) => requestAnimationFrame(fn);
+let later = (fn, ms) => setTimeout(fn, ms);
 
 function askFrame() {
-  if (frameAsked || queue.size === 0) return;
+  if (frameAsked || queue.size === 0 || restTimer !== null) return;
+  const rest = restUntil - clock();
+  if (rest > 0) {
+    restTimer = later(() => {
+      restTimer = null;
+      askFrame();
+    }, rest);
+    return;
+  }
   frameAsked = true;
   nextFrame(runFrame);
 }
@@ -51,6 +65,15 @@ function runFrame() {
   }
   stats.runs += ran;
   stats.deferred += due.length - ran;
+  // A frame whose drawing ran well over the budget (slow draws, or a busy processor that took
+  // the thread away mid-draw) is followed by as long a rest, so that a slow machine draws less
+  // often instead of falling behind: the next frame goes to the browser's own work and input.
+  const used = clock() - start;
+  if (used > 2 * FRAME_BUDGET_MS) {
+    const rest = Math.min(MAX_REST_MS, used);
+    restUntil = clock() + rest;
+    stats.restedMs += rest;
+  }
   askFrame();
 }
 
@@ -71,16 +94,18 @@ export function cancelFrameTask(key) {
 
 /**
  * What the scheduler has done: {frames, runs, deferred (draws moved to a later frame for the
- * budget), longestMs (the longest single draw), queued}. For benchmarks and tests.
+ * budget), longestMs (the longest single draw), restedMs (rests after frames that ran over),
+ * queued}. For benchmarks and tests.
  */
 export function frameStats() {
   return { ...stats, queued: queue.size };
 }
 
-/** Replaces the clock and the frame source (node tests, which have no animation frames). */
-export function setFrameSource({ now, frame }) {
+/** Replaces the clock, the frame source and the timer (node tests, which have no animation frames). */
+export function setFrameSource({ now, frame, timer }) {
   if (now) clock = now;
   if (frame) nextFrame = frame;
+  if (timer) later = timer;
 }
 
 /**
