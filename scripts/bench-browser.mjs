@@ -188,7 +188,10 @@ export async function measureChapter(context, origin, run, { seconds = 60, speed
     await page.waitForTimeout(Math.max(0, end - Date.now()));
     figures.push({ id, phase: await root.getAttribute('data-engine'), status: (await root.locator('[data-el="status"]').first().textContent())?.trim() });
   }
-  const probe = await page.evaluate(() => ({ ...window.benchProbe, scheduler: window.brainpropFrameStats ? window.brainpropFrameStats() : null }));
+  const probe = await page.evaluate(() => {
+    performance.mark('bench-end');
+    return { ...window.benchProbe, scheduler: window.brainpropFrameStats ? window.brainpropFrameStats() : null };
+  });
   const cpu = trace ? await mainThreadTasks(context.browser(), tracePath) : null;
   await page.close();
   const from = probe.trainFrom;
@@ -204,7 +207,7 @@ export async function measureChapter(context, origin, run, { seconds = 60, speed
 
 /**
  * Stops the trace and reads the page's main thread from it: every task over 50 ms (wall clock)
- * after the `bench-train` mark, with the processor time the thread spent in it. A task that is
+ * between the `bench-train` and `bench-end` marks, with the processor time the thread spent in it. A task that is
  * long on the wall clock but short in processor time waited for the processor (other threads and
  * processes had it): the machine's load, not the page's work.
  */
@@ -216,12 +219,15 @@ async function mainThreadTasks(browser, path) {
   const mains = new Set(traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(key));
   const tasks = traceEvents.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && mains.has(key(e)));
   const mark = traceEvents.find((e) => e.name === 'bench-train' && mains.has(key(e)));
+  // Up to the end mark: stopping the trace makes each thread write its buffer out, a long task of its own.
+  const endMark = traceEvents.find((e) => e.name === 'bench-end' && mains.has(key(e)));
   // The page's main thread: the one that made the mark (else the busiest renderer).
   const counts = new Map();
   for (const t of tasks) counts.set(key(t), (counts.get(key(t)) || 0) + 1);
   const main = mark ? key(mark) : [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
   const from = mark ? mark.ts : -Infinity;
-  const mine = tasks.filter((t) => key(t) === main && t.ts >= from);
+  const to = endMark ? endMark.ts : Infinity;
+  const mine = tasks.filter((t) => key(t) === main && t.ts >= from && t.ts + t.dur <= to);
   const long = mine.filter((t) => t.dur > 50000).map((t) => ({ ms: t.dur / 1000, cpuMs: (t.tdur ?? t.dur) / 1000 }));
   const busy = mine.reduce((s, t) => s + (t.tdur ?? 0), 0) / 1000;
   const span = mine.length ? (mine.at(-1).ts + mine.at(-1).dur - mine[0].ts) / 1000 : 0;

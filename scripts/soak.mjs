@@ -8,10 +8,13 @@
 // trains on for `--minutes` (a run that finishes is Reset and trained again, as a reader would)
 // and to the end of the run then going, measures again, and fails (exit status 1) if either grew
 // by more than `--max-growth` (10 %). Both measurements are taken just as a run has finished.
+// The warm-up is three minutes (several whole runs): wasm memory only grows, in 64 KB pages, and
+// the engine's allocator reached its high-water mark in the second minute of a first soak (one
+// step of 256 KB, +11 %, then flat for eight minutes; BENCHMARKS.md), which is not a leak.
 // Every minute it prints a line: epochs done, the two memories, and the page's main-thread long
 // tasks so far.
 //
-//   node scripts/soak.mjs [--minutes 10] [--warmup 60] [--max-growth 0.10] [--hash HASH]
+//   node scripts/soak.mjs [--minutes 10] [--warmup 180] [--max-growth 0.10] [--hash HASH]
 //       [--dist dist] [--json FILE]
 // (--warmup in seconds; --dist defaults to $BRAINPROP_DIST, else dist/; scripts/soak.sh builds
 // the site first.) Long: it runs only when asked, never in scripts/test.sh.
@@ -26,7 +29,7 @@ const arg = (name, fallback) => {
   return i >= 0 ? argv[i + 1] : fallback;
 };
 const minutes = Number(arg('minutes', 10));
-const warmup = Number(arg('warmup', 60));
+const warmup = Number(arg('warmup', 180));
 const maxGrowth = Number(arg('max-growth', 0.1));
 const hash = arg('hash', 'chapter=backprop&data=circles&points=2000&hidden=16,16&epochs=10000&speed=max');
 const dist = arg('dist', process.env.BRAINPROP_DIST || 'dist');
