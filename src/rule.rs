@@ -2,8 +2,10 @@
 //! model on the site, whether it is a minibatch-trained network, a two-phase relaxation, a
 //! time-stepped spiking population, or a figure with no loss at all.
 //!
-//! A model advances in bounded pieces of *work units* (a minibatch, a block of time steps, one
-//! relaxation) so that a driver can interleave it with messages and drawing. What it has measured
+//! A model advances in bounded pieces of *work units* (a minibatch, a piece of an evaluation, a
+//! block of time steps, one relaxation) so that a driver can interleave it with messages and
+//! drawing: long work (an epoch-end evaluation, a long trial, a point of a curve) is split into
+//! units that resume where the last stopped. What it has measured
 //! so far lives in a [`MetricTable`]: named columns and one row per evaluation point. What can be
 //! drawn lives in a [`Snapshot`] of named `f32` arrays.
 
@@ -50,6 +52,11 @@ pub struct StepOutcome {
     pub new_rows: usize,
     /// True when the run reached its configured end (e.g. the last epoch).
     pub finished: bool,
+    /// The work done, in the model's own count (examples run through a network, trained or
+    /// evaluated; synapse- or neuron-steps of a simulation; see each model's `step`), which
+    /// [`crate::cost::Cost::unit_work`] bounds for one unit: tests check that no unit does
+    /// more than that, whatever the settings.
+    pub work: u64,
 }
 
 /// Where a run stands.

@@ -137,6 +137,14 @@ mod cli {
         /// sends to the worker) instead of timing it
         #[arg(long)]
         print_experiments: bool,
+        /// Time single work units instead: the longest and median `step(1)` of every rule and
+        /// model (or those of --rules, if given) at its defaults and at the largest
+        /// configuration the limits accept
+        #[arg(long)]
+        units: bool,
+        /// With --units: seconds to step each configuration at most
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
     }
 
     /// Every field of every rule's settings, once by name (the first rule that declares it gives
@@ -491,6 +499,9 @@ mod cli {
     }
 
     fn bench(args: BenchArgs) -> Result<(), String> {
+        if args.units {
+            return bench_units(&args);
+        }
         if args.print_experiments {
             for (_, experiment) in parse_rules(&args.rules)? {
                 println!("{}", serde_json::to_string(&experiment).map_err(|e| e.to_string())?);
@@ -527,6 +538,62 @@ mod cli {
                 rates[rates.len() - 1],
                 args.repeats
             );
+        }
+        Ok(())
+    }
+
+    /// `bench --units`: for each rule at its defaults and at its largest accepted configuration
+    /// ([`brainprop::cost::largest_accepted`]), steps one unit at a time until an evaluation row
+    /// past the build and 50 units are done, the run finishes, or `--seconds` pass, and prints
+    /// the longest and median unit (native ms) beside the estimate.
+    fn bench_units(args: &BenchArgs) -> Result<(), String> {
+        let store = DataStore::with_mnist(mnist::load(&args.mnist).map_err(|e| e.to_string())?);
+        let default_rules = "bp,fa,dfa,sign,shallow,kp,np,wp,burstprop,eqprop,multiplex";
+        let rules: Vec<RuleId> = if args.rules == default_rules {
+            RuleId::ALL.to_vec()
+        } else {
+            args.rules
+                .split(',')
+                .map(|r| r.trim().parse())
+                .collect::<Result<_, String>>()
+                .map_err(|e| format!("--rules: {e}"))?
+        };
+        println!("rule,configuration,shape,units,rows,median_ms,longest_ms,estimated_unit_ms,build_ms");
+        for rule in rules {
+            let default = Experiment::preset(rule, DataKind::Mnist).map_err(|e| e.to_string())?;
+            let largest = brainprop::cost::largest_accepted(rule).map_err(|e| e.to_string())?;
+            for (label, experiment) in [("default", default), ("largest", largest)] {
+                let cost = brainprop::cost::estimate(&experiment);
+                let start = Instant::now();
+                let mut model = experiment.build(&store).map_err(|e| format!("{rule} {label}: {e}"))?;
+                let build_ms = start.elapsed().as_secs_f64() * 1e3;
+                let rows_at_build = model.metrics().rows.len();
+                let mut times = Vec::new();
+                let clock = Instant::now();
+                loop {
+                    let t = Instant::now();
+                    let outcome = model.step(1).map_err(|e| format!("{rule} {label}: {e}"))?;
+                    times.push(t.elapsed().as_secs_f64() * 1e3);
+                    let rows = model.metrics().rows.len() - rows_at_build;
+                    if outcome.finished
+                        || (rows > 0 && times.len() >= 50)
+                        || clock.elapsed().as_secs_f64() > args.seconds
+                    {
+                        break;
+                    }
+                }
+                let rows = model.metrics().rows.len() - rows_at_build;
+                let longest = times.iter().copied().fold(0.0, f64::max);
+                times.sort_by(f64::total_cmp);
+                println!(
+                    "{rule},{label},{},{},{rows},{:.2},{:.1},{:.1},{build_ms:.0}",
+                    cost.shape.replace(',', ";"),
+                    times.len(),
+                    times[times.len() / 2],
+                    longest,
+                    cost.unit_ms
+                );
+            }
         }
         Ok(())
     }

@@ -570,6 +570,7 @@ impl Rule for Multiplexing {
             self.simulate_ms()?;
             outcome.units += 1;
             outcome.samples += 1;
+            outcome.work += u64::from(STEPS_PER_MS) * self.config.neurons as u64;
         }
         self.trim_raster();
         outcome.new_rows = self.metrics.rows.len() - rows_before;

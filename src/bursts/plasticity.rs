@@ -235,9 +235,9 @@ crate::settings! {
         frequencies_hz: Vec<f64> = vec![0.1, 10.0, 20.0, 40.0, 50.0], "pairing frequencies" in "Hz", Kind::positive(200.0).list(20);
         /// Pre–post pairings per train.
         ///
-        /// At most 20, 50 trains and 80 neurons: the whole protocol at one frequency is one
-        /// uninterruptible work unit, and with the default 0.1 Hz point each maximum alone makes
-        /// it take about 4 s (`cost::POINT_LIMIT_MS`; Sjöström et al. 2001 used 5 pairings, 15 trains).
+        /// At most 20, 50 trains and 80 neurons: with the default 0.1 Hz point each maximum
+        /// alone makes the protocol at one frequency take about 4 s natively (it runs in short
+        /// work units; Sjöström et al. 2001 used 5 pairings, 15 trains).
         pairings_per_train: usize = 5, "pairings per train", Kind::int(1.0, 20.0);
         /// Trains per frequency.
         trains: usize = 15, "trains", Kind::int(1.0, 50.0);
@@ -340,112 +340,213 @@ fn pre_spike_times(protocol: &PairingProtocol, frequency_hz: f64) -> Vec<f64> {
     times
 }
 
-/// One frequency of the protocol.
+/// One frequency of the protocol, at once.
 fn pair_at_frequency(protocol: &PairingProtocol, frequency_hz: f64) -> Result<FrequencyPoint> {
-    let neuron_params = TwoCompartmentParams::default();
-    let dt = f64::from(neuron_params.dt_ms);
-    let steps_per_ms = (1.0 / dt).round() as u64;
-    let n = protocol.neurons;
-    let mut neurons = TwoCompartmentPopulation::new(n, neuron_params);
-    let mut rules = (0..n)
-        .map(|_| BurstPlasticity::new(protocol.params.clone(), vec![protocol.initial_weight]))
-        .collect::<Result<Vec<_>>>()?;
-    let mut rng = rng_for(protocol.seed, Stream::Simulation);
-    let pre_times = pre_spike_times(protocol, frequency_hz);
-    let end_ms = pre_times.last().copied().unwrap_or(0.0) + protocol.pre_post_delay_ms.max(0.0) + 500.0;
-    let steps = (end_ms / dt).ceil() as u64;
-    let synapse_decay = (-dt / protocol.dendritic_synapse_tau_ms).exp() as f32;
-    let noise_decay = (-1.0 / protocol.noise_tau_ms).exp() as f32;
-    let noise_scale = (1.0 - noise_decay * noise_decay).sqrt();
-    let mut somatic_noise: Vec<f32> = (0..n).map(|_| rng.sample(StandardNormal)).collect();
-    let mut dendritic_noise: Vec<f32> = (0..n).map(|_| rng.sample(StandardNormal)).collect();
-    let (mut somatic_current, mut dendritic_current) = (vec![0.0f32; n], vec![0.0f32; n]);
-    let (mut next_pre, mut next_pulse) = (0usize, 0usize);
-    let mut synaptic_current = 0.0f32;
-    let mut spiked = Vec::with_capacity(n);
-    let (mut spikes, mut events, mut bursts) = (0u64, 0u64, 0u64);
-    // Sums over all neurons: the weight change made at events and at bursts, and the traces there.
-    let (mut event_dw, mut burst_dw, mut event_trace, mut burst_trace) = (0.0, 0.0, 0.0, 0.0);
-    for step in 0..steps {
-        let t = step as f64 * dt;
-        if step % steps_per_ms == 0 {
-            for i in 0..n {
-                let (a, b): (f32, f32) = (rng.sample(StandardNormal), rng.sample(StandardNormal));
-                somatic_noise[i] = somatic_noise[i] * noise_decay + noise_scale * a;
-                dendritic_noise[i] = dendritic_noise[i] * noise_decay + noise_scale * b;
-            }
-        }
-        // Presynaptic spikes that fall in this step: plasticity trace and dendritic current.
-        while next_pre < pre_times.len() && pre_times[next_pre] < t + dt {
-            for rule in &mut rules {
-                rule.on_pre_spike(0, pre_times[next_pre]);
-            }
-            synaptic_current += protocol.dendritic_synapse_pa;
-            next_pre += 1;
-        }
-        // The somatic pulse of the pairing, if one is on.
-        while next_pulse < pre_times.len()
-            && pre_times[next_pulse] + protocol.pre_post_delay_ms + protocol.pulse_ms <= t
-        {
-            next_pulse += 1;
-        }
-        let pulse_on = next_pulse < pre_times.len() && pre_times[next_pulse] + protocol.pre_post_delay_ms <= t;
-        let somatic = protocol.somatic_background_pa + if pulse_on { protocol.pulse_pa } else { 0.0 };
-        for i in 0..n {
-            somatic_current[i] = somatic + protocol.somatic_noise_pa * somatic_noise[i];
-            dendritic_current[i] = synaptic_current + protocol.dendritic_noise_pa * dendritic_noise[i];
-        }
-        spiked.clear();
-        neurons.step(&somatic_current, &dendritic_current, &mut spiked);
-        synaptic_current *= synapse_decay;
-        for &i in &spiked {
-            spikes += 1;
-            let rule = &mut rules[i as usize];
-            let (trace, before) = (rule.pre_trace(0, t + dt), rule.weights[0]);
-            let kind = rule.on_post_spike(t + dt);
-            let dw = rule.weights[0] - before;
-            match kind {
-                OnlineSpike::Event => {
-                    events += 1;
-                    event_dw += dw;
-                    event_trace += trace;
-                }
-                OnlineSpike::BurstDetected => {
-                    bursts += 1;
-                    burst_dw += dw;
-                    burst_trace += trace;
-                }
-                OnlineSpike::LaterInBurst => {}
-            }
-        }
-    }
-    let mean_change = rules.iter().map(|rule| rule.weights[0] - protocol.initial_weight).sum::<f64>() / n as f64;
-    if !neurons.is_finite() || !mean_change.is_finite() {
-        return Err(Error::Diverged { epoch: end_ms / 1000.0, loss: f64::NAN });
-    }
-    let per_pairing = 1.0 / (n * pre_times.len()) as f64;
-    Ok(FrequencyPoint {
-        frequency_hz,
-        weight_change: mean_change,
-        relative_change: if protocol.initial_weight != 0.0 { mean_change / protocol.initial_weight.abs() } else { 0.0 },
-        spikes_per_pairing: spikes as f64 * per_pairing,
-        events_per_pairing: events as f64 * per_pairing,
-        bursts_per_pairing: bursts as f64 * per_pairing,
-        burst_term: burst_dw / n as f64,
-        event_term: event_dw / n as f64,
-        trace_at_events: if events > 0 { event_trace / events as f64 } else { 0.0 },
-        trace_at_bursts: if bursts > 0 { burst_trace / bursts as f64 } else { 0.0 },
-        running_burst_probability: if event_trace > 0.0 { -event_dw / (protocol.params.lr * event_trace) } else { 0.0 },
-    })
+    let mut pairing = Pairing::new(protocol, frequency_hz)?;
+    pairing.advance(pairing.steps);
+    pairing.finish()
 }
 
+/// The protocol at one frequency under way: the neurons, their synapses and noise after the
+/// first `step` steps of 0.1 ms, and the counts so far. [`Self::advance`] resumes where the last
+/// call stopped, with the arithmetic of a run at once.
+struct Pairing {
+    protocol: PairingProtocol,
+    frequency_hz: f64,
+    dt: f64,
+    steps_per_ms: u64,
+    /// Steps done, and of the whole protocol.
+    step: u64,
+    steps: u64,
+    end_ms: f64,
+    neurons: TwoCompartmentPopulation,
+    rules: Vec<BurstPlasticity>,
+    rng: crate::rng::SimRng,
+    pre_times: Vec<f64>,
+    synapse_decay: f32,
+    noise_decay: f32,
+    noise_scale: f32,
+    somatic_noise: Vec<f32>,
+    dendritic_noise: Vec<f32>,
+    somatic_current: Vec<f32>,
+    dendritic_current: Vec<f32>,
+    next_pre: usize,
+    next_pulse: usize,
+    synaptic_current: f32,
+    spiked: Vec<u32>,
+    spikes: u64,
+    events: u64,
+    bursts: u64,
+    /// Sums over all neurons: the weight change made at events and at bursts, and the traces there.
+    event_dw: f64,
+    burst_dw: f64,
+    event_trace: f64,
+    burst_trace: f64,
+}
+
+impl Pairing {
+    fn new(protocol: &PairingProtocol, frequency_hz: f64) -> Result<Self> {
+        let neuron_params = TwoCompartmentParams::default();
+        let dt = f64::from(neuron_params.dt_ms);
+        let n = protocol.neurons;
+        let rules = (0..n)
+            .map(|_| BurstPlasticity::new(protocol.params.clone(), vec![protocol.initial_weight]))
+            .collect::<Result<Vec<_>>>()?;
+        let mut rng = rng_for(protocol.seed, Stream::Simulation);
+        let pre_times = pre_spike_times(protocol, frequency_hz);
+        let end_ms = pre_times.last().copied().unwrap_or(0.0) + protocol.pre_post_delay_ms.max(0.0) + 500.0;
+        let noise_decay = (-1.0 / protocol.noise_tau_ms).exp() as f32;
+        let somatic_noise = (0..n).map(|_| rng.sample(StandardNormal)).collect();
+        let dendritic_noise = (0..n).map(|_| rng.sample(StandardNormal)).collect();
+        Ok(Self {
+            protocol: protocol.clone(),
+            frequency_hz,
+            dt,
+            steps_per_ms: (1.0 / dt).round() as u64,
+            step: 0,
+            steps: (end_ms / dt).ceil() as u64,
+            end_ms,
+            neurons: TwoCompartmentPopulation::new(n, neuron_params),
+            rules,
+            rng,
+            pre_times,
+            synapse_decay: (-dt / protocol.dendritic_synapse_tau_ms).exp() as f32,
+            noise_decay,
+            noise_scale: (1.0 - noise_decay * noise_decay).sqrt(),
+            somatic_noise,
+            dendritic_noise,
+            somatic_current: vec![0.0; n],
+            dendritic_current: vec![0.0; n],
+            next_pre: 0,
+            next_pulse: 0,
+            synaptic_current: 0.0,
+            spiked: Vec::with_capacity(n),
+            spikes: 0,
+            events: 0,
+            bursts: 0,
+            event_dw: 0.0,
+            burst_dw: 0.0,
+            event_trace: 0.0,
+            burst_trace: 0.0,
+        })
+    }
+
+    fn done(&self) -> bool {
+        self.step >= self.steps
+    }
+
+    /// Runs up to `steps` more steps; returns how many.
+    fn advance(&mut self, steps: u64) -> u64 {
+        let (protocol, dt, n) = (&self.protocol, self.dt, self.protocol.neurons);
+        let end = self.step.saturating_add(steps).min(self.steps);
+        let first = self.step;
+        for step in first..end {
+            let t = step as f64 * dt;
+            if step % self.steps_per_ms == 0 {
+                for i in 0..n {
+                    let (a, b): (f32, f32) = (self.rng.sample(StandardNormal), self.rng.sample(StandardNormal));
+                    self.somatic_noise[i] = self.somatic_noise[i] * self.noise_decay + self.noise_scale * a;
+                    self.dendritic_noise[i] = self.dendritic_noise[i] * self.noise_decay + self.noise_scale * b;
+                }
+            }
+            // Presynaptic spikes that fall in this step: plasticity trace and dendritic current.
+            let pre_times = &self.pre_times;
+            while self.next_pre < pre_times.len() && pre_times[self.next_pre] < t + dt {
+                for rule in &mut self.rules {
+                    rule.on_pre_spike(0, pre_times[self.next_pre]);
+                }
+                self.synaptic_current += protocol.dendritic_synapse_pa;
+                self.next_pre += 1;
+            }
+            // The somatic pulse of the pairing, if one is on.
+            while self.next_pulse < pre_times.len()
+                && pre_times[self.next_pulse] + protocol.pre_post_delay_ms + protocol.pulse_ms <= t
+            {
+                self.next_pulse += 1;
+            }
+            let pulse_on =
+                self.next_pulse < pre_times.len() && pre_times[self.next_pulse] + protocol.pre_post_delay_ms <= t;
+            let somatic = protocol.somatic_background_pa + if pulse_on { protocol.pulse_pa } else { 0.0 };
+            for i in 0..n {
+                self.somatic_current[i] = somatic + protocol.somatic_noise_pa * self.somatic_noise[i];
+                self.dendritic_current[i] =
+                    self.synaptic_current + protocol.dendritic_noise_pa * self.dendritic_noise[i];
+            }
+            self.spiked.clear();
+            self.neurons.step(&self.somatic_current, &self.dendritic_current, &mut self.spiked);
+            self.synaptic_current *= self.synapse_decay;
+            for &i in &self.spiked {
+                self.spikes += 1;
+                let rule = &mut self.rules[i as usize];
+                let (trace, before) = (rule.pre_trace(0, t + dt), rule.weights[0]);
+                let kind = rule.on_post_spike(t + dt);
+                let dw = rule.weights[0] - before;
+                match kind {
+                    OnlineSpike::Event => {
+                        self.events += 1;
+                        self.event_dw += dw;
+                        self.event_trace += trace;
+                    }
+                    OnlineSpike::BurstDetected => {
+                        self.bursts += 1;
+                        self.burst_dw += dw;
+                        self.burst_trace += trace;
+                    }
+                    OnlineSpike::LaterInBurst => {}
+                }
+            }
+        }
+        self.step = end;
+        end - first
+    }
+
+    /// The point, once [`Self::done`].
+    fn finish(self) -> Result<FrequencyPoint> {
+        let (protocol, n) = (&self.protocol, self.protocol.neurons);
+        let mean_change =
+            self.rules.iter().map(|rule| rule.weights[0] - protocol.initial_weight).sum::<f64>() / n as f64;
+        if !self.neurons.is_finite() || !mean_change.is_finite() {
+            return Err(Error::Diverged { epoch: self.end_ms / 1000.0, loss: f64::NAN });
+        }
+        let per_pairing = 1.0 / (n * self.pre_times.len()) as f64;
+        let (events, bursts) = (self.events, self.bursts);
+        Ok(FrequencyPoint {
+            frequency_hz: self.frequency_hz,
+            weight_change: mean_change,
+            relative_change: if protocol.initial_weight != 0.0 {
+                mean_change / protocol.initial_weight.abs()
+            } else {
+                0.0
+            },
+            spikes_per_pairing: self.spikes as f64 * per_pairing,
+            events_per_pairing: events as f64 * per_pairing,
+            bursts_per_pairing: bursts as f64 * per_pairing,
+            burst_term: self.burst_dw / n as f64,
+            event_term: self.event_dw / n as f64,
+            trace_at_events: if events > 0 { self.event_trace / events as f64 } else { 0.0 },
+            trace_at_bursts: if bursts > 0 { self.burst_trace / bursts as f64 } else { 0.0 },
+            running_burst_probability: if self.event_trace > 0.0 {
+                -self.event_dw / (protocol.params.lr * self.event_trace)
+            } else {
+                0.0
+            },
+        })
+    }
+}
+
+/// Neuron-steps a work unit of [`PlasticityCurve`] runs (at least one step of every neuron):
+/// about 6 ms natively.
+pub const UNIT_NEURON_STEPS: u64 = 1_000_000;
+
 /// The pairing protocol as a [`crate::Rule`] model, so the page can draw the curve as it grows:
-/// one work unit runs the protocol at one frequency (a few seconds of simulated time for every
-/// neuron), and each adds a metric row `frequency_hz, weight_change, relative_change,
-/// events_per_pairing, bursts_per_pairing`. Nothing learns between frequencies: each starts from
-/// the same initial weight.
+/// the protocol at each frequency (a few seconds of simulated time for every neuron) runs
+/// [`UNIT_NEURON_STEPS`] per work unit, and its last unit adds a metric row `frequency_hz,
+/// weight_change, relative_change, events_per_pairing, bursts_per_pairing`. Nothing learns
+/// between frequencies: each starts from the same initial weight.
 pub struct PlasticityCurve {
     protocol: PairingProtocol,
+    /// The frequency under way.
+    pairing: Option<Pairing>,
     metrics: crate::rule::MetricTable,
 }
 
@@ -456,7 +557,7 @@ pub const CURVE_COLUMNS: [&str; 5] =
 impl PlasticityCurve {
     pub fn new(protocol: PairingProtocol) -> Result<Self> {
         protocol.validate()?;
-        Ok(Self { protocol, metrics: crate::rule::MetricTable::new(&CURVE_COLUMNS) })
+        Ok(Self { protocol, pairing: None, metrics: crate::rule::MetricTable::new(&CURVE_COLUMNS) })
     }
 
     fn done(&self) -> usize {
@@ -471,9 +572,21 @@ impl crate::rule::Rule for PlasticityCurve {
 
     fn step(&mut self, budget: u32) -> Result<crate::rule::StepOutcome> {
         let mut outcome = crate::rule::StepOutcome::default();
+        let n = self.protocol.neurons as u64;
+        let chunk = (UNIT_NEURON_STEPS / n.max(1)).max(1);
         while outcome.units < budget.max(1) && self.done() < self.protocol.frequencies_hz.len() {
             let frequency = self.protocol.frequencies_hz[self.done()];
-            let point = pair_at_frequency(&self.protocol, frequency)?;
+            let mut pairing = match self.pairing.take() {
+                Some(pairing) => pairing,
+                None => Pairing::new(&self.protocol, frequency)?,
+            };
+            outcome.work += pairing.advance(chunk) * n;
+            outcome.units += 1;
+            if !pairing.done() {
+                self.pairing = Some(pairing);
+                continue;
+            }
+            let point = pairing.finish()?;
             if !point.weight_change.is_finite() {
                 return Err(Error::Diverged { epoch: self.done() as f64, loss: point.weight_change });
             }
@@ -484,7 +597,6 @@ impl crate::rule::Rule for PlasticityCurve {
                 point.events_per_pairing,
                 point.bursts_per_pairing,
             ]);
-            outcome.units += 1;
             outcome.samples += 1;
             outcome.new_rows += 1;
         }

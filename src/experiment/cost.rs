@@ -1,7 +1,7 @@
 //! What a configuration costs, estimated from its settings alone, before anything is built: the
 //! memory its model holds and the work of one work unit (one [`crate::Rule::step`]`(1)`: a
-//! minibatch, a trial, a point of a curve), and the limits a configuration must stay within, with
-//! their reasons. [`check`] is called by [`crate::Experiment::validate`], so every configuration
+//! minibatch, a piece of an epoch-end evaluation, a chunk of a trial, a piece of a point of a
+//! curve), and the limits a configuration must stay within, with their reasons. [`check`] is called by [`crate::Experiment::validate`], so every configuration
 //! passes it: the CLI's `train` and `check`, the worker's `configure` and the page's clamping tests.
 //!
 //! **Work** is counted in operations of the kind the rule's inner loop does (multiply-adds of
@@ -16,16 +16,21 @@
 //!   generated data): the wasm heap can grow to 4 GB, but phones often refuse to grow it past
 //!   about 1 GB, and the page's MNIST copy and the allocator's slack need room too.
 //! - [`UNIT_LIMIT_MS`], 60 ms natively (about 120 ms in the worker) for a *training* work unit
-//!   (a minibatch, an example, a SuperSpike trial, a simulated millisecond): the worker can only
-//!   act on Pause between units, and Pause must take effect within 200 ms.
-//! - [`POINT_LIMIT_MS`], 4 s natively for the rules whose unit is a whole trial or a whole point
-//!   of a curve (BPTT / e-prop / RFLO trials, the memory table, the plasticity, STDP and
-//!   gradient-check curves): their defaults already take 30 ms – 1.4 s per unit natively, so the
-//!   200 ms Pause needs those units split (not done here); the limit refuses only the settings
-//!   that would freeze the worker for many seconds.
-//! - [`SETUP_LIMIT_MS`], 2 s natively for what a build or an epoch's end does at once (the
-//!   untrained network's evaluation on the training and test sets, the test evaluation each
-//!   epoch), which nothing can interrupt.
+//!   (a minibatch, an example, a SuperSpike trial, a simulated millisecond, a chunk of a
+//!   recurrent trial): the worker can only act on Pause between units, and Pause must take effect
+//!   within 200 ms. Long work is split into units that resume where the last stopped, so its
+//!   length is no limit of its own: an epoch's test evaluation runs a minibatch's rows per unit
+//!   (at most a minibatch's work: forward only), a recurrent trial about
+//!   [`through_time::UNIT_WORK`] synapse-steps per unit (forward, and back for BPTT), a point of
+//!   the plasticity, STDP and gradient-check curves a few milliseconds of simulation or
+//!   relaxation per unit.
+//! - [`SETUP_LIMIT_MS`], 2 s natively for a build, which nothing can interrupt: the untrained
+//!   network's evaluation on the training and test sets (row 0), a recurrent model's first trial
+//!   (and BPTT's on it for the cosine).
+//!
+//! Besides the time, [`Cost::unit_work`] bounds the work one unit does in the count the model
+//! reports in [`crate::rule::StepOutcome::work`] (examples through a network, synapse-steps),
+//! which `tests/slicing.rs` checks unit by unit for every rule.
 
 use super::Experiment;
 use crate::bursts::multiplexing::MultiplexConfig;
@@ -33,7 +38,7 @@ use crate::bursts::plasticity::PairingProtocol;
 use crate::data::DataKind;
 use crate::rules::equilibrium_propagation::EqPropConfig;
 use crate::rules::segregated_dendrites::{DendriteMode, DendritesConfig};
-use crate::rules::through_time::RecurrentConfig;
+use crate::rules::through_time::{self, RecurrentConfig};
 use crate::rules::FeedforwardConfig;
 use crate::rules::RuleId;
 use crate::{Error, Result};
@@ -42,9 +47,7 @@ use crate::{Error, Result};
 pub const MEMORY_LIMIT: f64 = 512e6;
 /// Largest estimated native time of one training work unit (ms).
 pub const UNIT_LIMIT_MS: f64 = 60.0;
-/// Largest estimated native time of one unit of a trial- or point-sized rule (ms).
-pub const POINT_LIMIT_MS: f64 = 4_000.0;
-/// Largest estimated native time of a build or of an epoch's end (ms).
+/// Largest estimated native time of a build (ms).
 pub const SETUP_LIMIT_MS: f64 = 2_000.0;
 /// How much slower the browser's worker is than native (BENCHMARKS.md: wasm ≈ 0.6× native).
 pub const BROWSER_FACTOR: f64 = 2.0;
@@ -76,15 +79,6 @@ const F64: f64 = 8.0;
 /// Rows the networks evaluate at once (`feedforward::EVAL_CHUNK`).
 const EVAL_CHUNK: f64 = 500.0;
 
-/// Which limit a rule's work unit is held to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnitKind {
-    /// A minibatch, an example, a SuperSpike trial, a simulated millisecond: [`UNIT_LIMIT_MS`].
-    Training,
-    /// A whole recurrent trial or a point of a curve: [`POINT_LIMIT_MS`].
-    Point,
-}
-
 /// What a configuration costs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cost {
@@ -97,8 +91,10 @@ pub struct Cost {
     pub unit_ops: f64,
     /// Estimated native time of one `step(1)` (ms), the longest kind of unit the rule does.
     pub unit_ms: f64,
-    pub unit_kind: UnitKind,
-    /// Estimated native time of the build or of an epoch's end (evaluations), whichever is longer (ms).
+    /// The most work one `step(1)` reports ([`crate::rule::StepOutcome::work`]): examples run
+    /// through a network (trained or evaluated), or synapse- or neuron-steps.
+    pub unit_work: f64,
+    /// Estimated native time of the build (ms).
     pub setup_ms: f64,
     /// The model in words, for messages, e.g. `784-500-10 at batch 32`.
     pub shape: String,
@@ -108,12 +104,9 @@ pub struct Cost {
 }
 
 impl Cost {
-    /// The limit on [`Self::unit_ms`].
+    /// The limit on [`Self::unit_ms`], the same for every rule.
     pub fn unit_limit_ms(&self) -> f64 {
-        match self.unit_kind {
-            UnitKind::Training => UNIT_LIMIT_MS,
-            UnitKind::Point => POINT_LIMIT_MS,
-        }
+        UNIT_LIMIT_MS
     }
 }
 
@@ -270,15 +263,16 @@ fn feedforward(rule: RuleId, c: &FeedforwardConfig) -> Cost {
         + batch * dims * 12.0 // the batch's sparse inputs
         + (train + test) * (dims + classes + 1.0) * F32 * f64::from(u8::from(c.data != DataKind::Mnist))
         + extra_memory;
+    // The build evaluates both sets at once; an epoch's end evaluates the test set a minibatch's
+    // rows per unit (forward only: less than a training unit), the last with the diagnostics'.
     let example = first + rest;
-    let setup = ((train + test) * example).max(test * example + unit);
     Cost {
         memory_bytes: memory,
         parameters: params,
         unit_ops: unit,
         unit_ms: unit * NS_PER_MAC * 1e-6,
-        unit_kind: UnitKind::Training,
-        setup_ms: setup * NS_PER_MAC * 1e-6,
+        unit_work: 2.0 * batch,
+        setup_ms: (train + test) * example * NS_PER_MAC * 1e-6,
         shape: format!("{} at batch {}", describe(&sizes), c.batch),
         knob: "hidden",
         lower: "lower hidden or batch",
@@ -299,7 +293,7 @@ fn eqprop(c: &EqPropConfig) -> Cost {
     // layer); the update correlates each layer's pre- and post-activities in two phases.
     let relax = |steps: f64| first + steps * 2.0 * rest * EQPROP_ACTIVE;
     let unit = batch * (relax(c.free_steps as f64 + nudged) + 2.0 * (first + rest));
-    let evaluation = test * relax(c.free_steps as f64);
+    // An epoch's end relaxes a minibatch's test rows per unit (the free phase only).
     let build = (train + test) * relax(c.free_steps as f64);
     let persistent = if c.persistent { train * free_units * F32 } else { 0.0 };
     let memory = params * 2.0 * F32
@@ -311,8 +305,8 @@ fn eqprop(c: &EqPropConfig) -> Cost {
         parameters: params,
         unit_ops: unit,
         unit_ms: unit * NS_PER_MAC * 1e-6,
-        unit_kind: UnitKind::Training,
-        setup_ms: build.max(evaluation + unit) * NS_PER_MAC * 1e-6,
+        unit_work: 2.0 * batch,
+        setup_ms: build * NS_PER_MAC * 1e-6,
         shape: format!(
             "{} at batch {}, {}+{} steps{}",
             describe(&sizes),
@@ -345,8 +339,9 @@ fn dendrites(c: &DendritesConfig) -> Cost {
         parameters: params,
         unit_ops: unit,
         unit_ms: unit * NS_PER_MAC * 1e-6,
-        unit_kind: UnitKind::Training,
-        setup_ms: ((train + test) * example).max(test * example + unit) * NS_PER_MAC * 1e-6,
+        // An example, or at an epoch's end two test digits (EVAL_PIECE).
+        unit_work: crate::rules::segregated_dendrites::EVAL_PIECE as f64,
+        setup_ms: (train + test) * example * NS_PER_MAC * 1e-6,
         shape: format!("the {} dendrite network {}", format!("{:?}", c.mode).to_lowercase(), describe(&sizes)),
         knob: "hidden",
         lower: "lower hidden",
@@ -357,7 +352,7 @@ fn superspike(c: &crate::rules::superspike::SuperSpikeConfig) -> Cost {
     use crate::rules::superspike::SpikeTask;
     let steps = c.steps() as f64;
     let (n_in, n_hid, n_out) = (c.inputs as f64, c.hidden as f64, c.output_count() as f64);
-    let synapses = if c.hidden > 0 { n_in * n_hid + n_hid * n_out } else { n_in * n_out };
+    let synapses = c.synapses() as f64;
     let trials = if c.task == SpikeTask::Xor { 4.0 } else { 1.0 };
     // Each step adds the spiking rows of the weights; the update correlates the traces over the
     // trial (two products per layer).
@@ -368,7 +363,7 @@ fn superspike(c: &crate::rules::superspike::SuperSpikeConfig) -> Cost {
         parameters: synapses,
         unit_ops: unit,
         unit_ms: unit * NS_PER_MAC * 1e-6,
-        unit_kind: UnitKind::Training,
+        unit_work: steps * synapses,
         setup_ms: unit * NS_PER_MAC * 1e-6,
         shape: format!(
             "{}-{}-{} LIF neurons over {} steps of {} ms",
@@ -385,8 +380,8 @@ fn superspike(c: &crate::rules::superspike::SuperSpikeConfig) -> Cost {
 
 /// Native ms of one trial of each method, BPTT's, and the bytes a model holds.
 fn recurrent_trial(c: &RecurrentConfig) -> (f64, f64, f64, f64, f64) {
-    let (n, ni, k, t) = (c.neurons as f64, c.inputs as f64, c.outputs() as f64, c.steps() as f64);
-    let synapses = n * (ni + n) + k * n;
+    let (n, ni, t) = (c.neurons as f64, c.inputs as f64, c.steps() as f64);
+    let synapses = through_time::synapses(c) as f64;
     let steps = synapses * t;
     let memory = synapses * 3.0 * F64 // weights and Adam's two moments
         + synapses * 4.0 * F64 // e-prop's and RFLO's traces and the gradients
@@ -397,26 +392,23 @@ fn recurrent_trial(c: &RecurrentConfig) -> (f64, f64, f64, f64, f64) {
 }
 
 fn recurrent(rule: RuleId, c: &RecurrentConfig) -> Cost {
-    let (bptt, eprop, rflo, memory, steps) = recurrent_trial(c);
-    // Every REPORT_EVERY iterations e-prop and RFLO also run BPTT on the trial for the cosine.
-    let (unit_ms, setup_ms) = match rule {
-        RuleId::Bptt => (bptt, bptt),
-        RuleId::Eprop => (eprop + bptt, eprop + bptt),
-        RuleId::Rflo => (rflo + bptt, rflo + bptt),
-        // Memory: each unit builds the three methods at one trial length (each build runs a
-        // trial and BPTT's) and runs a trial of each; the longest length is 3 s.
-        _ => {
-            let longest = RecurrentConfig { duration: 3000.0, ..c.clone() };
-            let (b, e, r, _, _) = recurrent_trial(&longest);
-            (3.0 * b + 2.0 * (e + r) + 2.0 * b, 0.0)
-        }
+    let (bptt, eprop, rflo, memory, _) = recurrent_trial(c);
+    // A unit is a chunk of a trial, forward or (BPTT) back: e-prop's or RFLO's, or on a report
+    // iteration BPTT's for the cosine; the memory table's are the three methods' in turn. The
+    // build runs the first trial at once (and BPTT's on it, for the cosine).
+    let chunk = (through_time::chunk_steps(c) * through_time::synapses(c)) as f64;
+    let (ns, setup_ms) = match rule {
+        RuleId::Bptt => (NS_BPTT, bptt),
+        RuleId::Eprop => (NS_EPROP.max(NS_BPTT), eprop + bptt),
+        RuleId::Rflo => (NS_RFLO.max(NS_BPTT), rflo + bptt),
+        _ => (NS_EPROP.max(NS_BPTT).max(NS_RFLO), 0.0),
     };
     Cost {
         memory_bytes: memory,
         parameters: 0.0,
-        unit_ops: steps,
-        unit_ms,
-        unit_kind: UnitKind::Point,
+        unit_ops: chunk,
+        unit_ms: chunk * ns * 1e-6,
+        unit_work: chunk,
         setup_ms,
         shape: format!("{}-{} recurrent neurons over a {} ms trial", c.inputs, c.neurons, c.duration),
         knob: "neurons",
@@ -426,20 +418,22 @@ fn recurrent(rule: RuleId, c: &RecurrentConfig) -> Cost {
 
 fn plasticity(p: &PairingProtocol) -> Cost {
     // The slowest frequency makes the longest protocol: its trains, their gaps and 0.5 s margins,
-    // at 0.1 ms steps for every neuron.
+    // at 0.1 ms steps for every neuron. A unit runs UNIT_NEURON_STEPS of it (at least a step of
+    // every neuron).
     let slowest = p.frequencies_hz.iter().copied().fold(f64::INFINITY, f64::min);
     let period = if slowest.is_finite() && slowest > 0.0 { 1000.0 / slowest } else { 0.0 };
     let span_ms = p.trains as f64 * ((p.pairings_per_train as f64 - 1.0) * period + p.train_gap_ms)
         + 1000.0
         + p.pre_post_delay_ms.abs();
-    let neuron_steps = span_ms * 10.0 * p.neurons as f64;
+    let n = p.neurons as f64;
+    let neuron_steps = (crate::bursts::plasticity::UNIT_NEURON_STEPS as f64 / n).floor().max(1.0) * n;
     let unit_ms = neuron_steps * NS_NEURON_STEP * 1e-6;
     Cost {
         memory_bytes: (p.trains * p.pairings_per_train) as f64 * F64 + p.neurons as f64 * 40.0 * F32,
         parameters: 0.0,
         unit_ops: neuron_steps,
         unit_ms,
-        unit_kind: UnitKind::Point,
+        unit_work: neuron_steps,
         setup_ms: 0.0,
         shape: format!("a pairing protocol of {} simulated s with {} neurons", (span_ms / 1000.0).round(), p.neurons),
         knob: "trains",
@@ -448,15 +442,16 @@ fn plasticity(p: &PairingProtocol) -> Cost {
 }
 
 fn stdp(c: &crate::rules::stdp::StdpConfig) -> Cost {
+    // A unit runs whole trials of a Δt, about UNIT_STEPS steps of them (at least one trial).
     let margin = 10.0 * c.post_tau_ms.max(c.pre_trace_ms);
-    let steps = 2.0 * (c.window_ms + margin) / c.dt_ms;
-    let ops = c.trials as f64 * steps;
+    let steps = (2.0 * (c.window_ms + margin) / c.dt_ms).ceil();
+    let ops = (c.trials as f64 * steps).min(steps.max(crate::rules::stdp::UNIT_STEPS as f64));
     Cost {
         memory_bytes: steps * F64 * 2.0 + (2.0 * c.window_ms / c.delta_step_ms + 1.0) * 2.0 * F64,
         parameters: 0.0,
         unit_ops: ops,
         unit_ms: ops * NS_STDP_STEP * 1e-6,
-        unit_kind: UnitKind::Point,
+        unit_work: ops,
         setup_ms: 0.0,
         shape: format!("{} trials of {} steps per Δt", c.trials, steps.ceil()),
         knob: "trials",
@@ -467,16 +462,19 @@ fn stdp(c: &crate::rules::stdp::StdpConfig) -> Cost {
 fn gradient_check(c: &crate::rules::gradient_check::GradientCheckConfig) -> Cost {
     let sizes: Vec<f64> = [2.0].into_iter().chain(c.hidden.iter().map(|&h| h as f64)).chain([2.0]).collect();
     let params = parameters(&sizes);
-    // Per β: a one-sided and a symmetric estimate, each of up to three relaxations of every
-    // example, every step driving each layer from both neighbours.
-    let ops = 2.0 * 3.0 * c.steps as f64 * c.examples as f64 * 2.0 * params;
+    // A unit relaxes every example a chunk of steps (a phase of a β: free, nudged by +β, by −β),
+    // every step driving each layer from both neighbours; the build takes the true gradient (a
+    // free phase and as many adjoint steps).
+    let example_steps = (crate::rules::gradient_check::GradientCheck::chunk_steps(c).min(c.steps) * c.examples) as f64;
+    let ops = example_steps * 2.0 * params;
+    let build = 2.0 * c.steps as f64 * c.examples as f64 * 2.0 * params;
     Cost {
         memory_bytes: params * 8.0 * F64 + c.examples as f64 * sizes.iter().sum::<f64>() * 8.0 * F64,
         parameters: 0.0,
         unit_ops: ops,
         unit_ms: ops * NS_F64_MAC * 1e-6,
-        unit_kind: UnitKind::Point,
-        setup_ms: ops * NS_F64_MAC * 1e-6,
+        unit_work: example_steps,
+        setup_ms: build * NS_F64_MAC * 1e-6,
         shape: format!("{} relaxation steps of {} examples through {}", c.steps, c.examples, describe(&sizes)),
         knob: "steps",
         lower: "lower steps, examples or hidden",
@@ -489,21 +487,23 @@ fn estimates(c: &crate::rules::gradient_estimates::EstimatesConfig) -> Cost {
     let batch = c.batch as f64;
     // Every width: a 784-w-10 network and five rules' estimates of one minibatch each (node
     // and weight perturbation run the batch again per probe).
-    let (mut unit, mut memory, mut warmup) = (0.0, 0.0, 0.0);
+    // Not split yet, and counted as setup: the warm-up's last unit also takes the true gradient
+    // over the training set, and a width's last unit builds the next width's network.
+    let (mut unit, mut memory, mut setup) = (0.0, 0.0, 0.0_f64);
     for &w in &widths {
         let sizes = [dims, w, classes];
         let (first, rest) = layer_macs(&sizes, density);
         unit += 5.0 * batch * (2.0 * first + 3.0 * rest) + 30.0 * parameters(&sizes);
         memory += parameters(&sizes) * 8.0 * F32 + batch * 2.0 * (dims + w + classes) * F32;
-        warmup += (train + test) * (first + rest);
+        setup = setup.max((train + test) * (first + rest) + train * (2.0 * first + 3.0 * rest));
     }
     Cost {
         memory_bytes: memory,
         parameters: 0.0,
         unit_ops: unit,
         unit_ms: unit * NS_PER_MAC * 1e-6,
-        unit_kind: UnitKind::Training,
-        setup_ms: warmup * NS_PER_MAC * 1e-6,
+        unit_work: batch + train + test,
+        setup_ms: setup * NS_PER_MAC * 1e-6,
         shape: format!("five rules on 784-{{{}}}-10 at batch {}", describe(&widths), c.batch),
         knob: "widths",
         lower: "lower widths or batch",
@@ -520,7 +520,7 @@ fn multiplex(c: &MultiplexConfig) -> Cost {
         parameters: 0.0,
         unit_ops: ops,
         unit_ms: ops * NS_NEURON_STEP * 1e-6,
-        unit_kind: UnitKind::Training,
+        unit_work: ops,
         setup_ms: 0.0,
         shape: format!("{} two-compartment neurons", c.neurons),
         knob: "neurons",
@@ -551,4 +551,65 @@ pub fn estimate(experiment: &Experiment) -> Cost {
         Experiment::Multiplex(c) => multiplex(c),
         other => feedforward(other.rule(), other.feedforward().expect("every other experiment is feed-forward")),
     }
+}
+
+/// The settings grown, in order, to find a rule's largest accepted configuration
+/// ([`largest_accepted`]): its network or population, then what each unit repeats.
+fn growing_knobs(rule: RuleId) -> &'static [&'static str] {
+    match rule {
+        RuleId::Eqprop => &["hidden", "batch", "free_steps"],
+        RuleId::Dendrites => &["hidden"],
+        RuleId::Superspike => &["inputs", "hidden", "duration"],
+        RuleId::Bptt | RuleId::Eprop | RuleId::Rflo | RuleId::Memory => &["neurons", "inputs", "duration"],
+        RuleId::Plasticity => &["neurons", "trains"],
+        RuleId::Stdp => &["trials"],
+        RuleId::GradientCheck => &["steps", "examples"],
+        RuleId::Estimates => &["widths", "batch"],
+        RuleId::Multiplex => &["neurons"],
+        RuleId::Settling => &[],
+        _ => &["hidden", "batch"],
+    }
+}
+
+/// `rule`'s largest configuration that [`check`] and the settings' ranges accept, from its
+/// MNIST preset: each of its growing knobs in turn (a list knob as one entry, e.g. one hidden
+/// layer) set to the largest value accepted, found by doubling and then bisecting. What
+/// `brainprop bench --units` times beside the defaults.
+pub fn largest_accepted(rule: RuleId) -> Result<Experiment> {
+    let mut settings = Experiment::preset(rule, DataKind::Mnist)?.settings();
+    let with = |settings: &serde_json::Value, knob: &str, value: f64| {
+        let mut s = settings.clone();
+        let integer = s[knob].is_u64() || s[knob].as_array().is_some_and(|a| a.iter().all(|v| v.is_u64()));
+        let v = if integer { serde_json::json!(value.floor() as u64) } else { serde_json::json!(value) };
+        s[knob] = if s[knob].is_array() { serde_json::json!([v]) } else { v };
+        s
+    };
+    let accepted =
+        |s: &serde_json::Value| Experiment::from_settings(rule, s.clone()).is_ok_and(|e| e.validate().is_ok());
+    for knob in growing_knobs(rule) {
+        let start = match &settings[*knob] {
+            serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_f64()).fold(0.0, f64::max),
+            v => v.as_f64().unwrap_or(0.0),
+        };
+        if start <= 0.0 || !accepted(&with(&settings, knob, start)) {
+            continue;
+        }
+        let (mut low, mut high) = (start, start * 2.0);
+        while accepted(&with(&settings, knob, high)) && high < 1e9 {
+            (low, high) = (high, high * 2.0);
+        }
+        for _ in 0..40 {
+            let mid = (low + high) / 2.0;
+            if accepted(&with(&settings, knob, mid)) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+            if high - low < 1.0 {
+                break;
+            }
+        }
+        settings = with(&settings, knob, low);
+    }
+    Experiment::from_settings(rule, settings)
 }

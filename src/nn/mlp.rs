@@ -293,12 +293,18 @@ impl<F: Real> Mlp<F> {
     /// Writes the output error `e = ∂L/∂u_out` of the batch in `trace` into its last `delta`, and
     /// returns the summed loss and the number of correct classifications (0 for real targets).
     pub fn output_error(&self, trace: &mut Trace<F>, targets: Targets<'_, F>) -> (f64, usize) {
+        self.output_error_onto(trace, targets, 0.0)
+    }
+
+    /// [`Self::output_error`], with the loss terms added to `loss` one by one in row order: an
+    /// evaluation run in pieces sums exactly as one run in a single chunk.
+    pub fn output_error_onto(&self, trace: &mut Trace<F>, targets: Targets<'_, F>, loss: f64) -> (f64, usize) {
         let n = trace.rows;
         let (hs, deltas) = (&trace.h, &mut trace.delta);
         let y = hs.last().expect("layers").slice(s![..n, ..]);
         let mut e = deltas.last_mut().expect("layers").slice_mut(s![..n, ..]);
         e.assign(&y);
-        let mut loss = 0.0;
+        let mut loss = loss;
         let mut correct = 0;
         match targets {
             Targets::Labels(labels) => {
@@ -315,7 +321,8 @@ impl<F: Real> Mlp<F> {
             Targets::Values(t) => {
                 assert_ne!(self.loss, Loss::CrossEntropy, "real-valued targets need an MSE loss");
                 Zip::from(&mut e).and(&t).for_each(|e, &t| *e = *e - t);
-                loss = 0.5 * e.iter().map(|&v| (v * v).to_f64().unwrap_or(f64::NAN)).sum::<f64>();
+                // ½Σv², as Σ½v²: halving is exact, so the sums agree bit for bit.
+                loss = e.iter().fold(loss, |sum, &v| sum + 0.5 * (v * v).to_f64().unwrap_or(f64::NAN));
             }
         }
         if self.loss == Loss::SigmoidMse {

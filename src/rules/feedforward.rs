@@ -2,10 +2,14 @@
 //! output error, *credit assignment* (the rule's own part), SGD update, and an evaluation on the
 //! test set at the end of every epoch.
 //!
-//! Its parts that do not depend on the network serve Equilibrium Propagation too: the minibatch
-//! schedule ([`Minibatches`]), the step loop ([`MinibatchTraining`]), the per-epoch metric rows
-//! and divergence ([`EpochLog`]), and the evaluation and decision-boundary map of a model that
-//! runs chunks of examples ([`ChunkModel`]).
+//! Its parts that do not depend on the network serve Equilibrium Propagation and the segregated
+//! dendrites too: the minibatch schedule ([`Minibatches`]), the step loop
+//! ([`MinibatchTraining`]), the per-epoch metric rows and divergence ([`EpochLog`]), and the
+//! evaluation and decision-boundary map of a model that runs chunks of examples ([`ChunkModel`]).
+//!
+//! A work unit is a minibatch or, at an epoch's end, a piece of the test-set evaluation of at
+//! most a minibatch's rows ([`PartialEvaluation`]): the epoch's row is appended once the last
+//! piece is done, with exactly the numbers of an evaluation run at once.
 
 use crate::data::{Dataset, Split};
 use crate::metrics::Confusion;
@@ -142,13 +146,80 @@ impl Minibatches {
     }
 }
 
+/// An evaluation of a set under way, one piece of rows per work unit. Pieces never cross a chunk
+/// of [`EVAL_CHUNK`] rows, and every loss term is added in row order within its chunk, the
+/// chunks' sums then one by one: the result is bit for bit [`ChunkModel::evaluate`]'s.
+#[derive(Debug, Clone)]
+pub struct PartialEvaluation {
+    rows_per_piece: usize,
+    /// The first row not yet run.
+    next: usize,
+    /// The loss summed over the chunk under way, and over the chunks done.
+    chunk_loss: f64,
+    loss: f64,
+    confusion: Confusion,
+}
+
+impl PartialEvaluation {
+    /// An evaluation of `set` that runs at most `rows_per_piece` rows at a time.
+    pub fn new(set: &Dataset, rows_per_piece: usize) -> Self {
+        Self {
+            rows_per_piece: rows_per_piece.clamp(1, EVAL_CHUNK),
+            next: 0,
+            chunk_loss: 0.0,
+            loss: 0.0,
+            confusion: Confusion::new(set.classes),
+        }
+    }
+
+    /// True once every row of `set` has run.
+    pub fn done(&self, set: &Dataset) -> bool {
+        self.next >= set.len()
+    }
+
+    /// Runs the next piece of `set` through `model`; returns how many rows it ran.
+    pub fn advance<M: ChunkModel + ?Sized>(&mut self, model: &mut M, set: &Dataset) -> usize {
+        let start = self.next;
+        let chunk_end = ((start / EVAL_CHUNK + 1) * EVAL_CHUNK).min(set.len());
+        let end = (start + self.rows_per_piece).min(chunk_end);
+        self.chunk_loss = model.run_chunk(set.rows(start, end), Some(set.targets(start, end)), self.chunk_loss);
+        for (row, &truth) in model.chunk_output().rows().into_iter().zip(&set.labels[start..end]) {
+            self.confusion.record(truth as usize, argmax(row.iter().copied()));
+        }
+        if end == chunk_end {
+            self.loss += std::mem::take(&mut self.chunk_loss);
+        }
+        self.next = end;
+        end - start
+    }
+
+    /// Loss (mean per example), accuracy and confusion, once [`Self::done`]. A regression set has
+    /// no classes to be right about: its accuracy is NaN.
+    pub fn finish(self, set: &Dataset) -> Evaluation {
+        debug_assert!(self.done(set), "an evaluation finished early");
+        let accuracy = if set.targets.is_some() { f64::NAN } else { self.confusion.accuracy() };
+        Evaluation { loss: self.loss / set.len() as f64, accuracy, confusion: self.confusion }
+    }
+}
+
+/// What a model trained by minibatches is doing.
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// Training, one minibatch per work unit.
+    Training,
+    /// An epoch's minibatches are done (their training loss and accuracy are kept); its test-set
+    /// evaluation runs a piece per work unit, then the epoch's row is appended.
+    EndingEpoch { train_loss: f64, train_acc: f64, test: PartialEvaluation },
+}
+
 /// The bookkeeping of a classifier trained one minibatch at a time: the minibatch schedule, the
-/// metric table (one row per epoch, [`COLUMNS`] then the rule's own columns), the last test
-/// evaluation, and the error that stopped the run.
+/// metric table (one row per epoch, [`COLUMNS`] then the rule's own columns), the epoch-end
+/// evaluation under way, the last test evaluation, and the error that stopped the run.
 #[derive(Debug, Clone)]
 pub struct EpochLog {
     pub batches: Minibatches,
     pub metrics: MetricTable,
+    pub phase: Phase,
     /// The test-set evaluation at the end of the last epoch.
     pub last_test: Option<Evaluation>,
     diverged: Option<Error>,
@@ -163,6 +234,7 @@ impl EpochLog {
         Self {
             batches: Minibatches::new(examples, seed),
             metrics: MetricTable { columns, rows: Vec::new() },
+            phase: Phase::Training,
             last_test: None,
             diverged: None,
         }
@@ -185,6 +257,13 @@ impl EpochLog {
     /// The error that stopped the run, if it diverged.
     pub fn failure(&self) -> Option<&Error> {
         self.diverged.as_ref()
+    }
+
+    /// Starts the end of the epoch just trained (its training loss and accuracy): the test set's
+    /// evaluation, `rows_per_piece` rows per work unit.
+    pub fn end_epoch(&mut self, train_loss: f64, train_acc: f64, test: &Dataset, rows_per_piece: usize) {
+        let test = PartialEvaluation::new(test, rows_per_piece);
+        self.phase = Phase::EndingEpoch { train_loss, train_acc, test };
     }
 
     /// Appends the row of the epoch just finished: its training loss and accuracy, the `test`
@@ -216,22 +295,28 @@ impl EpochLog {
     }
 }
 
-/// A model trained one minibatch per work unit, until a set number of epochs.
+/// A model trained one minibatch per work unit, until a set number of epochs, whose epoch ends
+/// with a test-set evaluation run a piece per work unit ([`Phase`]).
 pub trait MinibatchTraining {
-    /// Trains on one minibatch; returns how many examples it used.
+    /// Trains on one minibatch; returns how many examples it used. At an epoch's end it calls
+    /// [`EpochLog::end_epoch`] (or records the epoch's row itself).
     fn train_batch(&mut self) -> Result<usize>;
+    /// Runs the next piece of the epoch-end evaluation under way, and appends the epoch's row
+    /// after the last; returns the examples it ran (rows evaluated, and any diagnostics').
+    fn evaluate_piece(&mut self) -> Result<usize>;
     /// The configured number of epochs.
     fn epochs(&self) -> u32;
     /// Its schedule, metric table and divergence.
     fn log(&self) -> &EpochLog;
 
-    /// True once the configured epochs are done.
+    /// True once the configured epochs are done and the last one's row is recorded.
     fn finished(&self) -> bool {
-        self.log().batches.epoch >= self.epochs()
+        self.log().batches.epoch >= self.epochs() && matches!(self.log().phase, Phase::Training)
     }
 
-    /// [`Rule::step`] for such models: up to `budget` minibatches (at least one), none after a
-    /// divergence.
+    /// [`Rule::step`] for such models: up to `budget` work units (at least one), each a minibatch
+    /// or a piece of an epoch-end evaluation, none after a divergence. `work` counts the examples
+    /// trained on and evaluated.
     fn step_minibatches(&mut self, budget: u32) -> Result<StepOutcome> {
         if let Some(error) = self.log().failure() {
             return Err(error.clone());
@@ -239,7 +324,13 @@ pub trait MinibatchTraining {
         let rows_before = self.log().metrics.rows.len();
         let mut outcome = StepOutcome::default();
         while outcome.units < budget.max(1) && !self.finished() {
-            outcome.samples += self.train_batch()? as u64;
+            if matches!(self.log().phase, Phase::Training) {
+                let n = self.train_batch()?;
+                outcome.samples += n as u64;
+                outcome.work += n as u64;
+            } else {
+                outcome.work += self.evaluate_piece()? as u64;
+            }
             outcome.units += 1;
         }
         outcome.new_rows = self.log().metrics.rows.len() - rows_before;
@@ -258,9 +349,9 @@ pub const BOUNDARY_EXTENT: f32 = 1.25;
 /// A classifier that runs a chunk of examples at a time into buffers of its own: all that the
 /// shared evaluation and decision-boundary map need.
 pub trait ChunkModel {
-    /// Runs the inputs `x` (`n × d`, `n ≤` [`EVAL_CHUNK`]); with `targets`, returns their summed
-    /// loss (else 0).
-    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>) -> f64;
+    /// Runs the inputs `x` (`n × d`, `n ≤` [`EVAL_CHUNK`]); with `targets`, returns `loss` plus
+    /// their losses, added one by one in row order (else `loss`).
+    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>, loss: f64) -> f64;
 
     /// The outputs of the last chunk, `n × classes`.
     fn chunk_output(&self) -> ArrayView2<'_, f32>;
@@ -268,17 +359,11 @@ pub trait ChunkModel {
     /// Loss (mean per example), accuracy and confusion on `set`; the prediction is the largest
     /// output. A regression set has no classes to be right about: its accuracy is NaN.
     fn evaluate(&mut self, set: &Dataset) -> Evaluation {
-        let mut confusion = Confusion::new(set.classes);
-        let mut loss = 0.0;
-        for start in (0..set.len()).step_by(EVAL_CHUNK) {
-            let end = (start + EVAL_CHUNK).min(set.len());
-            loss += self.run_chunk(set.rows(start, end), Some(set.targets(start, end)));
-            for (row, &truth) in self.chunk_output().rows().into_iter().zip(&set.labels[start..end]) {
-                confusion.record(truth as usize, argmax(row.iter().copied()));
-            }
+        let mut run = PartialEvaluation::new(set, EVAL_CHUNK);
+        while !run.done(set) {
+            run.advance(self, set);
         }
-        let accuracy = if set.targets.is_some() { f64::NAN } else { confusion.accuracy() };
-        Evaluation { loss: loss / set.len() as f64, accuracy, confusion }
+        run.finish(set)
     }
 
     /// Pushes the frames of a 2-D set: `boundary` (`[64, 64]`, `value` of the output over a grid
@@ -296,7 +381,7 @@ pub trait ChunkModel {
         let mut values = Vec::with_capacity(size * size);
         for start in (0..size * size).step_by(EVAL_CHUNK) {
             let end = (start + EVAL_CHUNK).min(size * size);
-            self.run_chunk(grid.slice(s![start..end, ..]), None);
+            self.run_chunk(grid.slice(s![start..end, ..]), None, 0.0);
             values.extend(self.chunk_output().rows().into_iter().map(&value));
         }
         snap.push("boundary", vec![size, size], values);
@@ -375,10 +460,17 @@ impl<C: Credit<f32>> Feedforward<C> {
         self.log.last_test.as_ref()
     }
 
-    /// Appends the metrics row for the epoch just finished.
+    /// Appends the metrics row for the epoch just finished, evaluating the test set at once (the
+    /// untrained network's row, at build).
     fn record_epoch(&mut self, train_loss: f64, train_acc: f64) -> Result<()> {
         let data = Arc::clone(&self.data);
         let test = self.evaluate(&data.test);
+        self.record_row(train_loss, train_acc, test)
+    }
+
+    /// Appends the metrics row of an epoch with its `test` evaluation and the rule's diagnostics.
+    fn record_row(&mut self, train_loss: f64, train_acc: f64, test: Evaluation) -> Result<()> {
+        let data = Arc::clone(&self.data);
         let (net, trace, credit) = (&self.net, &mut self.trace, &mut self.credit);
         self.log.record(train_loss, train_acc, test, || {
             // Diagnostics are measured on the first minibatch of the training set, fixed across epochs.
@@ -391,9 +483,9 @@ impl<C: Credit<f32>> Feedforward<C> {
 }
 
 impl<C: Credit<f32>> ChunkModel for Feedforward<C> {
-    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>) -> f64 {
+    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>, loss: f64) -> f64 {
         self.net.forward(x, &mut self.eval_trace);
-        targets.map_or(0.0, |targets| self.net.output_error(&mut self.eval_trace, targets).0)
+        targets.map_or(loss, |targets| self.net.output_error_onto(&mut self.eval_trace, targets, loss).0)
     }
 
     fn chunk_output(&self) -> ArrayView2<'_, f32> {
@@ -425,13 +517,32 @@ impl<C: Credit<f32>> MinibatchTraining for Feedforward<C> {
         }
         self.credit.after_update(&self.net, &self.trace, &self.config);
         if let Some(epoch) = self.log.batches.finish(n, loss, correct) {
-            // A regression set has no classes to be right about.
-            self.record_epoch(epoch.loss, if regression { f64::NAN } else { epoch.accuracy })?;
-            if !self.net.is_finite() {
-                return Err(self.log.diverge(f64::NAN));
-            }
+            // A regression set has no classes to be right about. The test set is evaluated a
+            // minibatch's rows per unit.
+            let accuracy = if regression { f64::NAN } else { epoch.accuracy };
+            self.log.end_epoch(epoch.loss, accuracy, &self.data.test, self.trace.capacity());
         }
         Ok(n)
+    }
+
+    fn evaluate_piece(&mut self) -> Result<usize> {
+        let data = Arc::clone(&self.data);
+        let Phase::EndingEpoch { train_loss, train_acc, mut test } =
+            std::mem::replace(&mut self.log.phase, Phase::Training)
+        else {
+            return Ok(0);
+        };
+        let rows = test.advance(self, &data.test);
+        if !test.done(&data.test) {
+            self.log.phase = Phase::EndingEpoch { train_loss, train_acc, test };
+            return Ok(rows);
+        }
+        self.record_row(train_loss, train_acc, test.finish(&data.test))?;
+        if !self.net.is_finite() {
+            return Err(self.log.diverge(f64::NAN));
+        }
+        // The diagnostics ran a minibatch's rows too.
+        Ok(rows + self.trace.capacity())
     }
 
     fn epochs(&self) -> u32 {

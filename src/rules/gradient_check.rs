@@ -16,13 +16,16 @@
 //! Glorot input weights, the couplings between free layers at half the Glorot range (so the
 //! energy is convex on the box and the fixed point unique) and biases uniform in `[0, 0.5)`, so
 //! that about half the free units settle strictly inside `(0, 1)` (units at 0 or 1 carry no
-//! gradient). One work unit is one β; rows: `beta`, `cos_one_sided`, `rel_norm_one_sided`,
-//! `cos_symmetric`, `rel_norm_symmetric`, in the order of `betas`.
+//! gradient). Each β's relaxations run [`GradientCheck::chunk_steps`] steps per work unit; its
+//! last unit adds the row `beta`, `cos_one_sided`, `rel_norm_one_sided`, `cos_symmetric`,
+//! `rel_norm_symmetric`, in the order of `betas`.
 
 use crate::data::{toy, DataKind};
 use crate::rng::{rng_for, Stream};
 use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
-use crate::rules::equilibrium_propagation::gradient::{bp_gradient, compare, ep_gradient, one_hot, Phases};
+use crate::rules::equilibrium_propagation::gradient::{
+    bp_gradient, compare, ep_estimate, free_phase, nudged_phase, one_hot, zero_state, Phases,
+};
 use crate::rules::equilibrium_propagation::EqNet;
 use crate::Result;
 use ndarray::Array2;
@@ -55,7 +58,12 @@ crate::settings! {
     }
 }
 
-/// EqProp's estimate against the true gradient, one β per work unit.
+/// Multiply-adds of relaxation a work unit does at most (unless one step of every example is
+/// more): about 5 ms natively.
+pub const UNIT_MACS: usize = 10_000_000;
+
+/// EqProp's estimate against the true gradient, β by β: each β's relaxations run a chunk of
+/// steps per work unit ([`Point`]), and its last adds the row.
 pub struct GradientCheck {
     config: GradientCheckConfig,
     net: EqNet<f64>,
@@ -63,7 +71,28 @@ pub struct GradientCheck {
     y: Array2<f64>,
     truth: Vec<f64>,
     next: usize,
+    /// The β under way.
+    point: Option<Point>,
     metrics: MetricTable,
+}
+
+/// The relaxations of one β, in order: the free phase from zero, the phase nudged by +β from its
+/// fixed point, and the one nudged by −β from it (the symmetric estimate's). The one-sided
+/// estimate's free phase and the symmetric one's are the same relaxation, run once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relaxing {
+    Free,
+    Plus,
+    Minus,
+}
+
+/// One β under way: the phase, its steps done, and the states.
+struct Point {
+    phase: Relaxing,
+    steps: usize,
+    free: Vec<Array2<f64>>,
+    plus: Vec<Array2<f64>>,
+    minus: Vec<Array2<f64>>,
 }
 
 impl GradientCheck {
@@ -90,11 +119,75 @@ impl GradientCheck {
                  other hidden widths",
             ));
         }
-        Ok(Self { config, net, x, y, truth, next: 0, metrics: MetricTable::new(&COLUMNS) })
+        Ok(Self { config, net, x, y, truth, next: 0, point: None, metrics: MetricTable::new(&COLUMNS) })
     }
 
     fn phases(config: &GradientCheckConfig) -> Phases {
         Phases { free_steps: config.steps, nudged_steps: config.steps, epsilon: config.step_size }
+    }
+
+    /// Relaxation steps of every example a work unit runs: [`UNIT_MACS`] over the
+    /// multiply-adds of one step (each layer driven from both neighbours), at least one.
+    pub fn chunk_steps(config: &GradientCheckConfig) -> usize {
+        let sizes = [&[2][..], &config.hidden, &[2]].concat();
+        let macs: usize = sizes.windows(2).map(|p| 2 * p[0] * p[1] + p[1]).sum::<usize>() * config.examples;
+        (UNIT_MACS / macs.max(1)).max(1)
+    }
+
+    /// Runs the next chunk of the β under way (starting it from zero states if none is);
+    /// returns the example-steps relaxed and, once its last phase is done, the row.
+    fn work_unit(&mut self, beta: f64) -> (usize, Option<Vec<f64>>) {
+        let phases = Self::phases(&self.config);
+        let (x, y, eps) = (self.x.view(), self.y.view(), phases.epsilon);
+        let mut point = self.point.take().unwrap_or_else(|| Point {
+            phase: Relaxing::Free,
+            steps: 0,
+            free: zero_state(&self.net, x.nrows()),
+            plus: Vec::new(),
+            minus: Vec::new(),
+        });
+        let total = match point.phase {
+            Relaxing::Free => phases.free_steps,
+            Relaxing::Plus | Relaxing::Minus => phases.nudged_steps,
+        };
+        let chunk = Self::chunk_steps(&self.config).min(total - point.steps);
+        match point.phase {
+            Relaxing::Free => {
+                free_phase(&self.net, x, &mut point.free, chunk, eps);
+            }
+            Relaxing::Plus => {
+                nudged_phase(&self.net, x, y, beta, &mut point.plus, chunk, eps);
+            }
+            Relaxing::Minus => {
+                nudged_phase(&self.net, x, y, -beta, &mut point.minus, chunk, eps);
+            }
+        }
+        point.steps += chunk;
+        let work = chunk * x.nrows();
+        if point.steps < total {
+            self.point = Some(point);
+            return (work, None);
+        }
+        point.steps = 0;
+        match point.phase {
+            Relaxing::Free => {
+                (point.phase, point.plus) = (Relaxing::Plus, point.free.clone());
+                self.point = Some(point);
+                (work, None)
+            }
+            Relaxing::Plus => {
+                (point.phase, point.minus) = (Relaxing::Minus, point.free.clone());
+                self.point = Some(point);
+                (work, None)
+            }
+            Relaxing::Minus => {
+                let one = ep_estimate(&self.net, x, &point.plus, &point.free, beta).to_vec();
+                let sym = ep_estimate(&self.net, x, &point.plus, &point.minus, 2.0 * beta).to_vec();
+                let (c1, r1) = compare(&one, &self.truth);
+                let (c2, r2) = compare(&sym, &self.truth);
+                (work, Some(vec![beta, c1, r1, c2, r2]))
+            }
+        }
     }
 
     /// The true gradient (weights first, layer by layer, then biases).
@@ -110,19 +203,16 @@ impl Rule for GradientCheck {
 
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
         let mut outcome = StepOutcome::default();
-        let phases = Self::phases(&self.config);
         while outcome.units < budget.max(1) && self.next < self.config.betas.len() {
-            let beta = self.config.betas[self.next];
-            let (x, y) = (self.x.view(), self.y.view());
-            let one = ep_gradient(&self.net, x, y, beta, false, phases).to_vec();
-            let sym = ep_gradient(&self.net, x, y, beta, true, phases).to_vec();
-            let (c1, r1) = compare(&one, &self.truth);
-            let (c2, r2) = compare(&sym, &self.truth);
-            self.metrics.push(vec![beta, c1, r1, c2, r2]);
-            self.next += 1;
+            let (work, row) = self.work_unit(self.config.betas[self.next]);
             outcome.units += 1;
-            outcome.new_rows += 1;
-            outcome.samples += self.x.nrows() as u64;
+            outcome.work += work as u64;
+            if let Some(row) = row {
+                self.metrics.push(row);
+                self.next += 1;
+                outcome.new_rows += 1;
+                outcome.samples += self.x.nrows() as u64;
+            }
         }
         outcome.finished = self.next >= self.config.betas.len();
         Ok(outcome)

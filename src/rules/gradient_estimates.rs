@@ -259,13 +259,19 @@ impl GradientEstimates {
         }))
     }
 
-    /// One unit of work; returns the rows it appended.
-    fn work(&mut self) -> Result<usize> {
+    /// One unit of work; returns the rows it appended, the minibatches it worked through (0 for
+    /// a piece of the warm-up's epoch-end evaluation, else 1) and the examples it ran. Not split
+    /// yet: the warm-up's last unit also takes the true gradient over the training set, and a
+    /// width's last measurement builds the next width's network (evaluating both sets).
+    fn work(&mut self) -> Result<(usize, u64, u64)> {
         let stage = self.stage.take().expect("a stage while not finished");
+        let (mut batches, mut examples) = (1, self.config.batch as u64);
         let (next, rows) = match stage {
             Stage::Warmup(mut model) => {
-                model.step_minibatches(1)?;
+                let outcome = model.step_minibatches(1)?;
+                (batches, examples) = (u64::from(outcome.samples > 0), outcome.work);
                 if model.finished() {
+                    examples += self.data.train.len() as u64;
                     (Some(self.measure(*model)), 0)
                 } else {
                     (Some(Stage::Warmup(model)), 0)
@@ -286,13 +292,18 @@ impl GradientEstimates {
                         self.metrics.push(row);
                     }
                     self.width += 1;
-                    let next = if self.width < self.config.widths.len() { Some(self.start_width()?) } else { None };
+                    let next = if self.width < self.config.widths.len() {
+                        examples += (self.data.train.len() + self.data.test.len()) as u64;
+                        Some(self.start_width()?)
+                    } else {
+                        None
+                    };
                     (next, self.config.ks().len())
                 }
             }
         };
         self.stage = next;
-        Ok(rows)
+        Ok((rows, batches, examples))
     }
 }
 
@@ -323,10 +334,12 @@ impl Rule for GradientEstimates {
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
         let mut outcome = StepOutcome::default();
         while outcome.units < budget.max(1) && self.stage.is_some() {
-            outcome.new_rows += self.work()?;
+            let (rows, batches, examples) = self.work()?;
+            outcome.new_rows += rows;
             outcome.units += 1;
-            outcome.samples += self.config.batch as u64;
-            self.units += 1;
+            outcome.samples += batches * self.config.batch as u64;
+            outcome.work += examples;
+            self.units += batches;
         }
         outcome.finished = self.stage.is_none();
         Ok(outcome)

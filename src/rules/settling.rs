@@ -151,6 +151,7 @@ impl Rule for Settling {
             let o = pre.step(budget)?;
             outcome.units = o.units;
             outcome.samples = o.samples;
+            outcome.work = o.work;
             self.samples += o.samples;
             if o.finished {
                 let net = pre.net().clone();
@@ -170,6 +171,7 @@ impl Rule for Settling {
             outcome.units += 1;
             outcome.new_rows += 1;
             outcome.samples += 1;
+            outcome.work += 1;
             self.samples += 1;
         }
         outcome.finished = self.step >= self.total_steps();

@@ -83,14 +83,31 @@ crate::settings! {
     }
 }
 
-/// The window, one `Δt` per work unit.
+/// Steps of trials a work unit runs (at least one trial): about 5 ms natively.
+pub const UNIT_STEPS: usize = 2_500_000;
+
+/// The window: the trials of each `Δt`, [`UNIT_STEPS`] steps of them per work unit; the last
+/// trial of a `Δt` adds its row.
 pub struct StdpWindow {
     config: StdpConfig,
     deltas: Vec<f64>,
     next: usize,
+    /// The `Δt` under way.
+    point: Option<Point>,
     rng: SimRng,
     metrics: MetricTable,
     samples: u64,
+}
+
+/// The trials of one `Δt` under way.
+struct Point {
+    /// `du_i` over each step, the same in every trial.
+    du: Vec<f64>,
+    /// The step of the paired presynaptic spike.
+    pre_step: usize,
+    /// Trials done and their summed weight change.
+    trials: usize,
+    total: f64,
 }
 
 impl StdpWindow {
@@ -103,6 +120,7 @@ impl StdpWindow {
             config,
             deltas,
             next: 0,
+            point: None,
             metrics: MetricTable::new(&COLUMNS),
             samples: 0,
         })
@@ -113,31 +131,36 @@ impl StdpWindow {
         self.config.post_rate_change * (-t.abs() / self.config.post_tau_ms).exp()
     }
 
-    /// The mean weight change over the trials for one `Δt` (post at 0, pre at −Δt).
-    fn pairing(&mut self, delta_t: f64) -> f64 {
+    /// The trials of `Δt` before the first (post at 0, pre at −Δt).
+    fn start(&self, delta_t: f64) -> Point {
         let c = &self.config;
         let dt = c.dt_ms;
         let margin = 10.0 * c.post_tau_ms.max(c.pre_trace_ms);
         let start = -delta_t.abs() - margin;
         let steps = ((2.0 * (delta_t.abs() + margin)) / dt).ceil() as usize;
-        let decay = (-dt / c.pre_trace_ms).exp();
-        let p_spike = c.pre_rate_hz * dt / 1000.0;
         let t_pre = -delta_t;
         let pre_step = ((t_pre - start) / dt).round() as usize;
-        // du_i over each step, the same in every trial.
-        let du: Vec<f64> = (0..steps)
+        let du = (0..steps)
             .map(|k| {
                 let t = start + k as f64 * dt;
                 self.post(t + dt) - self.post(t)
             })
             .collect();
-        let mut total = 0.0;
-        for _ in 0..c.trials {
+        Point { du, pre_step, trials: 0, total: 0.0 }
+    }
+
+    /// Runs up to `trials` more trials of `point`; returns the steps run.
+    fn run_trials(&mut self, point: &mut Point, trials: usize) -> usize {
+        let c = &self.config;
+        let decay = (-c.dt_ms / c.pre_trace_ms).exp();
+        let p_spike = c.pre_rate_hz * c.dt_ms / 1000.0;
+        let end = (point.trials + trials).min(c.trials);
+        for _ in point.trials..end {
             let mut trace = 0.0;
             let mut dw = 0.0;
-            for (k, d) in du.iter().enumerate() {
+            for (k, d) in point.du.iter().enumerate() {
                 trace *= decay;
-                if k == pre_step {
+                if k == point.pre_step {
                     trace += 1.0;
                 }
                 if p_spike > 0.0 && self.rng.random_bool(p_spike.min(1.0)) {
@@ -145,10 +168,11 @@ impl StdpWindow {
                 }
                 dw += trace * d;
             }
-            total += dw;
+            point.total += dw;
         }
-        self.samples += (c.trials * steps) as u64;
-        total / c.trials as f64
+        let run = end - point.trials;
+        point.trials = end;
+        run * point.du.len()
     }
 
     /// The expected window (no Poisson noise) from the closed form in the module doc, in the
@@ -176,13 +200,20 @@ impl Rule for StdpWindow {
         let mut outcome = StepOutcome::default();
         while outcome.units < budget.max(1) && self.next < self.deltas.len() {
             let delta_t = self.deltas[self.next];
-            let before = self.samples;
-            let dw = self.pairing(delta_t);
-            self.metrics.push(vec![delta_t, dw]);
-            self.next += 1;
+            let mut point = self.point.take().unwrap_or_else(|| self.start(delta_t));
+            let trials = (UNIT_STEPS / point.du.len().max(1)).max(1);
+            outcome.work += self.run_trials(&mut point, trials) as u64;
             outcome.units += 1;
+            if point.trials < self.config.trials {
+                self.point = Some(point);
+                continue;
+            }
+            let steps = (self.config.trials * point.du.len()) as u64;
+            self.samples += steps;
+            self.metrics.push(vec![delta_t, point.total / self.config.trials as f64]);
+            self.next += 1;
             outcome.new_rows += 1;
-            outcome.samples += self.samples - before;
+            outcome.samples += steps;
         }
         outcome.finished = self.next >= self.deltas.len();
         Ok(outcome)

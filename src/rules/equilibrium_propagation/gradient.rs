@@ -153,10 +153,22 @@ pub fn ep_gradient<F: Real>(
     } else {
         (free, beta)
     };
+    ep_estimate(net, x, &plus, &base, span)
+}
+
+/// EqProp's estimate from the nudged fixed point `plus` and the `base` one (the free fixed
+/// point, or the one nudged by −β), `span` apart in β: `−(1/span)(ρρ|^plus − ρρ|^base)`.
+pub fn ep_estimate<F: Real>(
+    net: &EqNet<F>,
+    x: ArrayView2<'_, F>,
+    plus: &[Array2<F>],
+    base: &[Array2<F>],
+    span: F,
+) -> Gradient<F> {
     let mut g = Gradient::zeros(net);
-    let scale = F::one() / (span * F::of(n as f64));
-    add_correlations(&mut g, x, &plus, -scale);
-    add_correlations(&mut g, x, &base, scale);
+    let scale = F::one() / (span * F::of(x.nrows() as f64));
+    add_correlations(&mut g, x, plus, -scale);
+    add_correlations(&mut g, x, base, scale);
     g
 }
 

@@ -212,10 +212,15 @@ impl<F: Real> Relaxation<F> {
     /// Summed cost `C = ‖s_L − y‖²` over the batch and the number of examples whose output's
     /// largest unit is the one the target's largest entry names.
     pub fn cost_and_correct(&self) -> (f64, usize) {
+        self.cost_and_correct_onto(0.0)
+    }
+
+    /// [`Self::cost_and_correct`], with each example's cost added to `cost` in row order.
+    pub fn cost_and_correct_onto(&self, cost: f64) -> (f64, usize) {
         let n = self.rows;
         let out = self.state.last().expect("layers").slice(s![..n, ..]);
         let targets = self.targets.slice(s![..n, ..]);
-        let mut cost = 0.0;
+        let mut cost = cost;
         let mut correct = 0;
         for (o, y) in out.rows().into_iter().zip(targets.rows()) {
             cost += o.iter().zip(y).map(|(&o, &y)| ((o - y) * (o - y)).to_f64().unwrap_or(f64::NAN)).sum::<f64>();

@@ -11,7 +11,7 @@ use crate::data::{DataKind, Split};
 use crate::nn::mlp::Targets;
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{shown_units, MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
-use crate::rules::feedforward::{ChunkModel, EpochLog, Evaluation, MinibatchTraining, EVAL_CHUNK};
+use crate::rules::feedforward::{ChunkModel, EpochLog, Evaluation, MinibatchTraining, Phase, EVAL_CHUNK};
 use crate::{Error, Result};
 use ndarray::{s, Array2, ArrayView2};
 use rand::Rng;
@@ -187,10 +187,17 @@ impl EquilibriumPropagation {
         self.relax.relax(&self.net, self.config.nudged_steps, eps, self.config.beta as f32, Some(&mut self.recorder));
     }
 
-    /// Appends the metrics row for the epoch just finished.
+    /// Appends the metrics row for the epoch just finished, evaluating the test set at once (the
+    /// untrained network's row, at build).
     fn record_epoch(&mut self, train_loss: f64, train_acc: f64) -> Result<()> {
         let data = Arc::clone(&self.data);
         let test = self.evaluate(&data.test);
+        self.record_row(train_loss, train_acc, test)
+    }
+
+    /// Appends the metrics row of an epoch with its `test` evaluation and the diagnostics.
+    fn record_row(&mut self, train_loss: f64, train_acc: f64, test: Evaluation) -> Result<()> {
+        let data = Arc::clone(&self.data);
         let (net, relax, config) = (&self.net, &mut self.relax, &self.config);
         self.log.record(train_loss, train_acc, test, || {
             // Diagnostics on the first minibatch of the training set, from zero, fixed across epochs.
@@ -207,7 +214,7 @@ impl EquilibriumPropagation {
 /// A chunk runs as the free phase from zero, `free_steps` steps; its output is the output layer's
 /// state and its loss the cost `C`.
 impl ChunkModel for EquilibriumPropagation {
-    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>) -> f64 {
+    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<Targets<'_, f32>>, loss: f64) -> f64 {
         self.eval.set_input(&self.net, x);
         match targets {
             Some(Targets::Labels(labels)) => self.eval.set_labels(labels),
@@ -217,9 +224,9 @@ impl ChunkModel for EquilibriumPropagation {
         self.eval.reset();
         self.eval.relax(&self.net, self.config.free_steps, self.config.step_size as f32, 0.0, None);
         if targets.is_some() {
-            self.eval.cost_and_correct().0
+            self.eval.cost_and_correct_onto(loss).0
         } else {
-            0.0
+            loss
         }
     }
 
@@ -294,9 +301,27 @@ impl MinibatchTraining for EquilibriumPropagation {
             if !self.net.is_finite() {
                 return Err(self.log.diverge(f64::NAN));
             }
-            self.record_epoch(epoch.loss, epoch.accuracy)?;
+            // The test set is evaluated a minibatch's rows per unit.
+            self.log.end_epoch(epoch.loss, epoch.accuracy, &self.data.test, self.relax.capacity());
         }
         Ok(n)
+    }
+
+    fn evaluate_piece(&mut self) -> Result<usize> {
+        let data = Arc::clone(&self.data);
+        let Phase::EndingEpoch { train_loss, train_acc, mut test } =
+            std::mem::replace(&mut self.log.phase, Phase::Training)
+        else {
+            return Ok(0);
+        };
+        let rows = test.advance(self, &data.test);
+        if !test.done(&data.test) {
+            self.log.phase = Phase::EndingEpoch { train_loss, train_acc, test };
+            return Ok(rows);
+        }
+        self.record_row(train_loss, train_acc, test.finish(&data.test))?;
+        // The diagnostics relaxed a minibatch's rows too.
+        Ok(rows + self.relax.capacity())
     }
 
     fn epochs(&self) -> u32 {

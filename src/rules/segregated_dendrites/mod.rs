@@ -50,7 +50,7 @@ use crate::metrics::{angle_degrees, cosine};
 use crate::neuron::compartments::{self as cells, PspKernel, PspTraces, RATE_MAX};
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
-use crate::rules::feedforward::{ChunkModel, EpochLog, MinibatchTraining, EVAL_CHUNK};
+use crate::rules::feedforward::{ChunkModel, EpochLog, MinibatchTraining, Phase, EVAL_CHUNK};
 use crate::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 use rand::Rng;
@@ -72,6 +72,9 @@ pub const PHASE_MS: usize = 50;
 pub const WINDOW_MS: usize = 20;
 /// Training digits the start-up statistics are measured on.
 const INIT_SAMPLE: usize = 500;
+/// Test digits evaluated per work unit at an epoch's end: two forward fixed points take about
+/// the work of one training example (a forward and a target phase and the updates).
+pub const EVAL_PIECE: usize = 2;
 
 /// What one example's two phases produced, for the updates and the measurements.
 #[derive(Debug, Clone, PartialEq)]
@@ -578,14 +581,29 @@ impl MinibatchTraining for SegregatedDendrites {
             if !self.is_finite() {
                 return Err(self.log.diverge(loss));
             }
-            let data = Arc::clone(&self.data);
-            let test = self.evaluate(&data.test);
-            let angle = if self.angle_count > 0 { self.angle_sum / self.angle_count as f64 } else { f64::NAN };
-            (self.angle_sum, self.angle_count) = (0.0, 0);
-            let feedback = self.feedback_angle();
-            self.log.record(totals.loss, totals.accuracy, test, || vec![angle, feedback])?;
+            // The test set is evaluated EVAL_PIECE digits per unit.
+            self.log.end_epoch(totals.loss, totals.accuracy, &self.data.test, EVAL_PIECE);
         }
         Ok(1)
+    }
+
+    fn evaluate_piece(&mut self) -> Result<usize> {
+        let data = Arc::clone(&self.data);
+        let Phase::EndingEpoch { train_loss, train_acc, mut test } =
+            std::mem::replace(&mut self.log.phase, Phase::Training)
+        else {
+            return Ok(0);
+        };
+        let rows = test.advance(self, &data.test);
+        if !test.done(&data.test) {
+            self.log.phase = Phase::EndingEpoch { train_loss, train_acc, test };
+            return Ok(rows);
+        }
+        let angle = if self.angle_count > 0 { self.angle_sum / self.angle_count as f64 } else { f64::NAN };
+        (self.angle_sum, self.angle_count) = (0.0, 0);
+        let feedback = self.feedback_angle();
+        self.log.record(train_loss, train_acc, test.finish(&data.test), || vec![angle, feedback])?;
+        Ok(rows)
     }
 
     fn epochs(&self) -> u32 {
@@ -599,8 +617,8 @@ impl MinibatchTraining for SegregatedDendrites {
 
 impl ChunkModel for SegregatedDendrites {
     /// The non-spiking network's forward-phase output rates; the loss is [`rate_loss`].
-    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<crate::nn::Targets<'_, f32>>) -> f64 {
-        let mut loss = 0.0;
+    fn run_chunk(&mut self, x: ArrayView2<'_, f32>, targets: Option<crate::nn::Targets<'_, f32>>, loss: f64) -> f64 {
+        let mut loss = loss;
         for i in 0..x.nrows() {
             let signals = self.steady_signals(self.input_rates(x, i), 0);
             let out = self.w.len() - 1;

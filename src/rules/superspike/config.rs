@@ -122,6 +122,16 @@ impl SuperSpikeConfig {
     }
 
     /// Outputs the task uses: the picture's rows, else one.
+    /// Synapses of the network: input to hidden and hidden to output, or input to output.
+    pub fn synapses(&self) -> usize {
+        let outputs = self.output_count();
+        if self.hidden > 0 {
+            self.inputs * self.hidden + self.hidden * outputs
+        } else {
+            self.inputs * outputs
+        }
+    }
+
     pub fn output_count(&self) -> usize {
         match self.task {
             SpikeTask::Picture => self.outputs,

@@ -352,7 +352,7 @@ impl Rule for SuperSpike {
         RuleId::Superspike
     }
 
-    /// One work unit is one trial.
+    /// One work unit is one trial; `work` counts its synapse-steps.
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
         let mut outcome = StepOutcome::default();
         while outcome.units < budget.max(1) && !self.finished() {
@@ -369,6 +369,7 @@ impl Rule for SuperSpike {
             self.elapsed_ms += self.config.duration;
             outcome.units += 1;
             outcome.samples += self.config.duration as u64;
+            outcome.work += (self.config.steps() * self.config.synapses()) as u64;
             if self.trial % self.trials.len() == 0 {
                 self.finish_epoch(self.epochs_done());
                 outcome.new_rows += 1;

@@ -51,8 +51,8 @@ crate::settings! {
         input_rate: f64 = 50.0, "input rate" in "Hz", Kind::number(5.0, 100.0);
         /// Recurrent neurons (spiking LIF/ALIF for BPTT and e-prop; rate units for RFLO).
         ///
-        /// At most 200: the memory table's unit (the three methods built and run on a 3 s
-        /// trial) takes about 7 s natively at 300 neurons, past `cost::POINT_LIMIT_MS`.
+        /// At most 200: the memory table's three methods on a 3 s trial take about 7 s natively
+        /// at 300 neurons (in short work units, but long to wait for).
         neurons: usize = 100, "recurrent neurons", Kind::int(1.0, 200.0);
         /// Fraction of the neurons with an adaptive threshold (ALIF); they hold memory over seconds.
         adaptive: f64 = 0.0, "adaptive (ALIF) fraction", Kind::number(0.0, 1.0);

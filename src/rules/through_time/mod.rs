@@ -16,6 +16,11 @@
 //! trial and weights (over the input and recurrent weights: every method's readout gradient is
 //! exact).
 //!
+//! A work unit is a chunk of a trial's steps ([`chunk_steps`]: about [`UNIT_WORK`]
+//! synapse-steps): e-prop and RFLO run forward in chunks; BPTT runs forward in chunks, then back
+//! in chunks; on a report iteration e-prop and RFLO then run BPTT on the same trial for the
+//! cosine, in chunks too ([`Phase`]). The update and the row come with the last chunk.
+//!
 //! Constants: dt = 1 ms, τ_m = τ_out = 30 ms, v_th = 1, ALIF τ_a = 1,200 ms with
 //! β = 1.7 (1 − ρ)/(1 − α) (the e-prop code's choice), rate units τ = 30 ms.
 
@@ -32,8 +37,8 @@ use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
 use crate::{Error, Result};
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
-use rate::{RateRnn, RfloTraces};
-use spiking::{Gradients, History, Outcome, SpikingRnn, Traces, Trial};
+use rate::{RateBackward, RateForward, RateRnn, Rflo, RfloTraces};
+use spiking::{Backward, Eprop, Forward, Gradients, History, Outcome, SpikingRnn, Traces, Trial};
 
 /// Membrane and readout time constants (ms).
 pub const TAU_MEMBRANE_MS: f64 = 30.0;
@@ -54,6 +59,49 @@ pub const RESPONSE_MS: usize = 150;
 pub const BACKGROUND_HZ: f64 = 10.0;
 /// The frequencies of the pattern's four sines (Hz).
 pub const PATTERN_HZ: [f64; 4] = [1.0, 2.0, 3.0, 5.0];
+/// Synapse-steps a work unit does at most (unless one step of the network is more): about 10 ms
+/// of e-prop natively, the slowest per synapse-step.
+pub const UNIT_WORK: usize = 2_500_000;
+
+/// Synapses of `config`'s network (input, recurrent and readout weights): the work of one step.
+pub fn synapses(config: &RecurrentConfig) -> usize {
+    let (n, ni, k) = (config.neurons, config.inputs, config.outputs());
+    n * (ni + n) + k * n
+}
+
+/// Steps of a trial run per work unit: [`UNIT_WORK`] synapse-steps, at least one step.
+pub fn chunk_steps(config: &RecurrentConfig) -> usize {
+    (UNIT_WORK / synapses(config).max(1)).max(1)
+}
+
+/// A pass through one trial under way, in chunks of steps: a method's own, or BPTT's for the
+/// cosine. The buffers a method learns from (history, traces) are lent to the pass and returned
+/// by [`ThroughTime::end_pass`].
+#[derive(Debug, Clone)]
+pub enum Pass {
+    /// BPTT on the spiking network: forward, recording the history, then back through it.
+    SpikingForward(Forward, History),
+    SpikingBackward(Outcome, Backward, History),
+    /// e-prop, forward only.
+    Eprop(Eprop, Traces),
+    /// BPTT on the rate network: forward, then back.
+    RateForward(RateForward),
+    RateBackward(RateForward, RateBackward),
+    /// RFLO, forward only.
+    Rflo(Rflo, RfloTraces),
+}
+
+/// Where an iteration of training stands.
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// Between iterations.
+    Idle,
+    /// The method's pass through `trial`.
+    Estimating { trial: Trial, pass: Pass },
+    /// On a report iteration of e-prop or RFLO: BPTT's pass through the same trial and weights,
+    /// for the cosine with the method's `gradient`.
+    Comparing { trial: Trial, outcome: Outcome, gradient: Gradients, exact: Pass },
+}
 
 /// Which method a model trains with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,12 +309,26 @@ pub struct ThroughTime {
     /// Since the last row: summed loss, correct cue trials, spikes, trials.
     window: (f64, usize, usize, usize),
     last: Option<(Trial, Outcome)>,
+    phase: Phase,
     failed: Option<Error>,
 }
 
 impl ThroughTime {
     /// Errors: [`Error::InvalidConfig`] for settings out of range.
     pub fn new(config: RecurrentConfig, method: Method) -> Result<Self> {
+        let mut model = Self::untrained(config, method)?;
+        // Row 0: the untrained network on a trial.
+        let trial = model.tasks.trial();
+        let (outcome, gradient) = model.estimate(&trial);
+        let cosine = model.cosine_with_bptt(&trial, &gradient);
+        model.window = (outcome.loss, usize::from(model.correct(&trial, &outcome)), outcome.spikes.len(), 1);
+        model.last = Some((trial, outcome));
+        model.record(cosine);
+        Ok(model)
+    }
+
+    /// The model before row 0.
+    fn untrained(config: RecurrentConfig, method: Method) -> Result<Self> {
         config.validate()?;
         let network = match method {
             Method::Rflo => Network::Rate(rate_network(&config)),
@@ -278,7 +340,7 @@ impl ThroughTime {
         let feedback =
             random.then(|| gaussian(&mut rng_for(config.seed, Stream::Feedback), n * k, 1.0 / (n as f64).sqrt()));
         let parameters = n * config.inputs + n * n + k * n;
-        let mut model = Self {
+        Ok(Self {
             tasks: Tasks::new(&config),
             adam: Adam::new(parameters),
             config,
@@ -292,27 +354,118 @@ impl ThroughTime {
             iteration: 0,
             window: (0.0, 0, 0, 0),
             last: None,
+            phase: Phase::Idle,
             failed: None,
-        };
-        // Row 0: the untrained network on a trial.
-        let trial = model.tasks.trial();
-        let (outcome, gradient) = model.estimate(&trial);
-        let cosine = model.cosine_with_bptt(&trial, &gradient);
-        model.window = (outcome.loss, usize::from(model.correct(&trial, &outcome)), outcome.spikes.len(), 1);
-        model.last = Some((trial, outcome));
-        model.record(cosine);
-        Ok(model)
+        })
     }
 
-    /// This method's outcome and update direction (gradient estimate) on `trial`.
+    /// This method's outcome and update direction (gradient estimate) on `trial`, at once.
     pub fn estimate(&mut self, trial: &Trial) -> (Outcome, Gradients) {
-        match (&self.network, self.method) {
-            (Network::Spiking(net), Method::Bptt) => net.bptt(trial, &mut self.history),
-            (Network::Spiking(net), _) => net.eprop(trial, self.feedback.as_deref(), &mut self.traces),
-            (Network::Rate(net), _) => {
-                let b = self.feedback.as_deref().expect("RFLO has random feedback");
-                net.rflo(trial, b, &mut self.rflo_traces)
+        let mut pass = self.start_pass(trial, false);
+        while !self.advance_pass(trial, &mut pass, usize::MAX).1 {}
+        self.end_pass(pass)
+    }
+
+    /// A pass through `trial` before its first step: this method's, or with `exact` BPTT's on
+    /// buffers of its own.
+    fn start_pass(&mut self, trial: &Trial, exact: bool) -> Pass {
+        let exact = exact || self.method == Method::Bptt;
+        match &self.network {
+            Network::Spiking(net) if exact => {
+                let mut history =
+                    if self.method == Method::Bptt { std::mem::take(&mut self.history) } else { History::default() };
+                Pass::SpikingForward(net.start_forward(trial, Some(&mut history)), history)
             }
+            Network::Spiking(net) => {
+                let mut traces = std::mem::take(&mut self.traces);
+                Pass::Eprop(net.start_eprop(trial, &mut traces), traces)
+            }
+            Network::Rate(net) if exact => Pass::RateForward(net.start_forward(trial)),
+            Network::Rate(net) => {
+                let mut traces = std::mem::take(&mut self.rflo_traces);
+                Pass::Rflo(net.start_rflo(trial, &mut traces), traces)
+            }
+        }
+    }
+
+    /// Runs up to `steps` more steps of `pass` (forward or back); returns the synapse-steps done
+    /// and whether the pass is complete.
+    fn advance_pass(&self, trial: &Trial, pass: &mut Pass, steps: usize) -> (u64, bool) {
+        let total = trial.steps();
+        let moved = match (&self.network, &mut *pass) {
+            (Network::Spiking(net), Pass::SpikingForward(forward, history)) => {
+                let before = forward.t;
+                net.forward(trial, forward, steps, Some(history));
+                forward.t - before
+            }
+            (Network::Spiking(net), Pass::SpikingBackward(_, backward, history)) => {
+                let before = backward.t;
+                net.backward(trial, history, backward, steps);
+                before - backward.t
+            }
+            (Network::Spiking(net), Pass::Eprop(state, traces)) => {
+                let before = state.t;
+                net.eprop_steps(trial, self.feedback.as_deref(), traces, state, steps);
+                state.t - before
+            }
+            (Network::Rate(net), Pass::RateForward(forward)) => {
+                let before = forward.t;
+                net.forward(trial, forward, steps);
+                forward.t - before
+            }
+            (Network::Rate(net), Pass::RateBackward(forward, backward)) => {
+                let before = backward.t;
+                net.backward(trial, forward, backward, steps);
+                before - backward.t
+            }
+            (Network::Rate(net), Pass::Rflo(state, traces)) => {
+                let before = state.t;
+                let b = self.feedback.as_deref().expect("RFLO has random feedback");
+                net.rflo_steps(trial, b, traces, state, steps);
+                state.t - before
+            }
+            _ => unreachable!("a pass of the other network"),
+        };
+        // BPTT's forward half, at the trial's end, turns back (from the next chunk on).
+        match (&self.network, &mut *pass) {
+            (Network::Spiking(net), Pass::SpikingForward(forward, history)) if forward.t == total => {
+                let (outcome, history) = (std::mem::take(&mut forward.outcome), std::mem::take(history));
+                *pass = Pass::SpikingBackward(outcome, net.start_backward(trial), history);
+            }
+            (Network::Rate(net), Pass::RateForward(forward)) if forward.t == total => {
+                *pass = Pass::RateBackward(std::mem::take(forward), net.start_backward(trial));
+            }
+            _ => {}
+        }
+        let complete = match pass {
+            Pass::SpikingBackward(_, backward, _) => backward.t == 0,
+            Pass::RateBackward(_, backward) => backward.t == 0,
+            Pass::Eprop(state, _) => state.t == total,
+            Pass::Rflo(state, _) => state.t == total,
+            Pass::SpikingForward(..) | Pass::RateForward(..) => false,
+        };
+        (moved as u64 * synapses(&self.config) as u64, complete)
+    }
+
+    /// The outcome and gradient of a complete `pass`; the method's buffers go back to it.
+    fn end_pass(&mut self, pass: Pass) -> (Outcome, Gradients) {
+        match pass {
+            Pass::SpikingBackward(outcome, backward, history) => {
+                if self.method == Method::Bptt {
+                    self.history = history;
+                }
+                (outcome, backward.gradient)
+            }
+            Pass::Eprop(state, traces) => {
+                self.traces = traces;
+                (state.outcome, state.gradient)
+            }
+            Pass::RateBackward(forward, backward) => (forward.outcome, backward.gradient),
+            Pass::Rflo(state, traces) => {
+                self.rflo_traces = traces;
+                (state.outcome, state.gradient)
+            }
+            Pass::SpikingForward(..) | Pass::RateForward(..) => unreachable!("a pass ended before its backward half"),
         }
     }
 
@@ -376,9 +529,47 @@ impl ThroughTime {
         }
     }
 
-    fn iterate(&mut self) -> Result<()> {
-        let trial = self.tasks.trial();
-        let (outcome, gradient) = self.estimate(&trial);
+    /// One work unit: the next chunk of the iteration under way, starting one when idle.
+    /// Returns the synapse-steps done.
+    fn work_unit(&mut self) -> Result<u64> {
+        let chunk = chunk_steps(&self.config);
+        let phase = match std::mem::replace(&mut self.phase, Phase::Idle) {
+            Phase::Idle => {
+                let trial = self.tasks.trial();
+                let pass = self.start_pass(&trial, false);
+                Phase::Estimating { trial, pass }
+            }
+            phase => phase,
+        };
+        match phase {
+            Phase::Estimating { trial, mut pass } => {
+                let (work, complete) = self.advance_pass(&trial, &mut pass, chunk);
+                if complete {
+                    let (outcome, gradient) = self.end_pass(pass);
+                    self.estimated(trial, outcome, gradient)?;
+                } else {
+                    self.phase = Phase::Estimating { trial, pass };
+                }
+                Ok(work)
+            }
+            Phase::Comparing { trial, outcome, gradient, mut exact } => {
+                let (work, complete) = self.advance_pass(&trial, &mut exact, chunk);
+                if complete {
+                    let exact = self.end_pass(exact).1;
+                    let cosine = cosine(gradient.hidden(), exact.hidden()).unwrap_or(f64::NAN);
+                    self.finish_iteration(trial, outcome, gradient, cosine);
+                } else {
+                    self.phase = Phase::Comparing { trial, outcome, gradient, exact };
+                }
+                Ok(work)
+            }
+            Phase::Idle => unreachable!("an idle iteration starts estimating"),
+        }
+    }
+
+    /// The method's pass through `trial` is done: stops on divergence, else compares with BPTT
+    /// (on a report iteration of e-prop or RFLO) or finishes the iteration.
+    fn estimated(&mut self, trial: Trial, outcome: Outcome, gradient: Gradients) -> Result<()> {
         if !outcome.loss.is_finite()
             || !gradient.w_in.iter().chain(&gradient.w_rec).chain(&gradient.w_out).all(|g| g.is_finite())
         {
@@ -386,8 +577,24 @@ impl ThroughTime {
             self.failed = Some(error.clone());
             return Err(error);
         }
-        let report = (self.iteration + 1) % REPORT_EVERY == 0 || self.iteration + 1 == self.config.iterations;
-        let cosine = if report { self.cosine_with_bptt(&trial, &gradient) } else { f64::NAN };
+        if self.reports() && self.method != Method::Bptt {
+            let exact = self.start_pass(&trial, true);
+            self.phase = Phase::Comparing { trial, outcome, gradient, exact };
+        } else {
+            let cosine = if self.reports() { 1.0 } else { f64::NAN };
+            self.finish_iteration(trial, outcome, gradient, cosine);
+        }
+        Ok(())
+    }
+
+    /// Does the iteration under way end with a metric row?
+    fn reports(&self) -> bool {
+        (self.iteration + 1) % REPORT_EVERY == 0 || self.iteration + 1 == self.config.iterations
+    }
+
+    /// The update from `gradient`, and the row when the iteration reports (with `cosine`).
+    fn finish_iteration(&mut self, trial: Trial, outcome: Outcome, gradient: Gradients, cosine: f64) {
+        let report = self.reports();
         let correct = self.correct(&trial, &outcome);
         self.window.0 += outcome.loss;
         self.window.1 += usize::from(correct);
@@ -409,7 +616,6 @@ impl ThroughTime {
         if report {
             self.record(cosine);
         }
-        Ok(())
     }
 }
 
@@ -418,7 +624,9 @@ impl Rule for ThroughTime {
         self.method.id()
     }
 
-    /// One work unit is one trial and one update.
+    /// One work unit is a chunk of a trial's steps ([`chunk_steps`]), forward or back; the
+    /// last of an iteration updates the weights. `samples` counts the iterations finished,
+    /// `work` the synapse-steps.
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
@@ -426,9 +634,10 @@ impl Rule for ThroughTime {
         let rows = self.metrics.rows.len();
         let mut outcome = StepOutcome::default();
         while outcome.units < budget.max(1) && self.iteration < self.config.iterations {
-            self.iterate()?;
+            let before = self.iteration;
+            outcome.work += self.work_unit()?;
             outcome.units += 1;
-            outcome.samples += 1;
+            outcome.samples += u64::from(self.iteration - before);
         }
         outcome.new_rows = self.metrics.rows.len() - rows;
         outcome.finished = self.iteration >= self.config.iterations;
@@ -469,21 +678,68 @@ impl Rule for ThroughTime {
 pub const MEMORY_DURATIONS: [f64; 6] = [200.0, 500.0, 1000.0, 1500.0, 2000.0, 3000.0];
 
 /// What each method stores to learn from one trial, as the trial grows: one trial of BPTT, e-prop
-/// and RFLO per length of [`MEMORY_DURATIONS`], bytes read from their live buffers.
+/// and RFLO per length of [`MEMORY_DURATIONS`], bytes read from their live buffers. A work unit
+/// is a chunk of one method's trial ([`chunk_steps`]); a length's row comes with the last.
 pub struct TrialMemory {
     config: RecurrentConfig,
+    /// Index into [`MEMORY_DURATIONS`] of the length under way.
     next: usize,
+    /// The method under way at that length (an index into [`MEMORY_METHODS`]), its model, trial
+    /// and pass, and the bytes of the methods done.
+    method: usize,
+    running: Option<(ThroughTime, Trial, Pass)>,
+    bytes: Vec<f64>,
     metrics: MetricTable,
 }
 
 /// Columns of the memory figure.
 pub const MEMORY_COLUMNS: [&str; 4] = ["duration_ms", "bptt_bytes", "eprop_bytes", "rflo_bytes"];
+/// The methods of the memory figure, in its columns' order.
+pub const MEMORY_METHODS: [Method; 3] = [Method::Bptt, Method::Eprop, Method::Rflo];
 
 impl TrialMemory {
     /// Errors: [`Error::InvalidConfig`] for settings out of range.
     pub fn new(config: RecurrentConfig) -> Result<Self> {
         config.validate()?;
-        Ok(Self { config, next: 0, metrics: MetricTable::new(&MEMORY_COLUMNS) })
+        Ok(Self {
+            config,
+            next: 0,
+            method: 0,
+            running: None,
+            bytes: Vec::new(),
+            metrics: MetricTable::new(&MEMORY_COLUMNS),
+        })
+    }
+
+    /// One chunk of the trial under way (starting the next method's); returns the synapse-steps
+    /// done and whether it appended a row.
+    fn work_unit(&mut self) -> Result<(u64, bool)> {
+        let duration = MEMORY_DURATIONS[self.next];
+        let (mut model, trial, mut pass) = match self.running.take() {
+            Some(running) => running,
+            None => {
+                let config = RecurrentConfig { duration, ..self.config.clone() };
+                let mut model = ThroughTime::untrained(config, MEMORY_METHODS[self.method])?;
+                let trial = model.tasks.trial();
+                let pass = model.start_pass(&trial, false);
+                (model, trial, pass)
+            }
+        };
+        let (work, complete) = model.advance_pass(&trial, &mut pass, chunk_steps(&model.config));
+        if !complete {
+            self.running = Some((model, trial, pass));
+            return Ok((work, false));
+        }
+        model.end_pass(pass);
+        self.bytes.push(model.stored_bytes() as f64);
+        self.method += 1;
+        if self.method < MEMORY_METHODS.len() {
+            return Ok((work, false));
+        }
+        let bytes = std::mem::take(&mut self.bytes);
+        self.metrics.push(vec![duration, bytes[0], bytes[1], bytes[2]]);
+        (self.next, self.method) = (self.next + 1, 0);
+        Ok((work, true))
     }
 }
 
@@ -492,24 +748,19 @@ impl Rule for TrialMemory {
         RuleId::Memory
     }
 
-    /// One work unit is one trial length, run once by each method.
+    /// One work unit is a chunk of one method's trial at one length; `samples` counts the
+    /// simulated ms of the lengths done, `work` the synapse-steps.
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
         let mut outcome = StepOutcome::default();
         while outcome.units < budget.max(1) && self.next < MEMORY_DURATIONS.len() {
             let duration = MEMORY_DURATIONS[self.next];
-            let config = RecurrentConfig { duration, ..self.config.clone() };
-            let mut bytes = Vec::new();
-            for method in [Method::Bptt, Method::Eprop, Method::Rflo] {
-                let mut model = ThroughTime::new(config.clone(), method)?;
-                let trial = model.tasks.trial();
-                model.estimate(&trial);
-                bytes.push(model.stored_bytes() as f64);
-            }
-            self.metrics.push(vec![duration, bytes[0], bytes[1], bytes[2]]);
-            self.next += 1;
+            let (work, row) = self.work_unit()?;
             outcome.units += 1;
-            outcome.new_rows += 1;
-            outcome.samples += duration as u64;
+            outcome.work += work;
+            if row {
+                outcome.new_rows += 1;
+                outcome.samples += duration as u64;
+            }
         }
         outcome.finished = self.next >= MEMORY_DURATIONS.len();
         Ok(outcome)

@@ -11,6 +11,9 @@
 //!
 //! **BPTT:** `∂L/∂r^t = W^outᵀ ε^t + (1/τ) Wᵀ δh^{t+1}`, `δh^t = φ'(h^t) ∂L/∂r^t + (1 − 1/τ) δh^{t+1}`,
 //! `∂L/∂W = (1/τ) Σ_t δh^t r^{t−1}ᵀ`, `∂L/∂W^in = (1/τ) Σ_t δh^t x^tᵀ`.
+//!
+//! Every pass runs a chunk of steps at a time and resumes where it stopped ([`RateForward`],
+//! [`RateBackward`], [`Rflo`]), with the arithmetic of a pass run at once.
 
 // The loops index neurons and synapses as the equations above do (j post, i pre, c output).
 #![allow(clippy::needless_range_loop)]
@@ -43,18 +46,65 @@ pub struct RateRnn {
     pub tau: f64,
 }
 
+/// A run of the rate network part of the way: the states after the first `t` steps.
+#[derive(Debug, Clone, Default)]
+pub struct RateForward {
+    /// Steps done.
+    pub t: usize,
+    h: Vec<f64>,
+    r: Vec<f64>,
+    /// `h^t` of every step done (`t × units`).
+    states: Vec<f64>,
+    pub outcome: Outcome,
+}
+
+/// BPTT's backward pass part of the way: `δh` at step `t` and the gradient summed from `t` on.
+#[derive(Debug, Clone)]
+pub struct RateBackward {
+    /// The first step gone back through (the trial's length before any).
+    pub t: usize,
+    pub gradient: Gradients,
+    dh_next: Vec<f64>,
+}
+
+/// RFLO's pass part of the way: the states after the first `t` steps and the update summed over
+/// them (the traces live in [`RfloTraces`]).
+#[derive(Debug, Clone)]
+pub struct Rflo {
+    /// Steps done.
+    pub t: usize,
+    pub gradient: Gradients,
+    h: Vec<f64>,
+    r: Vec<f64>,
+    r_previous: Vec<f64>,
+    x: Vec<f64>,
+    error: Vec<f64>,
+    pub outcome: Outcome,
+}
+
 impl RateRnn {
-    /// Runs `trial`, returning the outcome and the states `h^t` (`steps × units`).
-    fn forward(&self, trial: &Trial) -> (Outcome, Vec<f64>) {
-        let (n, k, ni, steps) = (self.units, self.outputs, self.inputs, trial.steps());
+    /// A run of `trial` before its first step.
+    pub fn start_forward(&self, trial: &Trial) -> RateForward {
+        let (n, k, steps) = (self.units, self.outputs, trial.steps());
+        RateForward {
+            t: 0,
+            h: vec![0.0; n],
+            r: vec![0.0; n],
+            states: Vec::with_capacity(steps * n),
+            outcome: Outcome { outputs: Vec::with_capacity(steps * k), ..Outcome::default() },
+        }
+    }
+
+    /// Runs up to `steps` more steps of `trial` from `state`, keeping the states `h^t`.
+    pub fn forward(&self, trial: &Trial, state: &mut RateForward, steps: usize) {
+        let (n, k, ni) = (self.units, self.outputs, self.inputs);
         let leak = 1.0 / self.tau;
-        let (mut h, mut r) = (vec![0.0; n], vec![0.0; n]);
-        let mut states = Vec::with_capacity(steps * n);
-        let mut outcome = Outcome { outputs: Vec::with_capacity(steps * k), ..Outcome::default() };
-        for t in 0..steps {
+        let RateForward { t: done, h, r, states, outcome } = state;
+        let end = (*done + steps).min(trial.steps());
+        for t in *done..end {
             let drive: Vec<f64> = (0..n)
                 .map(|i| {
-                    let rec: f64 = self.w_rec[i * n..(i + 1) * n].iter().zip(&r).map(|(w, r)| w * r).sum();
+                    let rec: f64 = self.w_rec[i * n..(i + 1) * n].iter().zip(r.iter()).map(|(w, r)| w * r).sum();
                     rec + trial.inputs[t].iter().map(|&j| self.w_in[i * ni + j]).sum::<f64>()
                 })
                 .collect();
@@ -63,44 +113,65 @@ impl RateRnn {
                 r[i] = h[i].tanh();
             }
             for c in 0..k {
-                let y: f64 = self.w_out[c * n..(c + 1) * n].iter().zip(&r).map(|(w, r)| w * r).sum();
+                let y: f64 = self.w_out[c * n..(c + 1) * n].iter().zip(r.iter()).map(|(w, r)| w * r).sum();
                 let d = y - trial.targets[t * k + c];
                 outcome.loss += 0.5 * trial.mask[t] * d * d;
                 outcome.outputs.push(y);
             }
-            states.extend(&h);
+            states.extend(h.iter());
         }
-        (outcome, states)
+        *done = end;
     }
 
     /// RFLO's update direction (a stand-in for the gradient) for `trial`, with feedback `b`
     /// (`units × outputs`); `traces` holds its synaptic traces (sized here).
     pub fn rflo(&self, trial: &Trial, b: &[f64], traces: &mut RfloTraces) -> (Outcome, Gradients) {
+        let mut state = self.start_rflo(trial, traces);
+        self.rflo_steps(trial, b, traces, &mut state, trial.steps());
+        (state.outcome, state.gradient)
+    }
+
+    /// RFLO on `trial` before its first step, with `traces` sized and zeroed.
+    pub fn start_rflo(&self, trial: &Trial, traces: &mut RfloTraces) -> Rflo {
         let (n, k, ni, steps) = (self.units, self.outputs, self.inputs, trial.steps());
-        let leak = 1.0 / self.tau;
-        let mut g = Gradients::zeros(ni, n, k);
         let RfloTraces { p, q } = traces;
         p.clear();
         p.resize(n * n, 0.0);
         q.clear();
         q.resize(n * ni, 0.0);
-        // One pass forward in time: nothing of the trial's past is kept but the traces.
-        let (mut h, mut r, mut r_previous) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-        let (mut x, mut error) = (vec![0.0; ni], vec![0.0; k]);
-        let mut outcome = Outcome { outputs: Vec::with_capacity(steps * k), ..Outcome::default() };
-        for t in 0..steps {
+        Rflo {
+            t: 0,
+            gradient: Gradients::zeros(ni, n, k),
+            h: vec![0.0; n],
+            r: vec![0.0; n],
+            r_previous: vec![0.0; n],
+            x: vec![0.0; ni],
+            error: vec![0.0; k],
+            outcome: Outcome { outputs: Vec::with_capacity(steps * k), ..Outcome::default() },
+        }
+    }
+
+    /// Runs up to `steps` more steps of RFLO on `trial` from `state` and `traces`: one pass
+    /// forward in time, keeping nothing of the trial's past but the traces.
+    pub fn rflo_steps(&self, trial: &Trial, b: &[f64], traces: &mut RfloTraces, state: &mut Rflo, steps: usize) {
+        let (n, k, ni) = (self.units, self.outputs, self.inputs);
+        let leak = 1.0 / self.tau;
+        let RfloTraces { p, q } = traces;
+        let Rflo { t: done, gradient: g, h, r, r_previous, x, error, outcome } = state;
+        let end = (*done + steps).min(trial.steps());
+        for t in *done..end {
             x.fill(0.0);
             for &j in &trial.inputs[t] {
                 x[j] = 1.0;
             }
             for i in 0..n {
-                let rec: f64 = self.w_rec[i * n..(i + 1) * n].iter().zip(&r_previous).map(|(w, r)| w * r).sum();
+                let rec: f64 = self.w_rec[i * n..(i + 1) * n].iter().zip(r_previous.iter()).map(|(w, r)| w * r).sum();
                 let input: f64 = trial.inputs[t].iter().map(|&j| self.w_in[i * ni + j]).sum();
                 h[i] = (1.0 - leak) * h[i] + leak * (rec + input);
                 r[i] = h[i].tanh();
             }
             for c in 0..k {
-                let y: f64 = self.w_out[c * n..(c + 1) * n].iter().zip(&r).map(|(w, r)| w * r).sum();
+                let y: f64 = self.w_out[c * n..(c + 1) * n].iter().zip(r.iter()).map(|(w, r)| w * r).sum();
                 let d = y - trial.targets[t * k + c];
                 outcome.loss += 0.5 * trial.mask[t] * d * d;
                 outcome.outputs.push(y);
@@ -123,19 +194,37 @@ impl RateRnn {
                     g.w_in[i * ni + j] += signal * *qij;
                 }
             }
-            r_previous.copy_from_slice(&r);
+            r_previous.copy_from_slice(r);
         }
-        (outcome, g)
+        *done = end;
     }
 
     /// The exact gradient by BPTT.
     pub fn bptt(&self, trial: &Trial) -> (Outcome, Gradients) {
-        let (n, k, ni, steps) = (self.units, self.outputs, self.inputs, trial.steps());
+        let mut forward = self.start_forward(trial);
+        self.forward(trial, &mut forward, trial.steps());
+        let mut backward = self.start_backward(trial);
+        self.backward(trial, &forward, &mut backward, trial.steps());
+        (forward.outcome, backward.gradient)
+    }
+
+    /// BPTT's backward pass through `trial` before its first (that is, last) step.
+    pub fn start_backward(&self, trial: &Trial) -> RateBackward {
+        RateBackward {
+            t: trial.steps(),
+            gradient: Gradients::zeros(self.inputs, self.units, self.outputs),
+            dh_next: vec![0.0; self.units],
+        }
+    }
+
+    /// Goes back through up to `steps` more steps of `trial`, run to its end in `forward`.
+    pub fn backward(&self, trial: &Trial, forward: &RateForward, state: &mut RateBackward, steps: usize) {
+        let (n, k, ni) = (self.units, self.outputs, self.inputs);
         let leak = 1.0 / self.tau;
-        let (outcome, states) = self.forward(trial);
-        let mut g = Gradients::zeros(ni, n, k);
-        let mut dh_next = vec![0.0; n];
-        for t in (0..steps).rev() {
+        let (states, outcome) = (&forward.states, &forward.outcome);
+        let RateBackward { t: first, gradient: g, dh_next } = state;
+        let end = first.saturating_sub(steps);
+        for t in (end..*first).rev() {
             let h = &states[t * n..(t + 1) * n];
             let mut dr = vec![0.0; n];
             for c in 0..k {
@@ -169,8 +258,8 @@ impl RateRnn {
                     }
                 }
             }
-            dh_next = dh;
+            *dh_next = dh;
         }
-        (outcome, g)
+        *first = end;
     }
 }

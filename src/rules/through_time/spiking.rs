@@ -28,6 +28,10 @@
 //! reset's and the adaptation's paths, so for a network without recurrence and symmetric
 //! feedback e-prop's gradient is BPTT's exactly; with recurrence it leaves out the paths through
 //! other neurons. It stores a fixed number of traces per synapse, whatever the trial's length.
+//!
+//! Both run a chunk of steps at a time and resume where they stopped ([`Forward`], [`Backward`],
+//! [`Eprop`]): a long trial is split into short work units with the same arithmetic in the same
+//! order as a run at once.
 
 // The loops index neurons and synapses as the equations above do (j post, i pre, c output).
 #![allow(clippy::needless_range_loop)]
@@ -140,11 +144,68 @@ impl Traces {
     }
 }
 
+/// A trial run forward part of the way: every neuron's state after the first `t` steps.
+#[derive(Debug, Clone)]
+pub struct Forward {
+    /// Steps done.
+    pub t: usize,
+    v: Vec<f64>,
+    a: Vec<f64>,
+    z: Vec<f64>,
+    psi: Vec<f64>,
+    y: Vec<f64>,
+    current: Vec<f64>,
+    /// The loss, outputs and spikes of the steps done.
+    pub outcome: Outcome,
+}
+
+/// BPTT's backward pass part of the way: the errors at step `t` and the gradient summed over
+/// the steps from `t` to the trial's end.
+#[derive(Debug, Clone)]
+pub struct Backward {
+    /// The first step gone back through (the trial's length before any).
+    pub t: usize,
+    pub gradient: Gradients,
+    gy: Vec<f64>,
+    dv_next: Vec<f64>,
+    da_next: Vec<f64>,
+    dz: Vec<f64>,
+    dv: Vec<f64>,
+    da: Vec<f64>,
+}
+
+/// e-prop's forward pass part of the way: the neurons' state after the first `t` steps and the
+/// update summed over them (the eligibility traces live in [`Traces`]).
+#[derive(Debug, Clone)]
+pub struct Eprop {
+    /// Steps done.
+    pub t: usize,
+    pub gradient: Gradients,
+    v: Vec<f64>,
+    a: Vec<f64>,
+    z: Vec<f64>,
+    psi: Vec<f64>,
+    z_previous: Vec<f64>,
+    y: Vec<f64>,
+    current: Vec<f64>,
+    pre: Vec<f64>,
+    error: Vec<f64>,
+    /// The loss, outputs and spikes of the steps done.
+    pub outcome: Outcome,
+}
+
 impl SpikingRnn {
     /// Runs `trial`; with `history`, records every neuron's state at every step (BPTT).
     pub fn run(&self, trial: &Trial, mut history: Option<&mut History>) -> Outcome {
+        let mut state = self.start_forward(trial, history.as_deref_mut());
+        self.forward(trial, &mut state, trial.steps(), history);
+        state.outcome
+    }
+
+    /// A run of `trial` before its first step; sizes `history` for the whole trial.
+    pub fn start_forward(&self, trial: &Trial, history: Option<&mut History>) -> Forward {
         let (n, k, steps) = (self.neurons, self.outputs, trial.steps());
-        if let Some(h) = history.as_deref_mut() {
+        if let Some(h) = history {
             for buffer in [&mut h.v, &mut h.a, &mut h.z, &mut h.psi] {
                 buffer.clear();
                 buffer.reserve_exact(steps * n);
@@ -152,13 +213,25 @@ impl SpikingRnn {
             h.y.clear();
             h.y.reserve_exact(steps * k);
         }
-        let (mut v, mut a, mut z) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-        let mut psi = vec![0.0; n];
-        let mut y = vec![0.0; k];
-        let mut current = vec![0.0; n];
-        let mut outcome = Outcome { outputs: Vec::with_capacity(steps * k), ..Outcome::default() };
-        for t in 0..steps {
-            self.input_current(&trial.inputs[t], &z, &mut current);
+        Forward {
+            t: 0,
+            v: vec![0.0; n],
+            a: vec![0.0; n],
+            z: vec![0.0; n],
+            psi: vec![0.0; n],
+            y: vec![0.0; k],
+            current: vec![0.0; n],
+            outcome: Outcome { outputs: Vec::with_capacity(steps * k), ..Outcome::default() },
+        }
+    }
+
+    /// Runs up to `steps` more steps of `trial` from `state`; with `history`, records them.
+    pub fn forward(&self, trial: &Trial, state: &mut Forward, steps: usize, mut history: Option<&mut History>) {
+        let (n, k) = (self.neurons, self.outputs);
+        let Forward { t: done, v, a, z, psi, y, current, outcome } = state;
+        let end = (*done + steps).min(trial.steps());
+        for t in *done..end {
+            self.input_current(&trial.inputs[t], z, current);
             for j in 0..n {
                 v[j] = self.params.membrane(v[j], current[j], z[j]);
                 a[j] = self.params.adaptation(a[j], z[j]);
@@ -169,21 +242,21 @@ impl SpikingRnn {
                     outcome.spikes.push((t as u32, j as u32));
                 }
             }
-            self.readout(&z, &mut y);
+            self.readout(z, y);
             for (c, &yc) in y.iter().enumerate() {
                 let d = yc - trial.targets[t * k + c];
                 outcome.loss += 0.5 * trial.mask[t] * d * d;
             }
-            outcome.outputs.extend(&y);
+            outcome.outputs.extend(y.iter());
             if let Some(h) = history.as_deref_mut() {
-                h.v.extend(&v);
-                h.a.extend(&a);
-                h.z.extend(&z);
-                h.psi.extend(&psi);
-                h.y.extend(&y);
+                h.v.extend(v.iter());
+                h.a.extend(a.iter());
+                h.z.extend(z.iter());
+                h.psi.extend(psi.iter());
+                h.y.extend(y.iter());
             }
         }
-        outcome
+        *done = end;
     }
 
     /// `I^t = W^rec z^{t−1} + W^in x^t`, skipping silent neurons.
@@ -210,12 +283,33 @@ impl SpikingRnn {
     /// (with ψ for ∂z/∂v) backwards through it.
     pub fn bptt(&self, trial: &Trial, history: &mut History) -> (Outcome, Gradients) {
         let outcome = self.run(trial, Some(history));
-        let (n, k, ni, steps) = (self.neurons, self.outputs, self.inputs, trial.steps());
+        let mut state = self.start_backward(trial);
+        self.backward(trial, history, &mut state, trial.steps());
+        (outcome, state.gradient)
+    }
+
+    /// BPTT's backward pass through `trial` before its first (that is, last) step.
+    pub fn start_backward(&self, trial: &Trial) -> Backward {
+        let (n, k) = (self.neurons, self.outputs);
+        Backward {
+            t: trial.steps(),
+            gradient: Gradients::zeros(self.inputs, n, k),
+            gy: vec![0.0; k],
+            dv_next: vec![0.0; n],
+            da_next: vec![0.0; n],
+            dz: vec![0.0; n],
+            dv: vec![0.0; n],
+            da: vec![0.0; n],
+        }
+    }
+
+    /// Goes back through up to `steps` more steps of `trial`'s recorded `history` from `state`.
+    pub fn backward(&self, trial: &Trial, history: &History, state: &mut Backward, steps: usize) {
+        let (n, k, ni) = (self.neurons, self.outputs, self.inputs);
         let p = &self.params;
-        let mut g = Gradients::zeros(ni, n, k);
-        let (mut gy, mut dv_next, mut da_next) = (vec![0.0; k], vec![0.0; n], vec![0.0; n]);
-        let (mut dz, mut dv, mut da) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-        for t in (0..steps).rev() {
+        let Backward { t: first, gradient: g, gy, dv_next, da_next, dz, dv, da } = state;
+        let end = first.saturating_sub(steps);
+        for t in (end..*first).rev() {
             let z_t = &history.z[t * n..(t + 1) * n];
             for (c, g_c) in gy.iter_mut().enumerate() {
                 *g_c = trial.mask[t] * (history.y[t * k + c] - trial.targets[t * k + c]) + self.kappa * *g_c;
@@ -257,17 +351,23 @@ impl SpikingRnn {
                     }
                 }
             }
-            std::mem::swap(&mut dv, &mut dv_next);
-            std::mem::swap(&mut da, &mut da_next);
+            std::mem::swap(dv, dv_next);
+            std::mem::swap(da, da_next);
         }
-        (outcome, g)
+        *first = end;
     }
 
     /// e-prop: runs `trial` once, forward, with the eligibility traces in `traces`; `feedback`
     /// is `B` (`neurons × outputs`; `None` for the symmetric `W^outᵀ`).
     pub fn eprop(&self, trial: &Trial, feedback: Option<&[f64]>, traces: &mut Traces) -> (Outcome, Gradients) {
+        let mut state = self.start_eprop(trial, traces);
+        self.eprop_steps(trial, feedback, traces, &mut state, trial.steps());
+        (state.outcome, state.gradient)
+    }
+
+    /// e-prop on `trial` before its first step, with `traces` sized and zeroed.
+    pub fn start_eprop(&self, trial: &Trial, traces: &mut Traces) -> Eprop {
         let (n, k, ni, steps) = (self.neurons, self.outputs, self.inputs, trial.steps());
-        let p = &self.params;
         let width = ni + n;
         for buffer in [&mut traces.ev, &mut traces.ea, &mut traces.filtered] {
             buffer.clear();
@@ -275,24 +375,46 @@ impl SpikingRnn {
         }
         traces.z_filtered.clear();
         traces.z_filtered.resize(n, 0.0);
-        let mut g = Gradients::zeros(ni, n, k);
-        let (mut v, mut a, mut z, mut psi) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-        let mut z_previous = vec![0.0; n];
-        let mut y = vec![0.0; k];
-        let mut current = vec![0.0; n];
-        let mut pre = vec![0.0; width];
-        let mut error = vec![0.0; k];
-        let mut outcome = Outcome { outputs: Vec::with_capacity(steps * k), ..Outcome::default() };
-        for t in 0..steps {
+        Eprop {
+            t: 0,
+            gradient: Gradients::zeros(ni, n, k),
+            v: vec![0.0; n],
+            a: vec![0.0; n],
+            z: vec![0.0; n],
+            psi: vec![0.0; n],
+            z_previous: vec![0.0; n],
+            y: vec![0.0; k],
+            current: vec![0.0; n],
+            pre: vec![0.0; width],
+            error: vec![0.0; k],
+            outcome: Outcome { outputs: Vec::with_capacity(steps * k), ..Outcome::default() },
+        }
+    }
+
+    /// Runs up to `steps` more steps of e-prop on `trial` from `state` and `traces`.
+    pub fn eprop_steps(
+        &self,
+        trial: &Trial,
+        feedback: Option<&[f64]>,
+        traces: &mut Traces,
+        state: &mut Eprop,
+        steps: usize,
+    ) {
+        let (n, k, ni) = (self.neurons, self.outputs, self.inputs);
+        let p = &self.params;
+        let width = ni + n;
+        let Eprop { t: done, gradient: g, v, a, z, psi, z_previous, y, current, pre, error, outcome } = state;
+        let end = (*done + steps).min(trial.steps());
+        for t in *done..end {
             // The presynaptic activity this step: inputs x^t, then the recurrent spikes z^{t−1}.
             pre[..ni].fill(0.0);
             for &i in &trial.inputs[t] {
                 pre[i] = 1.0;
             }
-            pre[ni..].copy_from_slice(&z);
-            z_previous.copy_from_slice(&z);
+            pre[ni..].copy_from_slice(z);
+            z_previous.copy_from_slice(z);
             let psi_previous = psi.clone();
-            self.input_current(&trial.inputs[t], &z_previous, &mut current);
+            self.input_current(&trial.inputs[t], z_previous, current);
             for j in 0..n {
                 v[j] = p.membrane(v[j], current[j], z_previous[j]);
                 a[j] = p.adaptation(a[j], z_previous[j]);
@@ -301,13 +423,13 @@ impl SpikingRnn {
                     outcome.spikes.push((t as u32, j as u32));
                 }
             }
-            self.readout(&z, &mut y);
+            self.readout(z, y);
             for c in 0..k {
                 let d = y[c] - trial.targets[t * k + c];
                 outcome.loss += 0.5 * trial.mask[t] * d * d;
                 error[c] = trial.mask[t] * d;
             }
-            outcome.outputs.extend(&y);
+            outcome.outputs.extend(y.iter());
             for j in 0..n {
                 traces.z_filtered[j] = self.kappa * traces.z_filtered[j] + z[j];
                 for (c, &e) in error.iter().enumerate() {
@@ -341,6 +463,6 @@ impl SpikingRnn {
                 }
             }
         }
-        (outcome, g)
+        *done = end;
     }
 }
