@@ -11,6 +11,7 @@ import { TimeChapter } from './chapters/time/index.js';
 import { TITLES, renderCards, renderNav } from './chapters/landing.js';
 import { shortcutsOn, showKeyList } from './figures/keys.js';
 import { startEmbedApi } from './embed-api.js';
+import { startOffline } from './offline.js';
 
 /** The chapters with figures, each made when first shown. */
 const CHAPTERS = { backprop: BackpropChapter, nudging: NudgingChapter, feedback: FeedbackChapter, spikes: SpikesChapter, dendrites: DendritesChapter, time: TimeChapter };
@@ -159,6 +160,7 @@ function start() {
   onStateWritten = () => api?.post('state', { hash: serialize(state) });
 
   load(false);
+  startOffline({ embed: state.embed || window.parent !== window });
   api?.post('ready', { chapter: state.chapter, figures: [...(chapters[state.chapter]?.figures.keys() ?? [])], hash: serialize(state) });
 }
 
