@@ -36,7 +36,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
       await page.keyboard.press('Tab');
       order.push(await page.evaluate(() => document.activeElement.dataset.el || document.activeElement.name));
     }
-    assert.deepEqual(order, ['step', 'reset', 'race.rules']);
+    assert.deepEqual(order, ['step', 'reset', 'key-list']); // then the keys line, then the form
     assert.equal(await page.getAttribute(fig('linear'), 'data-engine'), 'idle', 'a figure out of view started');
     await page.close();
   });
@@ -147,7 +147,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     await page.fill('#race-seed', '7');
     await page.press('#race-seed', 'Enter');
     await phaseIs(page, 'race', 'paused', 20000);
-    assert.match(page.url(), /race\.rules=bp,fa,dfa,kp&race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.weight_decay=[\d.e-]+&race\.perturbation=[\d.e-]+&race\.epochs=20&race\.seed=7&/);
+    assert.match(page.url(), /race\.rules=bp,fa,dfa,kp&race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.weight_decay=[\d.e-]+&race\.perturbation=[\d.e-]+&race\.epochs=20&race\.stop_at=0&race\.seed=7&/);
     await page.waitForTimeout(600);
     assert.deepEqual(Object.keys(await readouts(page, 'race')), ['bp', 'fa', 'dfa', 'kp']);
     // Where DFA runs, the figure says why its curve is FA's; after an epoch the two lie on one line.
@@ -168,7 +168,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     const hash = '#v=1&chapter=feedback&fig=race&race.rules=bp,kp,np,wp&race.weight_decay=0.0005&race.perturbation=0.02&race.epochs=1&race.seed=3';
     const page = await open(hash);
     await phaseIs(page, 'race', 'paused', 40000);
-    const settings = 'race.rules=bp,kp,np,wp&race.feedback_scale=5&race.feedback_dist=gaussian&race.weight_decay=0.0005&race.perturbation=0.02&race.epochs=1&race.seed=3';
+    const settings = 'race.rules=bp,kp,np,wp&race.feedback_scale=5&race.feedback_dist=gaussian&race.weight_decay=0.0005&race.perturbation=0.02&race.epochs=1&race.stop_at=0&race.seed=3';
     assert.ok(page.url().includes(`#v=1&chapter=feedback&fig=race&${settings}&`), page.url());
     const boxes = () => page.$$eval(`${fig('race')} input[name="race.rules"]:checked`, (bs) => bs.map((b) => b.value));
     assert.deepEqual(await boxes(), ['bp', 'kp', 'np', 'wp']);
@@ -285,7 +285,7 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     assert.equal(await page.inputValue('#race-feedback-scale'), '5');
     assert.equal(await page.inputValue('#linear-epochs'), '500');
     assert.ok(await page.isChecked(`${fig('race')} input[name="race.rules"][value="kp"]`));
-    assert.match(page.url(), /race\.rules=bp,fa,kp,shallow&race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.weight_decay=[\d.e-]+&race\.perturbation=[\d.e-]+&race\.epochs=20&race\.seed=1&/);
+    assert.match(page.url(), /race\.rules=bp,fa,kp,shallow&race\.feedback_scale=5&race\.feedback_dist=gaussian&race\.weight_decay=[\d.e-]+&race\.perturbation=[\d.e-]+&race\.epochs=20&race\.stop_at=0&race\.seed=1&/);
 
     // Feedback 100 times too strong: FA diverges, says so in the figure, the others go on.
     await phaseIs(page, 'linear', 'paused');
