@@ -49,7 +49,9 @@ self.addEventListener('fetch', (event) => {
       if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
       return response;
     } catch (error) {
-      const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' })
+      // By URL, whatever the request's mode and headers (a module's request and the page's list
+      // of files differ in both; matching on them missed modules the cache held).
+      const cached = await cache.match(request.url, { ignoreSearch: request.mode === 'navigate', ignoreVary: true })
         ?? (request.mode === 'navigate' ? await cache.match('./') : undefined);
       if (cached) return cached;
       throw error;

@@ -47,7 +47,9 @@ export async function serve(root, { headers = {}, prefix = '' } = {}) {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, close: () => new Promise((ok) => server.close(ok)) };
+  // close() also drops kept-alive connections, so that a page (or its service worker) finds the
+  // server really gone at once.
+  return { origin, close: () => new Promise((ok) => { server.close(() => ok()); server.closeAllConnections(); }) };
 }
 
 /** Chromium flags for this machine's closed network (see TOOLCHAIN.md). */
