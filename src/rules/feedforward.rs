@@ -308,6 +308,30 @@ pub trait MinibatchTraining {
     fn epochs(&self) -> u32;
     /// Its schedule, metric table and divergence.
     fn log(&self) -> &EpochLog;
+    fn log_mut(&mut self) -> &mut EpochLog;
+    /// The data it trains on and evaluates.
+    fn data(&self) -> Arc<Split>;
+
+    /// Runs the next piece of the epoch-end evaluation under way: returns the rows it ran and,
+    /// after the last, the epoch's training loss and accuracy and its test evaluation, for the
+    /// row ([`Self::evaluate_piece`] appends it).
+    fn next_test_piece(&mut self) -> (usize, Option<(f64, f64, Evaluation)>)
+    where
+        Self: ChunkModel + Sized,
+    {
+        let data = self.data();
+        let Phase::EndingEpoch { train_loss, train_acc, mut test } =
+            std::mem::replace(&mut self.log_mut().phase, Phase::Training)
+        else {
+            return (0, None);
+        };
+        let rows = test.advance(self, &data.test);
+        if !test.done(&data.test) {
+            self.log_mut().phase = Phase::EndingEpoch { train_loss, train_acc, test };
+            return (rows, None);
+        }
+        (rows, Some((train_loss, train_acc, test.finish(&data.test))))
+    }
 
     /// True once the configured epochs are done and the last one's row is recorded.
     fn finished(&self) -> bool {
@@ -526,18 +550,9 @@ impl<C: Credit<f32>> MinibatchTraining for Feedforward<C> {
     }
 
     fn evaluate_piece(&mut self) -> Result<usize> {
-        let data = Arc::clone(&self.data);
-        let Phase::EndingEpoch { train_loss, train_acc, mut test } =
-            std::mem::replace(&mut self.log.phase, Phase::Training)
-        else {
-            return Ok(0);
-        };
-        let rows = test.advance(self, &data.test);
-        if !test.done(&data.test) {
-            self.log.phase = Phase::EndingEpoch { train_loss, train_acc, test };
-            return Ok(rows);
-        }
-        self.record_row(train_loss, train_acc, test.finish(&data.test))?;
+        let (rows, ended) = self.next_test_piece();
+        let Some((train_loss, train_acc, test)) = ended else { return Ok(rows) };
+        self.record_row(train_loss, train_acc, test)?;
         if !self.net.is_finite() {
             return Err(self.log.diverge(f64::NAN));
         }
@@ -551,6 +566,14 @@ impl<C: Credit<f32>> MinibatchTraining for Feedforward<C> {
 
     fn log(&self) -> &EpochLog {
         &self.log
+    }
+
+    fn log_mut(&mut self) -> &mut EpochLog {
+        &mut self.log
+    }
+
+    fn data(&self) -> Arc<Split> {
+        Arc::clone(&self.data)
     }
 }
 

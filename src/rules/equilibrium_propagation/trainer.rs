@@ -11,7 +11,7 @@ use crate::data::{DataKind, Split};
 use crate::nn::mlp::Targets;
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{shown_units, MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
-use crate::rules::feedforward::{ChunkModel, EpochLog, Evaluation, MinibatchTraining, Phase, EVAL_CHUNK};
+use crate::rules::feedforward::{ChunkModel, EpochLog, Evaluation, MinibatchTraining, EVAL_CHUNK};
 use crate::{Error, Result};
 use ndarray::{s, Array2, ArrayView2};
 use rand::Rng;
@@ -308,18 +308,9 @@ impl MinibatchTraining for EquilibriumPropagation {
     }
 
     fn evaluate_piece(&mut self) -> Result<usize> {
-        let data = Arc::clone(&self.data);
-        let Phase::EndingEpoch { train_loss, train_acc, mut test } =
-            std::mem::replace(&mut self.log.phase, Phase::Training)
-        else {
-            return Ok(0);
-        };
-        let rows = test.advance(self, &data.test);
-        if !test.done(&data.test) {
-            self.log.phase = Phase::EndingEpoch { train_loss, train_acc, test };
-            return Ok(rows);
-        }
-        self.record_row(train_loss, train_acc, test.finish(&data.test))?;
+        let (rows, ended) = self.next_test_piece();
+        let Some((train_loss, train_acc, test)) = ended else { return Ok(rows) };
+        self.record_row(train_loss, train_acc, test)?;
         // The diagnostics relaxed a minibatch's rows too.
         Ok(rows + self.relax.capacity())
     }
@@ -330,6 +321,14 @@ impl MinibatchTraining for EquilibriumPropagation {
 
     fn log(&self) -> &EpochLog {
         &self.log
+    }
+
+    fn log_mut(&mut self) -> &mut EpochLog {
+        &mut self.log
+    }
+
+    fn data(&self) -> Arc<Split> {
+        Arc::clone(&self.data)
     }
 }
 

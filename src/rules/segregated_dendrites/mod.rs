@@ -50,7 +50,7 @@ use crate::metrics::{angle_degrees, cosine};
 use crate::neuron::compartments::{self as cells, PspKernel, PspTraces, RATE_MAX};
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
-use crate::rules::feedforward::{ChunkModel, EpochLog, MinibatchTraining, Phase, EVAL_CHUNK};
+use crate::rules::feedforward::{ChunkModel, EpochLog, MinibatchTraining, EVAL_CHUNK};
 use crate::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 use rand::Rng;
@@ -588,21 +588,12 @@ impl MinibatchTraining for SegregatedDendrites {
     }
 
     fn evaluate_piece(&mut self) -> Result<usize> {
-        let data = Arc::clone(&self.data);
-        let Phase::EndingEpoch { train_loss, train_acc, mut test } =
-            std::mem::replace(&mut self.log.phase, Phase::Training)
-        else {
-            return Ok(0);
-        };
-        let rows = test.advance(self, &data.test);
-        if !test.done(&data.test) {
-            self.log.phase = Phase::EndingEpoch { train_loss, train_acc, test };
-            return Ok(rows);
-        }
+        let (rows, ended) = self.next_test_piece();
+        let Some((train_loss, train_acc, test)) = ended else { return Ok(rows) };
         let angle = if self.angle_count > 0 { self.angle_sum / self.angle_count as f64 } else { f64::NAN };
         (self.angle_sum, self.angle_count) = (0.0, 0);
         let feedback = self.feedback_angle();
-        self.log.record(train_loss, train_acc, test.finish(&data.test), || vec![angle, feedback])?;
+        self.log.record(train_loss, train_acc, test, || vec![angle, feedback])?;
         Ok(rows)
     }
 
@@ -612,6 +603,14 @@ impl MinibatchTraining for SegregatedDendrites {
 
     fn log(&self) -> &EpochLog {
         &self.log
+    }
+
+    fn log_mut(&mut self) -> &mut EpochLog {
+        &mut self.log
+    }
+
+    fn data(&self) -> Arc<Split> {
+        Arc::clone(&self.data)
     }
 }
 
