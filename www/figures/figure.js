@@ -17,7 +17,7 @@ import { MetricTable } from '../engine/metrics.js';
 import { chartBindings } from '../views/linechart.js';
 import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { percent } from '../views/format.js';
-import { throttle, reducedMotion } from './schedule.js';
+import { throttle, reducedMotion, frameTask } from './schedule.js';
 import { download, lanesCsv, stackedPng } from './export.js';
 import { stopAtOf } from '../state/state.js';
 
@@ -300,19 +300,23 @@ export class Figure {
   // ---- what the reader sees ----------------------------------------------------------------
 
   #sync() {
+    // Called on every worker message (tens a second): each write below is made only when the
+    // value changes, since any DOM write costs the page a style and layout pass.
+    const set = (target, key, value) => {
+      if (target[key] !== value) target[key] = value;
+    };
     const phase = this.phase;
-    this.root.dataset.engine = phase;
+    set(this.root.dataset, 'engine', phase);
     const can = this.race ? this.race.canTrain : true;
     const word = this.playing ? 'Pause' : this.playWord;
-    if (this.el.train.textContent !== word || !this.el.train.hasAttribute('aria-label')) {
-      this.el.train.textContent = word;
-      // A page with several figures says which one each button trains.
-      if (this.number) this.el.train.setAttribute('aria-label', `${word} (figure ${this.number})`);
-    }
-    this.el.train.disabled = !can;
-    this.el.step.disabled = !this.race || !this.race.canTrain;
-    this.el.reset.disabled = !this.race || !this.race.canReset;
-    this.el.loading.hidden = phase !== 'loading-data';
+    set(this.el.train, 'textContent', word);
+    // A page with several figures says which one each button trains.
+    const label = this.number ? `${word} (figure ${this.number})` : null;
+    if (label && this.el.train.getAttribute('aria-label') !== label) this.el.train.setAttribute('aria-label', label);
+    set(this.el.train, 'disabled', !can);
+    set(this.el.step, 'disabled', !this.race || !this.race.canTrain);
+    set(this.el.reset, 'disabled', !this.race || !this.race.canReset);
+    set(this.el.loading, 'hidden', phase !== 'loading-data');
     const lanes = this.race ? this.race.list : [];
     // Errors, and what was done about a crash the lane recovered from (www/figures/race.js).
     const errors = [
@@ -392,7 +396,8 @@ export class Figure {
     }
     for (const chart of charts) {
       if (!this.charts.has(chart.id)) this.charts.set(chart.id, new LabelledChart(this.el.charts, chart.id));
-      this.charts.get(chart.id).draw(chart);
+      const view = this.charts.get(chart.id);
+      frameTask(() => view.draw(chart), view); // each chart its own task, within the frame budget
     }
     this.readouts();
   }
