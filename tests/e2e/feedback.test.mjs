@@ -219,6 +219,8 @@ describe('the Random feedback chapter', { timeout: 240000 }, () => {
     const weights = `${fig('align')} canvas[data-chart="angles"]`;
     const errors = `${fig('align')} canvas[data-chart="delta"]`;
     const angles = (text) => Object.fromEntries([...text.matchAll(/(FA|KP) ∠\([^)]*\) (\d+)° after (\d+) epoch/g)].map((m) => [m[1], Number(m[2])]));
+    // Both lanes' untrained rows drawn (the text alternatives follow the drawing).
+    await page.waitForFunction((sels) => sels.every((s) => /FA ∠.*KP ∠/.test(document.querySelector(s)?.getAttribute('aria-label') ?? '')), [weights, errors], { timeout: 10000 });
     const start = { weights: angles(await page.getAttribute(weights, 'aria-label')), errors: angles(await page.getAttribute(errors, 'aria-label')) };
     measured.alignStart = start;
     for (const chart of Object.values(start)) {

@@ -17,7 +17,7 @@ import { MetricTable } from '../engine/metrics.js';
 import { chartBindings } from '../views/linechart.js';
 import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { percent } from '../views/format.js';
-import { throttle, reducedMotion, frameTask } from './schedule.js';
+import { throttle, reducedMotion } from './schedule.js';
 import { download, lanesCsv, stackedPng } from './export.js';
 import { stopAtOf } from '../state/state.js';
 
@@ -396,8 +396,7 @@ export class Figure {
     }
     for (const chart of charts) {
       if (!this.charts.has(chart.id)) this.charts.set(chart.id, new LabelledChart(this.el.charts, chart.id));
-      const view = this.charts.get(chart.id);
-      frameTask(() => view.draw(chart), view); // each chart its own task, within the frame budget
+      this.charts.get(chart.id).draw(chart);
     }
     this.readouts();
   }
