@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape.
 /// The page's copy is `PROTOCOL` in `www/engine/client.js` (tests/session.rs checks they agree).
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// What a page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +43,12 @@ pub enum Command {
     Estimate { experiment: Experiment },
     /// Asks for a `pong`: the page's heartbeat, which tells a busy worker from a dead one.
     Ping,
+    /// Sets the share of time the worker trains while busy, `fraction` in (0, 1]: after a slice
+    /// of t ms it rests t·(1/fraction − 1) ms. The page lowers it when its training workers
+    /// outnumber the processor's cores, so that drawing and input keep a core's share
+    /// (`www/engine/client.js`). Handled by the worker's host (`www/engine/host.js`); the
+    /// session itself has nothing to do for it.
+    Duty { fraction: f64 },
 }
 
 /// Why something failed, so the page can choose how to show it.

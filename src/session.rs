@@ -113,6 +113,7 @@ impl Session {
                 }]
             }
             Command::Ping => vec![Reply::Pong],
+            Command::Duty { .. } => vec![],
             Command::Reset => match self.experiment.clone() {
                 None => vec![protocol_error("nothing to reset: no experiment configured")],
                 Some(experiment) => self.configure(experiment),

@@ -137,6 +137,7 @@ fn messages() -> Vec<Value> {
     all.push(json!({"type": "load_data", "dataset": "mnist"}));
     all.push(json!({"type": "adjust", "settings": {"somatic_mean": 200.0, "neurons": 10}}));
     all.push(json!({"type": "ping"}));
+    all.push(json!({"type": "duty", "fraction": 0.5}));
     all.push(json!({"type": "replay", "samples": 1000}));
     all.extend(experiments().into_iter().map(|e| json!({"type": "estimate", "experiment": e})));
     all

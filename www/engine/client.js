@@ -18,7 +18,7 @@
 
 import { hostEngine } from './host.js';
 
-export const PROTOCOL = 2;
+export const PROTOCOL = 3;
 /** Quiet time after which the client asks the worker whether it is still there (ms). */
 export const PING_AFTER_MS = 1000;
 /** Time an unanswered ping waits before the worker is taken for dead (ms). */
