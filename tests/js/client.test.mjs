@@ -3,7 +3,7 @@
 // busy worker from a dead one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineClient, PROTOCOL } from '../../www/engine/client.js';
+import { EngineClient, PROTOCOL, dutyFor } from '../../www/engine/client.js';
 
 /** A stand-in for the browser's Worker: records what it is sent; `answers` decides if it pongs. */
 class FakeWorker {
@@ -92,4 +92,45 @@ test('where no worker may start, the client runs the engine on the page and says
   assert.equal(heard.at(-1).type, 'error');
   assert.equal(heard.at(-1).fatal, true);
   c.terminate();
+});
+
+test('dutyFor: training workers together use at most cores − ½ once they would crowd the page', () => {
+  assert.equal(dutyFor(1, 2), 1, 'one worker on two cores trains flat out');
+  assert.equal(dutyFor(2, 2), 0.75);
+  assert.equal(dutyFor(4, 2), 0.375);
+  assert.equal(dutyFor(4, 8), 1);
+  assert.equal(dutyFor(1000, 2), 0.05, 'never starved');
+  for (const [w, c] of [[0, 2], [3, 0], [NaN, 2]]) assert.equal(dutyFor(w, c), 1);
+  for (let cores = 1; cores <= 16; cores += 1) {
+    for (let workers = 1; workers <= 40; workers += 1) {
+      const d = dutyFor(workers, cores);
+      assert.ok(d > 0 && d <= 1);
+      if (d > 0.05) assert.ok(workers * d <= Math.max(cores - 0.5, workers * 0.05) + 1e-12, `${workers} on ${cores}`);
+    }
+  }
+});
+
+test('the workers that train share the cores: each is told its duty when the count changes, and only then', () => {
+  Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: 2 }, configurable: true });
+  const lanes = [client(), client(), client(), client()];
+  const duties = (w) => w.sent.filter((m) => m.type === 'duty').map((m) => m.fraction);
+  for (const { worker } of lanes) worker.say({ type: 'ready', protocol: PROTOCOL });
+  lanes[0].worker.say({ type: 'progress', rows: [], running: true });
+  assert.deepEqual(duties(lanes[0].worker), [], 'one of two cores: no change from 1');
+  lanes[1].worker.say({ type: 'progress', rows: [], running: true });
+  lanes[1].worker.say({ type: 'progress', rows: [], running: true }); // no change: no message
+  assert.deepEqual(duties(lanes[0].worker), [0.75]);
+  assert.deepEqual(duties(lanes[1].worker), [0.75]);
+  lanes[2].worker.say({ type: 'progress', rows: [], running: true });
+  lanes[3].worker.say({ type: 'progress', rows: [], running: true });
+  assert.deepEqual(duties(lanes[0].worker), [0.75, 0.5, 0.375]);
+  assert.deepEqual(duties(lanes[3].worker), [0.375]);
+  lanes[3].worker.say({ type: 'progress', rows: [], running: false }); // paused or finished
+  lanes[2].c.terminate(); // gone
+  lanes[1].worker.say({ type: 'configured', rows: [] }); // rebuilt, paused
+  assert.deepEqual(duties(lanes[0].worker), [0.75, 0.5, 0.375, 0.5, 0.75, 1]);
+  assert.deepEqual(duties(lanes[3].worker), [0.375], 'a paused worker is told when it trains again');
+  lanes[3].worker.say({ type: 'progress', rows: [], running: true });
+  assert.deepEqual(duties(lanes[3].worker), [0.375, 0.75]);
+  for (const { c } of lanes) c.terminate();
 });

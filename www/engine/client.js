@@ -24,6 +24,25 @@ export const PING_AFTER_MS = 1000;
 /** Time an unanswered ping waits before the worker is taken for dead (ms). */
 export const DEAD_AFTER_MS = 15000;
 
+/**
+ * The share of time each of `workers` training workers should train on `cores` processors so
+ * that together they use at most cores − ½ and the page keeps half a processor for drawing and
+ * input: 1 while they fit (one worker on two cores), 0.375 for four on two. Never below 0.05.
+ */
+export function dutyFor(workers, cores) {
+  if (!(workers > 0) || !(cores > 0)) return 1;
+  return Math.max(0.05, Math.min(1, (cores - 0.5) / workers));
+}
+
+/** The clients whose worker is training now (its last progress said `running`), on this page. */
+const training = new Set();
+
+/** Tells every training worker its share, when it changed (the count of training workers did). */
+function rebalance() {
+  const duty = dutyFor(training.size, globalThis.navigator?.hardwareConcurrency || 2);
+  for (const client of training) client.setDuty(duty);
+}
+
 /** Equal values: the same numbers and strings, arrays item by item, objects key by key in any order. */
 function same(a, b) {
   if (a === b) return true;
@@ -122,6 +141,9 @@ export class EngineClient extends EventTarget {
       this.#lastHeard = performance.now();
       this.#pingSentAt = null;
       if (message && message.type === 'pong') return;
+      if (message && (message.type === 'progress' || message.type === 'configured' || (message.type === 'error' && message.fatal))) {
+        this.#training(message.type === 'progress' && message.running);
+      }
       if (message && message.type === 'ready') {
         const { pingAfterMs, deadAfterMs } = this.#timing;
         this.#heartbeat = setInterval(() => this.#listen(pingAfterMs, deadAfterMs), Math.min(pingAfterMs, 1000));
@@ -137,6 +159,7 @@ export class EngineClient extends EventTarget {
     };
     worker.onerror = (event) => {
       event.preventDefault();
+      this.#training(false);
       if (this.#ready) this.#emit({ type: 'error', kind: 'crash', reason: 'panic', fatal: true, message: `the engine hit an internal error (${event.message || 'in the worker script'})` });
       else if (this.mode === 'worker') this.#usePage(event.message || 'the worker script failed to load');
       else this.#emit({ type: 'error', kind: 'protocol', fatal: true, message: `The engine could not start: ${event.message || 'its script failed to load'}` });
@@ -170,8 +193,26 @@ export class EngineClient extends EventTarget {
     else this.#queue.push([message, transfer]);
   }
 
+  /** The share of time the worker trains while busy (see `dutyFor`; sent only when it changes). */
+  setDuty(fraction) {
+    if (fraction === this.#duty) return;
+    this.#duty = fraction;
+    this.send({ type: 'duty', fraction });
+  }
+
+  #duty = 1;
+
+  /** Counts this client among the training ones, or not, and rebalances the shares on a change. */
+  #training(running) {
+    if (running === training.has(this)) return;
+    if (running) training.add(this);
+    else training.delete(this);
+    rebalance();
+  }
+
   /** Stops the worker for good. */
   terminate() {
+    this.#training(false);
     if (this.#worker) this.#worker.terminate();
     this.#worker = null;
     this.#queue.length = 0;

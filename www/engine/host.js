@@ -59,23 +59,30 @@ export function hostEngine(module, wasm, post, { sliceMs, yieldWith = 'channel' 
     post({ type: 'error', kind: 'protocol', fatal: false, message: error && error.message ? error.message : String(error) }, []);
   }
 
+  // The share of time spent training while busy (the page's `duty` command): after a slice of
+  // t ms the engine rests t·(1/duty − 1) ms, so that workers that outnumber the cores leave the
+  // page a share of a processor.
+  let duty = 1;
   let sliceQueued = false;
   function slice() {
     sliceQueued = false;
     if (broken || stopped) return;
+    const start = performance.now();
     try {
       send(engine.tick(sliceMs));
     } catch (error) {
       fail(error, true); // a tick that fails would fail again on the next slice: whatever it was, stop
     }
-    schedule();
+    schedule(duty < 1 ? (performance.now() - start) * (1 / duty - 1) : 0);
   }
   const channel = yieldWith === 'channel' ? new MessageChannel() : null;
   if (channel) channel.port1.onmessage = slice;
-  function schedule() {
+  /** Queues the next slice while the engine is busy, after `restMs` (messages still get in at once). */
+  function schedule(restMs = 0) {
     if (broken || stopped || sliceQueued || !engine.busy()) return;
     sliceQueued = true;
-    if (channel) channel.port2.postMessage(null);
+    if (restMs >= 1) setTimeout(slice, restMs);
+    else if (channel) channel.port2.postMessage(null);
     else setTimeout(slice, 0);
   }
 
@@ -85,6 +92,10 @@ export function hostEngine(module, wasm, post, { sliceMs, yieldWith = 'channel' 
     },
     receive(message) {
       if (broken || stopped) return; // the page has been told, and replaces this engine
+      if (message && message.type === 'duty') {
+        const fraction = Number(message.fraction);
+        duty = fraction > 0 && fraction <= 1 ? fraction : 1;
+      }
       try {
         send(engine.handle(message));
       } catch (error) {
