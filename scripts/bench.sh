@@ -19,18 +19,8 @@ scripts/setup.sh
 source scripts/env.sh
 
 if [ "${1:-}" = --long-tasks ]; then
-  dist=${BRAINPROP_DIST:-dist}
-  args=()
-  build=1
-  for a in "$@"; do
-    if [ "$a" = --no-build ]; then build=0; else args+=("$a"); fi
-  done
-  if [ "$build" = 1 ]; then
-    log=$(mktemp)
-    trap 'rm -f "$log"' EXIT
-    wasm_env trunk build --release --dist "$dist" >"$log" 2>&1 || { cat "$log"; echo "bench: trunk build failed" >&2; exit 1; }
-  fi
-  exec node scripts/bench-browser.mjs "${args[@]}" --dist "$dist"
+  build_site_unless_no_build bench "$@"
+  exec node scripts/bench-browser.mjs ${site_args[@]+"${site_args[@]}"} --dist "$site_dist"
 fi
 cargo build --release --bin brainprop
 log=$(mktemp)

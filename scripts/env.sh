@@ -10,3 +10,21 @@ wasm_env() {
     "$@"
   fi
 }
+
+# For the page-measuring commands (bench --long-tasks, soak): builds the site into $BRAINPROP_DIST
+# (default dist/) unless the arguments hold --no-build, and leaves the other arguments in the
+# array `site_args` and the folder in `site_dist`. $1 names the command in the failure message.
+build_site_unless_no_build() {
+  local who=$1 build=1 a log
+  shift
+  site_dist=${BRAINPROP_DIST:-dist}
+  site_args=()
+  for a in "$@"; do
+    if [ "$a" = --no-build ]; then build=0; else site_args+=("$a"); fi
+  done
+  if [ "$build" = 1 ]; then
+    log=$(mktemp)
+    wasm_env trunk build --release --dist "$site_dist" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; echo "$who: trunk build failed" >&2; return 1; }
+    rm -f "$log"
+  fi
+}

@@ -9,15 +9,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-dist=${BRAINPROP_DIST:-dist}
-args=()
-build=1
-for a in "$@"; do
-  if [ "$a" = --no-build ]; then build=0; else args+=("$a"); fi
-done
-if [ "$build" = 1 ]; then
-  log=$(mktemp)
-  trap 'rm -f "$log"' EXIT
-  wasm_env trunk build --release --dist "$dist" >"$log" 2>&1 || { cat "$log"; echo "soak: trunk build failed" >&2; exit 1; }
-fi
-exec node scripts/soak.mjs --dist "$dist" "${args[@]}"
+build_site_unless_no_build soak "$@"
+exec node scripts/soak.mjs --dist "$site_dist" ${site_args[@]+"${site_args[@]}"}
