@@ -4,11 +4,12 @@
 // complete state whose every value is within its schema limits or choices (the checks of
 // tests/js/schema.test.mjs, applied to every key), with notices that are sentences; the link
 // the page writes from that state must read back without a notice and write itself again.
-// Deterministic (a seeded generator).
+// Classroom links' `<key>_hide` keys are generated too, for known and unknown keys, with valid and
+// hostile values. Deterministic (a seeded generator).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parse, serialize, defaults, PROPS, CHAPTERS, FIGURES_OF, DATASETS } from '../../www/state/state.js';
+import { parse, serialize, defaults, hideable, PROPS, CHAPTERS, FIGURES_OF, DATASETS, HIDE_SUFFIX } from '../../www/state/state.js';
 
 const OLD_LINKS = JSON.parse(readFileSync(new URL('../fixtures/old-links.json', import.meta.url), 'utf8')).map((l) => l.hash);
 
@@ -40,6 +41,11 @@ function seeds() {
 }
 
 const KEYS = PROPS.map((p) => p.key);
+/** Keys a classroom link may carry (`lr_hide`), and hide keys of settings that have no field. */
+const HIDE_KEYS = KEYS.filter(hideable).map((k) => `${k}${HIDE_SUFFIX}`);
+const BAD_HIDE_KEYS = [...KEYS.filter((k) => !hideable(k)).map((k) => `${k}${HIDE_SUFFIX}`), HIDE_SUFFIX, `x${HIDE_SUFFIX}`, `lr${HIDE_SUFFIX}${HIDE_SUFFIX}`];
+/** The state's keys: one per prop, and `hide`. */
+const STATE_KEYS = [...KEYS, 'hide'];
 const HOSTILE_VALUES = [
   '', ' ', '0', '-0', '-1', '1', '1.5', '-1e308', '1e308', '1e309', '-1e309', '5e-324', '1e-400',
   'NaN', 'nan', 'Infinity', '-Infinity', 'null', 'undefined', 'true', 'false', '0x10', '0b1', '1_000',
@@ -62,6 +68,15 @@ function mutateValue(g, value) {
   }
 }
 
+/** A string URL-encoded twice; as it is when it holds a lone surrogate (a value cut inside an emoji). */
+function encodeTwice(s) {
+  try {
+    return encodeURIComponent(encodeURIComponent(s));
+  } catch {
+    return s;
+  }
+}
+
 /** One mutation of a hash: keys, values, versions, separators, encodings, duplicates. */
 function mutate(g, hash) {
   let text = hash.startsWith('#') ? hash.slice(1) : hash;
@@ -70,7 +85,7 @@ function mutate(g, hash) {
     return eq < 0 ? [p, null] : [p.slice(0, eq), p.slice(eq + 1)];
   });
   const i = g.below(parts.length + 1);
-  switch (g.below(12)) {
+  switch (g.below(13)) {
     case 0: case 1: case 2: // a value
       if (parts[i]) parts[i][1] = mutateValue(g, parts[i][1] ?? '');
       break;
@@ -96,8 +111,15 @@ function mutate(g, hash) {
       const joined = parts.map(([k, v]) => (v === null ? k : `${k}=${v}`)).join('&');
       return '#' + joined.replace(/&/g, () => g.pick(['&', ';', '&&', '&=&', '?', '#', '%26']));
     }
-    case 10: // an encoded key or value
-      if (parts[i]) parts[i] = parts[i].map((s) => (s === null ? s : g.below(2) ? encodeURIComponent(encodeURIComponent(s)) : s.replace(/./g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)));
+    case 10: // a classroom link's hide key: of a field, of a key with no field, hostile values
+    { // mostly of a setting the hash has (so of its chapter), else of any setting or of none
+      const own = parts.map(([k]) => k).filter(hideable).map((k) => `${k}${HIDE_SUFFIX}`);
+      const key = own.length && g.below(3) ? g.pick(own) : g.below(2) ? g.pick(HIDE_KEYS) : g.pick(BAD_HIDE_KEYS);
+      parts.push([key, g.below(3) ? '1' : g.pick(['0', '', 'true', ...HOSTILE_VALUES])]);
+      break;
+    }
+    case 11: // an encoded key or value
+      if (parts[i]) parts[i] = parts[i].map((s) => (s === null ? s : g.below(2) ? encodeTwice(s) : s.replace(/./g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)));
       break;
     default: { // a cut anywhere, or no leading '#', or a '?'
       const joined = parts.map(([k, v]) => (v === null ? k : `${k}=${v}`)).join('&');
@@ -129,7 +151,9 @@ function checkState(hash, result) {
   assert.ok(result && typeof result === 'object', hash);
   const { state, notices } = result;
   assert.ok(Array.isArray(notices) && notices.every((n) => typeof n === 'string' && n.length > 0), `${hash}: notices`);
-  assert.deepEqual(Object.keys(state).sort(), KEYS.slice().sort(), `${hash}: the state has exactly the schema's keys`);
+  assert.deepEqual(Object.keys(state).sort(), STATE_KEYS.slice().sort(), `${hash}: the state has exactly the schema's keys and hide`);
+  // The hidden fields: known settings that have a field, each once.
+  assert.ok(Array.isArray(state.hide) && state.hide.every(hideable) && new Set(state.hide).size === state.hide.length, `${hash}: hide ${JSON.stringify(state.hide)}`);
   for (const p of PROPS) {
     // `fig` is checked against the chapter's figures below (PROPS lists only the prefixed ones:
     // the Backprop chapter's one figure, `fig=backprop`, is not among its values).
@@ -148,6 +172,7 @@ test('10,000 random and mutated hashes never throw and always give a valid state
   assert.ok(pool.length > 20, 'real links to start from');
   let cases = 0;
   let withNotices = 0;
+  let withHidden = 0;
   while (cases < 12000) {
     let hash = g.pick(pool);
     const rounds = 1 + g.below(4);
@@ -158,6 +183,7 @@ test('10,000 random and mutated hashes never throw and always give a valid state
     if (result.notices.length) withNotices += 1;
     // The link the page writes back from it reads without a notice and writes the same link.
     const written = serialize(result.state);
+    if (written.includes(`${HIDE_SUFFIX}=1`)) withHidden += 1;
     const again = parse(written);
     assert.deepEqual(again.notices, [], `${hash} → ${written}`);
     assert.equal(serialize(again.state), written, `${hash}: serialize → parse → serialize`);
@@ -168,6 +194,8 @@ test('10,000 random and mutated hashes never throw and always give a valid state
   }
   // The mutations reach the parser's refusals and clamps, not only its happy path.
   assert.ok(withNotices > 3000, `${withNotices} of ${cases} hashes gave notices`);
+  // …and classroom links: written links that hide fields, not only refused hide keys.
+  assert.ok(withHidden > 500, `${withHidden} of ${cases} written links hide a field`);
 });
 
 test('non-string and huge inputs give the defaults without throwing', () => {

@@ -13,7 +13,13 @@
 // starts training.
 import { Controls } from './controls.js';
 import { bindShare, figureUrl } from './share.js';
+import { ClassroomPanel, hideFields } from './classroom.js';
 import { serialize } from '../state/state.js';
+
+/** The teachers' page of a chapter (www/teach/<chapter>.html), as a URL beside this module's. */
+export function teacherPage(chapter) {
+  return new URL(`../teach/${chapter}.html`, import.meta.url).href;
+}
 
 export class FigureChapter {
   /**
@@ -38,9 +44,11 @@ export class FigureChapter {
       const figure = make(id, root, { onPlay: (f) => this.#onPlay(f) });
       const controls = new Controls(root.querySelector('[data-el="controls"]'), onChange);
       bindShare(root.querySelector('.share'), () => title(id), () => this.figureHref(id));
+      const classroom = new ClassroomPanel(root.querySelector('[data-el="classroom"]'), { title: () => title(id), href: (hide) => this.figureHref(id, hide) });
       for (const type of ['focusin', 'pointerdown']) root.addEventListener(type, () => { this.active = figure; });
-      this.figures.set(id, { figure, controls, root });
+      this.figures.set(id, { figure, controls, classroom, root });
     }
+    this.#linkTeachers();
     // Clicking or tabbing anywhere outside the figures means the reader has left them: the
     // keyboard then drives none (R pressed in the prose resets nothing).
     for (const type of ['focusin', 'pointerdown']) {
@@ -57,21 +65,40 @@ export class FigureChapter {
     });
   }
 
-  /** The full-page URL of one figure: its own settings and `fig=…`, nothing else. */
-  figureHref(id) {
+  /**
+   * The full-page URL of one figure: its own settings and `fig=…`, nothing else, and the fields
+   * the page hides (a classroom link's `<key>_hide=1`), or those of keys `hide` when given.
+   */
+  figureHref(id, hide = this.state.hide) {
     const url = new URL(location.href);
-    url.hash = serialize({ ...this.state, embed: false }, { figure: this.whole ? '' : id });
+    url.hash = serialize({ ...this.state, embed: false, hide }, { figure: this.whole ? '' : id });
     return url.href;
+  }
+
+  /** Puts a "For teachers" link to the chapter's teachers' page under the chapter's heading. */
+  #linkTeachers() {
+    const heading = this.page.querySelector('header.article h1');
+    if (!heading || this.page.querySelector('[data-el="for-teachers"]')) return;
+    const line = document.createElement('p');
+    line.className = 'for-teachers';
+    const link = document.createElement('a');
+    link.dataset.el = 'for-teachers';
+    link.href = teacherPage(this.page.dataset.page);
+    link.textContent = 'For teachers: what each figure shows, guided questions and preset links';
+    line.append(link);
+    heading.after(line);
   }
 
   /** Takes a new page state (the chapter is shown). */
   apply(state) {
     this.state = state;
     const only = state.embed && state.fig ? state.fig : '';
-    for (const [id, { figure, controls, root }] of this.figures) {
+    for (const [id, { figure, controls, classroom, root }] of this.figures) {
       root.hidden = only !== '' && id !== only;
       controls.show(state);
       figure.apply(state);
+      hideFields(controls.form, state.hide); // after the figure showed the fields of its lanes
+      classroom.show(state);
       if (!this.lazy) figure.start();
       root.querySelector('[data-el="open-full"]').href = figureUrl(this.figureHref(id), false);
     }

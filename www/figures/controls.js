@@ -2,6 +2,7 @@
 // PROPS table. Reading a control uses the same validation as the URL hash (state.js `coerce`);
 // a value that cannot be read stays in the field, marked invalid, and is not applied.
 import { prop, coerce, formatValue } from '../state/state.js';
+import { capitalized as capitalize } from './form.js';
 
 export class Controls {
   /**
@@ -86,10 +87,6 @@ export class Controls {
       note.hidden = text === '';
     }
   }
-}
-
-function capitalize(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A fresh seed, short enough to read aloud. */

@@ -3,7 +3,8 @@
 // label, unit, help, limits and control. Every control is labelled (<label for>), its help and
 // its message are linked with aria-describedby, and its `name` is the URL key, so the settings
 // form (www/figures/controls.js) reads and validates it the same way as the URL hash.
-// `label`, `help` and `valueLabels` come from our own declarations and may hold simple inline
+// Each setting's block names its key (`data-key`), so a classroom link can hide it
+// (www/figures/classroom.js). `label`, `help` and `valueLabels` come from our own declarations and may hold simple inline
 // markup (<i>B</i>): they are trusted, never text from a link.
 
 /** `figure-key` as an element id: `race.feedback_scale` in figure race → `race-feedback-scale`. */
@@ -12,7 +13,8 @@ export function fieldId(figure, key) {
   return `${figure}-${name}`.replace(/[^A-Za-z0-9-]/g, '-');
 }
 
-function capitalized(html) {
+/** `html` with its first character in capitals (a label that starts with a tag is left as it is). */
+export function capitalized(html) {
   return html.charAt(0).toUpperCase() + html.slice(1);
 }
 
@@ -32,7 +34,7 @@ const INPUT_MODE = { int: 'numeric', number: 'decimal', list: 'text' };
  * figure's lanes names them (`data-lanes`), so the figure can hide it while none of them runs.
  */
 function field(spec, id, show) {
-  const wrap = element('div', { class: 'field', 'data-show': show, 'data-lanes': spec.reaches ? spec.reaches.join(' ') : undefined });
+  const wrap = element('div', { class: 'field', 'data-key': spec.key, 'data-show': show, 'data-lanes': spec.reaches ? spec.reaches.join(' ') : undefined });
   const help = spec.help ? element('p', { class: 'help', id: `${id}-help` }, spec.help) : null;
   // The settings form finds a field's message by the field's id (a checkbox's: by its name).
   const message = element('p', { class: 'message', id: `${id}-msg`, 'data-message-for': spec.kind === 'bool' ? spec.key : id, hidden: true });
@@ -80,7 +82,7 @@ function field(spec, id, show) {
  * its group, the group's legend names it; beside other fields it is a labelled group of its own.
  */
 function checkboxes(spec, id, show, labelled) {
-  const checks = element('div', { class: 'checks' });
+  const checks = element('div', { class: 'checks', 'data-key': labelled ? undefined : spec.key });
   for (const value of spec.values) {
     const label = element('label', {}, ` ${(spec.valueLabels && spec.valueLabels[value]) ?? value}`);
     label.prepend(element('input', { type: 'checkbox', name: spec.key, value }));
@@ -89,7 +91,7 @@ function checkboxes(spec, id, show, labelled) {
   const help = spec.help ? element('p', { class: 'help', id: `${id}-help` }, spec.help) : null;
   const parts = [checks, ...(help ? [help] : []), element('p', { class: 'message', 'data-message-for': spec.key, role: 'status', hidden: true })];
   if (help) checks.setAttribute('aria-describedby', help.id);
-  const wrap = labelled ? element('div', { class: 'field', role: 'group', 'aria-labelledby': `${id}-label`, 'data-show': show }) : document.createDocumentFragment();
+  const wrap = labelled ? element('div', { class: 'field', role: 'group', 'aria-labelledby': `${id}-label`, 'data-key': spec.key, 'data-show': show }) : document.createDocumentFragment();
   if (labelled) wrap.append(element('p', { class: 'label', id: `${id}-label` }, capitalized(spec.label)));
   wrap.append(...parts);
   return wrap;

@@ -19,11 +19,14 @@ export function embedCode(href, title) {
 
 /**
  * Wires the two buttons of a `.share` block. `title()` names the figure for the iframe; `href()`
- * gives the page URL to share (by default the current one).
+ * gives the page URL to share (by default the current one). `prefix` starts the `data-el` names
+ * of the block's buttons, field and message (`classroom-copy-link`, …: a second block of them
+ * inside the first, www/figures/classroom.js).
  */
-export function bindShare(block, title, href = () => location.href) {
-  const field = block.querySelector('[data-el="share-text"]');
-  const message = block.querySelector('[data-el="share-message"]');
+export function bindShare(block, title, href = () => location.href, prefix = '') {
+  const $ = (name) => block.querySelector(`[data-el="${prefix}${name}"]`);
+  const field = $('share-text');
+  const message = $('share-message');
   const copy = async (text, what) => {
     field.hidden = false;
     field.value = text;
@@ -35,6 +38,6 @@ export function bindShare(block, title, href = () => location.href) {
       message.textContent = `Copy the ${what.toLowerCase()} from the field above (Ctrl+C or ⌘C).`;
     }
   };
-  block.querySelector('[data-el="copy-link"]').addEventListener('click', () => copy(figureUrl(href(), false), 'Link'));
-  block.querySelector('[data-el="copy-embed"]').addEventListener('click', () => copy(embedCode(href(), title()), 'Embed code'));
+  $('copy-link').addEventListener('click', () => copy(figureUrl(href(), false), 'Link'));
+  $('copy-embed').addEventListener('click', () => copy(embedCode(href(), title()), 'Embed code'));
 }

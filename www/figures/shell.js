@@ -2,9 +2,11 @@
 // figure's placeholder (`<section class="figure" data-figure="…">` with its heading and prose in
 // index.html): the toolbar (play, step, reset and the status line), the keys line, the alert,
 // the loading box, and the body holding the views and the settings form (fields from the
-// settings declarations, www/figures/form.js, then the share block).
+// settings declarations, www/figures/form.js, then the share block with its classroom-link
+// panel, www/figures/classroom.js).
 import { formOf } from '../state/state.js';
 import { renderForm } from './form.js';
+import { classroomMarkup } from './classroom.js';
 import { keysLine, bindKeysLine } from './keys.js';
 
 function html(markup) {
@@ -59,7 +61,8 @@ export function renderShell(root, { id, playWord, stepLabel, status, views, form
     </div>
     <div class="figure-body"></div>`));
   const form = html(`<form class="controls" data-el="controls" aria-label="${escape(formLabel)}" novalidate></form>`).firstElementChild;
-  renderForm(form, id, formOf(id), { show });
+  const groups = formOf(id);
+  renderForm(form, id, groups, { show });
   form.append(html(`
     <div class="share">
       <button type="button" data-el="copy-link">Copy link</button>
@@ -70,6 +73,7 @@ export function renderShell(root, { id, playWord, stepLabel, status, views, form
       <label class="visually-hidden" for="${id}-share">Text to copy</label>
       <input id="${id}-share" class="share-text" data-el="share-text" type="text" readonly hidden />
       <p class="message" data-el="share-message" role="status"></p>
+      ${classroomMarkup(id, groups)}
     </div>`));
   bindKeysLine(root);
   const body = root.querySelector('.figure-body');

@@ -199,6 +199,26 @@ const SERIAL_ORDER = [
   ]),
 ];
 
+/** The suffix of a classroom link's keys: `lr_hide=1` hides the learning rate's field. */
+export const HIDE_SUFFIX = '_hide';
+
+/**
+ * True when a classroom link may hide the field of setting `key` (`<key>_hide=1`): a figure's
+ * setting that its form shows. The page-wide keys (chapter, embed, fig) and settings only a link
+ * sets have no field to hide.
+ */
+export function hideable(key) {
+  const p = BY_KEY.get(key);
+  return Boolean(p && p.figure && p.shown);
+}
+
+/** The setting a hide key names (`race.lr_hide` → `race.lr`), or '' when it names none. */
+function hiddenKeyOf(key) {
+  if (!key.endsWith(HIDE_SUFFIX)) return '';
+  const target = key.slice(0, -HIDE_SUFFIX.length);
+  return hideable(target) ? target : '';
+}
+
 /** Looks up a prop by key (undefined for unknown keys). */
 export function prop(key) {
   return BY_KEY.get(key);
@@ -220,10 +240,11 @@ function copy(value) {
 /**
  * The default state. The Backprop chapter's settings take the engine's preset for data set
  * `data`; settings a form does not show stay unset (undefined), so each lane keeps its rule's
- * own preset for them.
+ * own preset for them. Besides one entry per key of PROPS, the state has `hide`: the keys whose
+ * fields a classroom link hides (`<key>_hide=1`), in link order; none by default.
  */
 export function defaults(data = 'circles') {
-  const state = {};
+  const state = { hide: [] };
   for (const p of PROPS) state[p.key] = p.shown === false ? undefined : copy(p.default);
   state.data = DATASETS.includes(data) ? data : 'circles';
   const preset = presetOf('bp', state.data);
@@ -417,7 +438,7 @@ export function parse(hash) {
     if (raw.has(from)) renamed.add(from);
     if (raw.has(from) && !raw.has(to)) raw.set(to, value(raw.get(from)));
   }
-  const unknown = [...raw.keys()].filter((key) => key !== 'v' && !BY_KEY.has(key) && !renamed.has(key));
+  const unknown = [...raw.keys()].filter((key) => key !== 'v' && !BY_KEY.has(key) && !renamed.has(key) && !hiddenKeyOf(key));
   if (unknown.length) {
     const shown = unknown.slice(0, 3).map(quote).join(', ');
     const more = unknown.length > 3 ? ` and ${unknown.length - 3} more` : '';
@@ -446,6 +467,16 @@ export function parse(hash) {
       for (const n of r.notes) notices.push(`${n}.`);
     }
   }
+  // Classroom links: `<key>_hide=1` hides a setting's field (its value still applies).
+  const hide = new Set();
+  for (const [key, value] of raw) {
+    const target = hiddenKeyOf(key);
+    if (!target) continue;
+    const r = coerce({ kind: 'bool', label: `hiding ${nameOf(BY_KEY.get(target))}` }, value);
+    if (r.error) notices.push(`${r.error}; the field is shown.`);
+    else if (r.value) hide.add(target);
+  }
+  state.hide = SERIAL_ORDER.map((p) => p.key).filter((key) => hide.has(key));
   // The figure last: it must be one of the chapter's own.
   if (raw.has('fig') && raw.get('fig') !== '') {
     const figures = FIGURES_OF[state.chapter] || [];
@@ -483,6 +514,12 @@ export function serialize(state, { figure = '' } = {}) {
     if (!s.chapter || p.chapter !== s.chapter) continue;
     if (figure && p.figure !== figure) continue;
     parts.push(`${p.key}=${encodeURIComponent(formatValue(p, s[p.key])).replace(/%2C/g, ',')}`);
+  }
+  // Then the fields a classroom link hides, of the same chapter (and figure).
+  const hide = new Set(Array.isArray(s.hide) ? s.hide : []);
+  for (const p of SERIAL_ORDER) {
+    if (!hide.has(p.key) || !hideable(p.key) || p.chapter !== s.chapter || (figure && p.figure !== figure)) continue;
+    parts.push(`${encodeURIComponent(p.key)}${HIDE_SUFFIX}=1`);
   }
   return `#${parts.join('&')}`;
 }
