@@ -184,3 +184,36 @@ test('coerce reads control values with the same rules as the hash', () => {
   assert.ok(coerce(prop('lr'), '1e999').error);
   assert.equal(coerce(prop('lr'), '1e-3').value, 0.001);
 });
+
+test('a classroom link hides the fields of known settings; their values still apply', () => {
+  const { state, notices } = parse('#v=1&chapter=backprop&lr=0.3&batch_hide=1&lr_hide=1&epochs_hide=0');
+  assert.deepEqual(notices, []);
+  assert.deepEqual(state.hide, ['lr', 'batch']); // in link order, whatever the hash's order
+  assert.equal(state.lr, 0.3);
+  const hash = serialize(state);
+  assert.match(hash, /&lr=0\.3&/);
+  assert.ok(hash.endsWith('&lr_hide=1&batch_hide=1'), hash);
+  assert.deepEqual(parse(hash).state, state);
+  assert.deepEqual(defaults().hide, []);
+});
+
+test('hide keys of unknown settings, of page keys and of settings with no field get the unknown-key notice', () => {
+  const { state, notices } = parse('#v=1&chapter=backprop&chapter_hide=1&nope_hide=1&race.lr_hide=1&_hide=1');
+  assert.deepEqual(state.hide, []);
+  assert.equal(notices.length, 1);
+  assert.match(notices[0], /does not know: "chapter_hide", "nope_hide", "race\.lr_hide" and 1 more\./);
+});
+
+test('a hide key with an unreadable value names the setting and shows the field', () => {
+  const { state, notices } = parse('#v=1&chapter=backprop&lr_hide=maybe');
+  assert.deepEqual(state.hide, []);
+  assert.deepEqual(notices, ['hiding learning rate: "maybe" is not 0 or 1; the field is shown.']);
+});
+
+test('a figure link keeps only that figure\'s hidden fields; a chapter link only its chapter\'s', () => {
+  const { state } = parse('#v=1&chapter=feedback&linear.seed_hide=1&align.seed_hide=1&lr_hide=1');
+  assert.deepEqual(state.hide, ['lr', 'align.seed', 'linear.seed']);
+  assert.match(serialize(state, { figure: 'linear' }), /&linear\.seed_hide=1$/);
+  assert.doesNotMatch(serialize(state, { figure: 'linear' }), /align\.seed_hide|[#&]lr_hide/);
+  assert.ok(serialize(state).endsWith('&align.seed_hide=1&linear.seed_hide=1'));
+});
