@@ -49,6 +49,11 @@ pub enum Command {
     /// (`www/engine/client.js`). Handled by the worker's host (`www/engine/host.js`); the
     /// session itself has nothing to do for it.
     Duty { fraction: f64 },
+    /// Asks the current model for the class probabilities of `inputs`, without learning: one
+    /// row per example, each as wide as the model's input (784 pixels in [0, 1], row by row, for
+    /// MNIST models). Answered at once with `prediction`, while training too; the model and its
+    /// run are untouched ([`crate::rule::Rule::predict`]).
+    Predict { inputs: Vec<Vec<f32>> },
 }
 
 /// Why something failed, so the page can choose how to show it.
@@ -85,4 +90,7 @@ pub enum Reply {
     Estimate { memory_bytes: f64, shape: String, knob: String, lower: String },
     /// The answer to `ping`.
     Pong,
+    /// The answer to `predict`: one row per input, each the model's probability for every
+    /// class in order (non-negative, summing to 1).
+    Prediction { probabilities: Vec<Vec<f64>> },
 }

@@ -10,7 +10,7 @@
 //! drawn lives in a [`Snapshot`] of named `f32` arrays.
 
 use crate::Result;
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 /// A model the engine can train or simulate.
@@ -38,6 +38,24 @@ pub trait Rule {
     /// to adjust refuse with [`crate::Error::InvalidConfig`].
     fn adjust(&mut self, _settings: &serde_json::Value) -> Result<()> {
         Err(crate::Error::invalid("settings", format!("the {} model has no live settings", self.id())))
+    }
+
+    /// Runs `inputs` (`n × d`: one example per row, `d` input features scaled as the training
+    /// data is, e.g. 784 MNIST pixels in [0, 1], row-major 28 × 28) through the model as it is
+    /// now, without learning, and returns each row's class probabilities (`n × classes`, every
+    /// row non-negative and summing to 1).
+    ///
+    /// The model, its random streams and its run are left exactly as they were: training after a
+    /// prediction is bit for bit training without it. Classifiers with softmax outputs return the
+    /// softmax; others return their output activities with negatives clipped to zero, divided by
+    /// their sum (uniform when every output is zero). See
+    /// [`crate::rules::feedforward::MinibatchTraining::predict_classes`].
+    ///
+    /// Errors: [`crate::Error::InvalidConfig`] named `inputs` when a row's width is not the
+    /// model's input width or a value is not finite, and for models that do not classify inputs
+    /// (the default); [`crate::Error::Diverged`] when the outputs are not finite.
+    fn predict(&mut self, _inputs: ArrayView2<'_, f32>) -> Result<Array2<f64>> {
+        Err(crate::Error::invalid("inputs", format!("the {} model does not classify inputs", self.id().label())))
     }
 }
 

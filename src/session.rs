@@ -124,6 +124,25 @@ impl Session {
             },
             Command::LoadData { dataset } => self.load_data(dataset, bytes),
             Command::Adjust { settings } => self.adjust(&settings),
+            Command::Predict { inputs } => self.predict(&inputs),
+        }
+    }
+
+    /// The model's class probabilities for `inputs` (rows of equal width), or the error.
+    fn predict(&mut self, inputs: &[Vec<f32>]) -> Vec<Reply> {
+        let Some(model) = self.model.as_mut() else {
+            return vec![protocol_error("configure an experiment before asking for predictions")];
+        };
+        let width = inputs.first().map_or(0, Vec::len);
+        if let Some(row) = inputs.iter().position(|r| r.len() != width) {
+            let message = format!("predict: every input row must be as wide as the first ({width}); row {row} is not");
+            return vec![protocol_error(&message)];
+        }
+        let flat: Vec<f32> = inputs.concat();
+        let x = ndarray::ArrayView2::from_shape((inputs.len(), width), &flat).expect("rows of equal width");
+        match model.predict(x) {
+            Ok(p) => vec![Reply::Prediction { probabilities: p.rows().into_iter().map(|r| r.to_vec()).collect() }],
+            Err(e) => vec![error_reply(&e)],
         }
     }
 

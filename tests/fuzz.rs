@@ -139,6 +139,8 @@ fn messages() -> Vec<Value> {
     all.push(json!({"type": "ping"}));
     all.push(json!({"type": "duty", "fraction": 0.5}));
     all.push(json!({"type": "replay", "samples": 1000}));
+    all.push(json!({"type": "predict", "inputs": [[0.5, -0.5], [0.0, 1.0]]}));
+    all.push(json!({"type": "predict", "inputs": [vec![0.25; 784]]}));
     all.extend(experiments().into_iter().map(|e| json!({"type": "estimate", "experiment": e})));
     all
 }

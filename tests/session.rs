@@ -365,3 +365,58 @@ fn ping_estimate_and_the_pages_protocol_version() {
     let expected = format!("export const PROTOCOL = {};", brainprop::protocol::PROTOCOL_VERSION);
     assert!(client.contains(&expected), "www/engine/client.js must say `{expected}`");
 }
+
+/// `predict` answers at once, between training slices too, and leaves the run exactly as it
+/// was: the metric rows of a run asked for predictions after every slice are bit for bit those
+/// of a run left alone.
+#[test]
+fn predictions_between_slices_do_not_change_training() {
+    let experiment =
+        Experiment::Bp(FeedforwardConfig { data: DataKind::Spiral, epochs: 6, ..FeedforwardConfig::default() });
+    let run = |ask: bool| {
+        let mut session = Session::new();
+        session.handle(Command::Configure { experiment: experiment.clone() }, None);
+        let before = session.handle(Command::Predict { inputs: vec![vec![0.5, -0.25]] }, None);
+        session.handle(Command::Train, None);
+        let mut now = clock();
+        let (mut rows, mut answers) = (Vec::new(), Vec::new());
+        while session.is_busy() {
+            for reply in session.tick(&mut now, 2.0) {
+                if let Reply::Progress { rows: new, .. } = reply {
+                    rows.extend(new);
+                }
+            }
+            if ask {
+                let inputs = vec![vec![0.5, -0.25], vec![-1.0, 1.0]];
+                match session.handle(Command::Predict { inputs }, None).as_slice() {
+                    [Reply::Prediction { probabilities }] => answers.push(probabilities.clone()),
+                    other => panic!("a prediction, not {other:?}"),
+                }
+            }
+        }
+        let bits: Vec<Vec<u64>> = rows.iter().map(|r| r.iter().map(|x| x.to_bits()).collect()).collect();
+        (before, bits, answers)
+    };
+    let (before, alone, _) = run(false);
+    let (_, asked, answers) = run(true);
+    assert!(matches!(before.as_slice(), [Reply::Prediction { probabilities }] if probabilities.len() == 1));
+    assert_eq!(alone.len(), 6, "6 epochs (the untrained row came with configured)");
+    assert_eq!(asked, alone);
+    assert!(answers.len() > 6, "{} predictions", answers.len());
+    assert!(answers.windows(2).any(|w| w[0] != w[1]), "the predictions follow the training");
+
+    // Refusals: no model, rows of unequal width, rows of the wrong width.
+    let refused = |session: &mut Session, inputs: Vec<Vec<f32>>| match session
+        .handle(Command::Predict { inputs }, None)
+        .as_slice()
+    {
+        [Reply::Error { message, .. }] => message.clone(),
+        other => panic!("an error, not {other:?}"),
+    };
+    let mut session = Session::new();
+    assert!(refused(&mut session, vec![vec![0.0; 2]]).contains("configure"));
+    session.handle(Command::Configure { experiment }, None);
+    assert!(refused(&mut session, vec![vec![0.0; 2], vec![0.0; 3]]).contains("row 1"));
+    let message = refused(&mut session, vec![vec![0.0; 784]]);
+    assert!(message.contains("inputs") && message.contains("takes 2 values"), "{message}");
+}

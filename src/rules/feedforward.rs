@@ -333,6 +333,57 @@ pub trait MinibatchTraining {
         (rows, Some((train_loss, train_acc, test.finish(&data.test))))
     }
 
+    /// [`Rule::predict`] for such models: runs `inputs` (`n × d`, `d` the training data's width)
+    /// through [`ChunkModel::run_chunk`] without targets, [`EVAL_CHUNK`] rows at a time, and
+    /// turns each output row into class probabilities (f64): negatives clipped to zero, divided
+    /// by the row's sum, uniform when the sum is zero. Softmax outputs come back as they are
+    /// (renormalised in f64). Only the evaluation buffers are written: the weights, the
+    /// schedule, the random streams and an epoch-end evaluation under way are untouched (its
+    /// pieces read their chunk's output as soon as they run it).
+    ///
+    /// Errors: [`Error::InvalidConfig`] named `inputs` for a regression set (no classes), a row
+    /// of the wrong width, or a non-finite value; [`Error::Diverged`] when an output is not
+    /// finite.
+    fn predict_classes(&mut self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f64>>
+    where
+        Self: ChunkModel + Sized + Rule,
+    {
+        let data = self.data();
+        let rule = self.id().label();
+        if data.train.targets.is_some() {
+            return Err(Error::invalid("inputs", format!("the {rule} model fits real values: it has no classes")));
+        }
+        let width = data.train.dims();
+        if inputs.ncols() != width {
+            let what = if width == 28 * 28 { " (a 28 × 28 image, row by row, pixels in [0, 1])" } else { "" };
+            return Err(Error::invalid(
+                "inputs",
+                format!("the {rule} model takes {width} values per example{what}, not {}", inputs.ncols()),
+            ));
+        }
+        if inputs.iter().any(|v| !v.is_finite()) {
+            return Err(Error::invalid("inputs", "every input value must be a finite number"));
+        }
+        let classes = data.train.classes;
+        let mut out = Array2::zeros((inputs.nrows(), classes));
+        for start in (0..inputs.nrows()).step_by(EVAL_CHUNK) {
+            let end = (start + EVAL_CHUNK).min(inputs.nrows());
+            self.run_chunk(inputs.slice(s![start..end, ..]), None, 0.0);
+            let output = self.chunk_output();
+            for (i, row) in output.rows().into_iter().take(end - start).enumerate() {
+                if row.iter().any(|v| !v.is_finite()) {
+                    return Err(Error::Diverged { epoch: self.progress().epoch, loss: f64::NAN });
+                }
+                let clipped: Vec<f64> = row.iter().map(|&v| f64::from(v).max(0.0)).collect();
+                let sum: f64 = clipped.iter().sum();
+                for (k, p) in clipped.into_iter().enumerate() {
+                    out[[start + i, k]] = if sum > 0.0 { p / sum } else { 1.0 / classes as f64 };
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// True once the configured epochs are done and the last one's row is recorded.
     fn finished(&self) -> bool {
         self.log().batches.epoch >= self.epochs() && matches!(self.log().phase, Phase::Training)
@@ -592,6 +643,10 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
 
     fn progress(&self) -> Progress {
         self.log.batches.progress()
+    }
+
+    fn predict(&mut self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f64>> {
+        self.predict_classes(inputs)
     }
 
     fn snapshot(&mut self) -> Snapshot {

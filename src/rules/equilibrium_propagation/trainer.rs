@@ -337,6 +337,10 @@ impl Rule for EquilibriumPropagation {
         RuleId::Eqprop
     }
 
+    fn predict(&mut self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f64>> {
+        self.predict_classes(inputs)
+    }
+
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
         self.step_minibatches(budget)
     }
