@@ -1,58 +1,123 @@
 // brainprop's service worker: an offline copy of the site. Copied to the site's root (index.html,
-// `copy-file`), so that its scope is the whole site. Registered by the full page only
-// (www/offline.js), never by an embed, so an embed out of view still loads nothing.
+// `copy-file`), so that its scope is the whole site, and registered by the full page only
+// (www/offline.js): an embed out of view still loads nothing.
 //
-// Install: caches the page and every file it names (the stylesheet, the modules, the chart wasm)
-// plus the engine worker's files. The page then sends the list of modules it loaded (`cache`
-// message), and every later same-origin GET is fetched from the network first and its answer
-// cached (the digits, once a figure asked for them): online, nothing is ever served stale; offline,
-// the last copy is.
-const CACHE = 'brainprop-v1';
-const WORKER_FILES = ['./www/worker.js', './www/engine/host.js', './engine_worker.js', './engine_worker_bg.wasm'];
+// What it caches is the build's manifest, written into this file by trunk's post_build hook
+// (scripts/precache.mjs): every built file with the SHA-256 of its bytes, and the build's version.
+// A new build therefore changes this file, so the browser installs the new worker, which caches
+// the new build whole under its own name (brainprop-<version>); once it is active the older
+// copies are deleted.
+//
+// - Install caches every file of the manifest, each checked against its hash, before the worker
+//   may take over. A file that cannot be fetched, or whose bytes are not the manifest's (a deploy
+//   in the middle of the install), fails the install, and the browser tries again on a later
+//   load; so a copy is only ever one build, whole, never a mix of two. (index.html is the one file
+//   not compared byte for byte, since `trunk serve` adds its reload script when serving it; it
+//   must name the build's hashed files instead.) Files cached by an earlier, failed attempt at
+//   the same version are kept, so a slow connection gets there in steps.
+// - Fetch: network first, so that online nothing is ever stale; when the network fails, the copy.
+//   Network answers are not written into the copy, which stays one build. Matching ignores the
+//   query string (no file of the build has variants) and the request's Vary and mode.
+// - Messages: {type: 'status'} with a MessagePort answers {version, total, cached, bytes} on the
+//   port. While installing, the worker posts {type: 'offline-progress', version, done, total}
+//   to every window of the site.
 
-const sameOrigin = (url) => new URL(url, self.registration.scope).origin === self.location.origin;
+const MANIFEST = null; // filled in by scripts/precache.mjs at build time
+const PREFIX = 'brainprop-';
+const CACHE = MANIFEST ? `${PREFIX}${MANIFEST.version}` : null;
+/** How many files the install fetches at once. */
+const PARALLEL = 4;
 
-async function cacheAll(urls) {
+const urlOf = (path) => new URL(path, self.registration.scope).href;
+const paths = () => Object.keys(MANIFEST.files);
+
+async function sha256(buffer) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Trunk's hashed root files (ui-<hash>.js and its wasm), which the page must name. */
+function hashedRootFiles() {
+  return paths().filter((p) => !p.includes('/') && /-[0-9a-f]{8,}(_bg)?\.(js|wasm)$/.test(p));
+}
+
+/** Fetches `path`, checks it against the manifest, and caches it; throws saying what was wrong. */
+async function fetchChecked(cache, path) {
+  const response = await fetch(urlOf(path), { cache: 'no-cache' });
+  if (!response.ok) throw new Error(`${path}: the server answered ${response.status}`);
+  const copy = response.clone();
+  const bytes = await response.arrayBuffer();
+  if (path === 'index.html') {
+    const html = new TextDecoder().decode(bytes);
+    const missing = hashedRootFiles().filter((p) => !html.includes(p));
+    if (missing.length) throw new Error(`index.html is not this build's page (it does not name ${missing.join(', ')})`);
+    await cache.put(urlOf('./'), copy.clone()); // the folder itself is the page
+  } else if (await sha256(bytes) !== MANIFEST.files[path].sha256) {
+    throw new Error(`${path} is not this build's file (a new deploy?)`);
+  }
+  await cache.put(urlOf(path), copy);
+}
+
+async function tell(message) {
+  for (const client of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) client.postMessage(message);
+}
+
+async function precache() {
+  if (!MANIFEST) throw new Error('this sw.js has no manifest: it was not built by trunk (scripts/precache.mjs)');
   const cache = await caches.open(CACHE);
-  await Promise.all([...new Set(urls)].filter(sameOrigin).map(async (url) => {
-    try {
-      const response = await fetch(url, { cache: 'no-cache' });
-      if (response.ok) await cache.put(url, response);
-    } catch { /* offline or gone: the runtime cache may still get it */ }
-  }));
+  const have = new Set((await cache.keys()).map((r) => r.url));
+  const todo = paths().filter((p) => !have.has(urlOf(p)));
+  let done = paths().length - todo.length;
+  const total = paths().length;
+  await tell({ type: 'offline-progress', version: MANIFEST.version, done, total });
+  const next = async () => {
+    for (let path = todo.shift(); path !== undefined; path = todo.shift()) {
+      await fetchChecked(cache, path);
+      done += 1;
+      await tell({ type: 'offline-progress', version: MANIFEST.version, done, total });
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, next));
 }
 
 self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    const index = await fetch('./', { cache: 'no-cache' });
-    const html = await index.clone().text();
-    await (await caches.open(CACHE)).put('./', index);
-    const named = [...html.matchAll(/(?:src|href)="([^"#]+)"/g)].map((m) => new URL(m[1].replace(/&amp;/g, '&'), self.registration.scope).href);
-    await cacheAll([...named, ...WORKER_FILES.map((f) => new URL(f, self.registration.scope).href)]);
-    await self.skipWaiting();
+    // Older builds' copies (and the first offline copy's 'brainprop-v1') go.
+    for (const name of await caches.keys()) if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+    await self.clients.claim();
   })());
 });
 
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+/** How much of this build the copy holds: {version, total, cached (files), bytes (of those)}. */
+async function status() {
+  if (!MANIFEST) return { version: null, total: 0, cached: 0, bytes: 0 };
+  const cache = await caches.open(CACHE);
+  const have = new Set((await cache.keys()).map((r) => r.url));
+  const cached = paths().filter((p) => have.has(urlOf(p)));
+  const bytes = cached.reduce((sum, p) => sum + MANIFEST.files[p].size, 0);
+  return { version: MANIFEST.version, total: paths().length, cached: cached.length, bytes };
+}
 
 self.addEventListener('message', (event) => {
-  if (event.data?.type === 'cache' && Array.isArray(event.data.urls)) event.waitUntil(cacheAll(event.data.urls.map(String)));
+  if (event.data?.type === 'status' && event.ports[0]) event.waitUntil(status().then((s) => event.ports[0].postMessage(s)));
 });
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET' || !sameOrigin(request.url) || request.headers.has('range')) return;
+  if (!CACHE || request.method !== 'GET' || request.headers.has('range')) return;
+  if (new URL(request.url).origin !== self.location.origin) return;
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
     try {
-      const response = await fetch(request);
-      if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
-      return response;
+      return await fetch(request);
     } catch (error) {
-      // By URL, whatever the request's mode and headers (a module's request and the page's list
-      // of files differ in both; matching on them missed modules the cache held).
-      const cached = await cache.match(request.url, { ignoreSearch: request.mode === 'navigate', ignoreVary: true })
-        ?? (request.mode === 'navigate' ? await cache.match('./') : undefined);
+      const cache = await caches.open(CACHE);
+      const navigate = request.mode === 'navigate';
+      const cached = await cache.match(request.url, { ignoreSearch: true, ignoreVary: true })
+        ?? (navigate ? await cache.match(urlOf('./'), { ignoreSearch: true }) : undefined);
       if (cached) return cached;
       throw error;
     }
