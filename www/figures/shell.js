@@ -15,7 +15,8 @@ function html(markup) {
   return template.content;
 }
 
-function escape(text) {
+/** `text` safe inside HTML text and double-quoted attributes. */
+export function escape(text) {
   return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
