@@ -14,7 +14,8 @@
 //   load; so a copy is only ever one build, whole, never a mix of two. (index.html is the one file
 //   not compared byte for byte, since `trunk serve` adds its reload script when serving it; it
 //   must name the build's hashed files instead.) Files cached by an earlier, failed attempt at
-//   the same version are kept, so a slow connection gets there in steps.
+//   the same version are kept, so a slow connection gets there in steps, and a file whose bytes
+//   an older copy already holds (same hash) is copied from it rather than downloaded again.
 // - Fetch: network first, so that online nothing is ever stale; when the network fails, the copy.
 //   Network answers are not written into the copy, which stays one build. Matching ignores the
 //   query string (no file of the build has variants) and the request's Vary and mode.
@@ -25,6 +26,8 @@
 const MANIFEST = null; // filled in by scripts/precache.mjs at build time
 const PREFIX = 'brainprop-';
 const CACHE = MANIFEST ? `${PREFIX}${MANIFEST.version}` : null;
+/** The header under which a cached file keeps its SHA-256 (so a later build may reuse it). */
+const SHA_HEADER = 'x-brainprop-sha256';
 /** How many files the install fetches at once. */
 const PARALLEL = 4;
 
@@ -41,21 +44,41 @@ function hashedRootFiles() {
   return paths().filter((p) => !p.includes('/') && /-[0-9a-f]{8,}(_bg)?\.(js|wasm)$/.test(p));
 }
 
+/**
+ * Copies `path` from an older copy when that holds the same bytes (its recorded hash is this
+ * build's), so that a new build downloads only the files that changed. True when copied.
+ */
+async function reuse(cache, path) {
+  const want = MANIFEST.files[path].sha256;
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PREFIX) || name === CACHE) continue;
+    const old = await (await caches.open(name)).match(urlOf(path));
+    if (old && old.headers.get(SHA_HEADER) === want) {
+      await cache.put(urlOf(path), old);
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Fetches `path`, checks it against the manifest, and caches it; throws saying what was wrong. */
 async function fetchChecked(cache, path) {
+  if (await reuse(cache, path)) return;
   const response = await fetch(urlOf(path), { cache: 'no-cache' });
   if (!response.ok) throw new Error(`${path}: the server answered ${response.status}`);
-  const copy = response.clone();
   const bytes = await response.arrayBuffer();
+  const headers = new Headers(response.headers);
   if (path === 'index.html') {
     const html = new TextDecoder().decode(bytes);
     const missing = hashedRootFiles().filter((p) => !html.includes(p));
     if (missing.length) throw new Error(`index.html is not this build's page (it does not name ${missing.join(', ')})`);
-    await cache.put(urlOf('./'), copy.clone()); // the folder itself is the page
-  } else if (await sha256(bytes) !== MANIFEST.files[path].sha256) {
-    throw new Error(`${path} is not this build's file (a new deploy?)`);
+    await cache.put(urlOf('./'), new Response(bytes, { status: 200, headers })); // the folder itself is the page
+  } else {
+    const hash = await sha256(bytes);
+    if (hash !== MANIFEST.files[path].sha256) throw new Error(`${path} is not this build's file (a new deploy?)`);
+    headers.set(SHA_HEADER, hash);
   }
-  await cache.put(urlOf(path), copy);
+  await cache.put(urlOf(path), new Response(bytes, { status: 200, headers }));
 }
 
 async function tell(message) {

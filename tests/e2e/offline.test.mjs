@@ -4,8 +4,8 @@
 //    the network gone (the browser offline, and the server stopped) shows a working chapter, the
 //    digits included (the copy holds the whole build).
 // 2. A new build replaces the copy: the browser installs the new service worker, which caches
-//    the new build whole under its own name and deletes the old copy; offline, the new files
-//    serve. A build whose files change while its copy is being saved (a deploy in progress) is
+//    the new build whole under its own name (files that did not change are copied from the old
+//    copy, not downloaded again) and deletes the old copy; offline, the new files serve. A build whose files change while its copy is being saved (a deploy in progress) is
 //    never taken: the complete older copy stays in charge.
 //
 // Why the first version of this test failed (4 runs in 6 at load 11): the page sent the worker
@@ -116,14 +116,17 @@ describe('offline', { timeout: 240000 }, () => {
       };
       const second = await rebuild('build 2');
       assert.notEqual(second, first);
+      // The digits did not change, so build 2's install copies them from build 1's copy: the
+      // server no longer has them to give.
+      await rm(join(dir, 'mnist.bin'));
       await page.reload(); // the browser checks sw.js on every navigation
       assert.equal(await copyReady(page, first), second);
       assert.deepEqual(await cacheNames(page), [`brainprop-${second}`], 'the old copy is deleted');
 
-      // Build 3 changes again after its manifest was written: its install must fail, leaving
-      // build 2's copy in charge.
+      // Build 3's main.js changes again after its manifest was written (a deploy in progress):
+      // its install must fail, leaving build 2's copy in charge.
       const third = await rebuild('build 3');
-      await appendFile(join(dir, 'www/views/format.js'), '\n// changed during the deploy\n');
+      await appendFile(join(dir, 'www/main.js'), '\n// changed during the deploy\n');
       await page.reload();
       // The outcome of build 3's install (an update check of our own, in case the navigation's
       // is already over: a failed install leaves build 2 the newest, so it tries build 3 again).
