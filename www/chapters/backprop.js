@@ -136,6 +136,11 @@ export class BackpropFigure extends Figure {
     this.requestViews();
   }
 
+  redraw() {
+    super.redraw();
+    this.requestViews();
+  }
+
   progressParts([lane]) {
     const epoch = isPlanar(this.state.data) ? Math.floor(lane.epoch) : Math.floor(lane.epoch * 10) / 10;
     const parts = [`Epoch ${epoch} of ${this.state.epochs}`];

@@ -19,6 +19,7 @@ import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { percent } from '../views/format.js';
 import { throttle, reducedMotion } from './schedule.js';
 import { download, lanesCsv, stackedPng } from './export.js';
+import { keepSharp } from '../views/canvas.js';
 import { stopAtOf } from '../state/state.js';
 
 const PHASE_WORDS = {
@@ -95,6 +96,7 @@ export class Figure {
     $('save-csv')?.addEventListener('click', () => this.saveCsv());
     $('save-png')?.addEventListener('click', () => this.savePng());
     if (this.el.charts) new ResizeObserver(() => this.requestDraw()).observe(this.el.charts);
+    keepSharp(root, () => this.redraw()); // every canvas sized for the pixel ratio, even while paused
     chartBindings().then(() => this.requestDraw());
     this.#sync();
   }
@@ -175,6 +177,14 @@ export class Figure {
     this.race.setPace(this.spec.paceOf(this.id, state));
     this.race.setTarget(stopAtOf(this.id, state));
     this.race.configure(this.spec.experimentsOf(this.id, state));
+  }
+
+  /**
+   * Draws every view again (a canvas was resized, or the device pixel ratio changed: see
+   * keepSharp in www/views/canvas.js). A figure with views beyond its charts adds their draws.
+   */
+  redraw() {
+    this.requestDraw();
   }
 
   /** Called after anything in the race changed (detail.rows: new metric rows arrived). */

@@ -123,6 +123,11 @@ export class SpikesFigure extends Figure {
     this.requestDraw();
   }
 
+  redraw() {
+    super.redraw();
+    this.paint?.draw();
+  }
+
   leave() {
     super.leave();
     if (this.listen && this.el.listen.checked) {
