@@ -18,6 +18,7 @@ import { drawFields } from '../views/digits.js';
 import { drawConfusion } from '../views/confusion.js';
 import { framesByName } from '../views/canvas.js';
 import { throttle, frameTask } from '../figures/schedule.js';
+import { addDrawPad } from '../figures/drawpad.js';
 
 /** The samples/s shown while training are measured over this window. */
 const RATE_WINDOW_MS = 1500;
@@ -61,6 +62,7 @@ const VIEWS = `
       <canvas class="square" data-el="fields" role="img" aria-label="Receptive fields."></canvas>
       <figcaption>Receptive fields: the weights from the 28×28 pixels into first-layer hidden units, each scaled to its own largest weight (blue positive, orange negative).</figcaption>
     </figure>
+    <div class="drawpad-host" data-show="mnist" data-el="drawpad"></div>
     <div class="charts" data-el="charts"></div>
     <figure class="panel" data-show="mnist">
       <canvas class="square" data-el="confusion" role="img" aria-label="Confusion matrix."></canvas>
@@ -76,6 +78,8 @@ export class BackpropFigure extends Figure {
     });
     for (const name of ['views', 'network', 'boundary', 'fields', 'confusion']) this.el[name] = this.$(name);
     this.curves = new CurveCharts(this.el.charts);
+    // Draw a digit (on MNIST): every answer from the one network.
+    this.drawpad = addDrawPad(this, this.$('drawpad'), () => Boolean(this.state) && !isPlanar(this.state.data));
     this.frames = new Map(); // the last snapshot's arrays, kept while a new model is built
     this.rateMarks = []; // [time, samples] while training
     // The views queue themselves in the page's drawing loop (#drawViews); with reduced motion at
@@ -100,6 +104,7 @@ export class BackpropFigure extends Figure {
     this.root.dataset.data = isPlanar(state.data) ? 'planar' : 'mnist';
     super.apply(state);
     this.requestViews();
+    this.drawpad.refresh();
   }
 
   // ---- hooks -------------------------------------------------------------------------------
@@ -121,6 +126,7 @@ export class BackpropFigure extends Figure {
   }
 
   raceChanged() {
+    this.drawpad.refresh();
     const lane = this.lane;
     if (!lane || !this.playing) {
       this.rateMarks = [];

@@ -75,6 +75,8 @@ class Lane {
     // The last crash, while the reader should hear of it: {reason, message, memory, outcome,
     // epoch, and from the engine's estimate shape, size, lower}; see crashText.
     this.crash = null;
+    // The `predict` in flight: resolves its promise with the answer (see Race.predict).
+    this.predicting = null;
     this.clear();
   }
 
@@ -318,6 +320,24 @@ export class Race extends EventTarget {
     if (lane && lane.ready && !lane.configuring) lane.client.send({ type: 'snapshot' });
   }
 
+  /**
+   * Asks one lane's model for its class probabilities for `inputs` (rows as wide as the model's
+   * input: 784 values in [0, 1], row by row, for MNIST), without training it (the engine's
+   * `predict`, answered between training slices). At most one question per lane is in flight:
+   * returns null when the lane has no model to ask or is still answering, else a promise of
+   * {probabilities} (one row of class probabilities, summing to 1, per input) or of {error} (the
+   * engine's reason, e.g. a model that gives no class probabilities) or of null (the worker was
+   * replaced before answering).
+   */
+  predict(rule, inputs) {
+    const lane = this.lanes.get(rule);
+    if (!lane || !lane.ready || lane.configuring || lane.loadingData || lane.replaying || lane.broken || lane.predicting) return null;
+    return new Promise((resolve) => {
+      lane.predicting = resolve;
+      lane.client.send({ type: 'predict', inputs });
+    });
+  }
+
   /** Stops every worker for good. */
   terminate() {
     this.playing = false;
@@ -339,10 +359,12 @@ export class Race extends EventTarget {
     on('snapshot', (m) => this.#onSnapshot(lane, m));
     on('error', (m) => this.#onError(lane, m));
     on('estimate', (m) => this.#onEstimate(lane, m));
+    on('prediction', (m) => this.#answerPredict(lane, { probabilities: m.probabilities }));
     on('mode', (m) => {
       lane.onPage = m.mode === 'page';
       this.#changed();
     });
+    this.#answerPredict(lane, null); // the old worker's answer will not come
     lane.client = client;
     lane.clear();
     lane.wanted = null;
@@ -480,7 +502,19 @@ export class Race extends EventTarget {
     this.dispatchEvent(new CustomEvent('snapshot', { detail: { rule: lane.rule } }));
   }
 
+  /** Settles the lane's `predict` in flight, if any, with `answer`. */
+  #answerPredict(lane, answer) {
+    const resolve = lane.predicting;
+    lane.predicting = null;
+    resolve?.(answer);
+  }
+
   #onError(lane, e) {
+    if (lane.predicting && !e.fatal && e.kind !== 'diverged' && lane.inFlight === null && !lane.adjusting) {
+      // The engine refused the `predict` (messages are answered in order): not the lane's error.
+      this.#answerPredict(lane, { error: sentence(e.message) });
+      return;
+    }
     if (lane.adjusting && !e.fatal && (e.kind === 'config' || e.kind === 'protocol')) {
       // The engine has no live settings for this model: rebuild it with the new values.
       lane.adjustRefused = true;

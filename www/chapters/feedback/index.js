@@ -4,6 +4,8 @@ import { FigureChapter } from '../../figures/chapter.js';
 import { FEEDBACK_FIGURES } from '../../state/state.js';
 import { Figure } from '../../figures/figure.js';
 import * as SPEC from './figures.js';
+import { FIGURES as DATA_OF } from '../../state/figures.js';
+import { addDrawPad } from '../../figures/drawpad.js';
 
 export class FeedbackChapter extends FigureChapter {
   /**
@@ -15,7 +17,10 @@ export class FeedbackChapter extends FigureChapter {
       ids: FEEDBACK_FIGURES,
       make: (id, root, hooks) => {
         const { playWord, stepLabel, words } = SPEC.FIGURES[id];
-        return new Figure(id, root, { ...hooks, spec: SPEC, ...(playWord && { playWord }), ...(stepLabel && { stepLabel }), ...(words && { words }) });
+        const figure = new Figure(id, root, { ...hooks, spec: SPEC, ...(playWord && { playWord }), ...(stepLabel && { stepLabel }), ...(words && { words }) });
+        // Draw a digit, on the figures that train on MNIST: every lane answers.
+        if (DATA_OF[id]?.data === 'mnist') addDrawPad(figure, root.querySelector('.fb-views'));
+        return figure;
       },
       title: (id) => `brainprop: Random feedback, figure ${SPEC.FIGURES[id].number}: ${SPEC.FIGURES[id].title}`,
     }, onChange);
