@@ -54,6 +54,14 @@ pub enum Command {
     /// MNIST models). Answered at once with `prediction`, while training too; the model and its
     /// run are untouched ([`crate::rule::Rule::predict`]).
     Predict { inputs: Vec<Vec<f32>> },
+    /// Asks for the current model's weights: answered with `weights` (or an error for models
+    /// with none, [`crate::rule::Rule::weights`]).
+    ExportWeights,
+    /// Loads saved weights (a [`crate::rule::Weights`] object, as `export_weights` gave it) into
+    /// a fresh build of the current experiment and starts the run over from them: answered like
+    /// `configure`, with `configured` (whose one row evaluates the loaded model) and a snapshot;
+    /// a file that does not fit gets `weights_refused` and the model is left as it was.
+    ImportWeights { weights: serde_json::Value },
 }
 
 /// Why something failed, so the page can choose how to show it.
@@ -93,4 +101,10 @@ pub enum Reply {
     /// The answer to `predict`: one row per input, each the model's probability for every
     /// class in order (non-negative, summing to 1).
     Prediction { probabilities: Vec<Vec<f64>> },
+    /// The answer to `export_weights`.
+    Weights { weights: crate::rule::Weights },
+    /// `import_weights` was refused (a file of another shape, rule or format): `message` says
+    /// what differs and which setting to change. The model is untouched, so this is not an
+    /// `error` of the model's.
+    WeightsRefused { message: String },
 }

@@ -57,6 +57,155 @@ pub trait Rule {
     fn predict(&mut self, _inputs: ArrayView2<'_, f32>) -> Result<Array2<f64>> {
         Err(crate::Error::invalid("inputs", format!("the {} model does not classify inputs", self.id().label())))
     }
+
+    /// The model's learned parameters as they are now (see [`Weights`]), for saving.
+    ///
+    /// Errors: [`crate::Error::InvalidConfig`] named `weights` for models with nothing to save
+    /// (the default).
+    fn weights(&self) -> Result<Weights> {
+        Err(crate::Error::invalid("weights", format!("the {} model has no weights to save", self.id().label())))
+    }
+
+    /// Puts saved parameters in place and starts the run over from them: epoch 0, a metric
+    /// table whose one row evaluates the loaded model (so its test accuracy and loss are those
+    /// of the model that was saved, bit for bit), the same data order as a fresh build.
+    ///
+    /// Errors: [`crate::Error::InvalidConfig`] named `weights` when the file is of another
+    /// format, version or rule, or its arrays' names or shapes differ from this model's (the
+    /// message names the setting to change, e.g. "set hidden to 100"); the model is then left
+    /// as it was. The default refuses, like [`Rule::weights`].
+    fn load_weights(&mut self, _weights: &Weights) -> Result<()> {
+        Err(crate::Error::invalid("weights", format!("the {} model has no weights to load", self.id().label())))
+    }
+}
+
+/// What a weights file says it is.
+pub const WEIGHTS_FORMAT: &str = "brainprop-weights";
+/// Bumped whenever the arrays a model saves change meaning.
+pub const WEIGHTS_VERSION: u32 = 1;
+
+/// A model's learned parameters, as saved to and loaded from JSON.
+///
+/// `arrays` are named `f32` arrays with their shapes (row-major; [`Frame`]s): for a layered
+/// network `w{l}` (`n_in × n_out`) and `b{l}` (`n_out`) per weight layer, then any feedback
+/// pathway the rule keeps (`feedback{k}`, in the rule's own shape). `serde_json` writes each
+/// `f32` as its shortest decimal that reads back to the same value, so a save and a load are
+/// exact. `sizes` are the layer widths, input first (`[784, 500, 10]`), and `experiment` the
+/// settings the model was built from (the data set and widths that define the shapes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    /// Always [`WEIGHTS_FORMAT`].
+    pub format: String,
+    /// [`WEIGHTS_VERSION`] when saved.
+    pub version: u32,
+    pub rule: RuleId,
+    pub sizes: Vec<usize>,
+    pub experiment: crate::experiment::Experiment,
+    pub arrays: Vec<Frame>,
+}
+
+impl Weights {
+    /// The weights of a model of `experiment` with layer widths `sizes`.
+    pub fn new(experiment: crate::experiment::Experiment, sizes: Vec<usize>, arrays: Vec<Frame>) -> Self {
+        Self {
+            format: WEIGHTS_FORMAT.into(),
+            version: WEIGHTS_VERSION,
+            rule: experiment.rule(),
+            sizes,
+            experiment,
+            arrays,
+        }
+    }
+
+    /// Checks that these weights fit a model of rule `rule`, built from `experiment`, whose
+    /// widths are `sizes` and whose arrays are named and shaped as `expected` (in order).
+    ///
+    /// Errors: [`crate::Error::InvalidConfig`] named `weights`, saying what differs and, when
+    /// the widths differ, which of the experiment's settings (`data`, `hidden`) to set to what.
+    pub fn check(
+        &self,
+        rule: RuleId,
+        experiment: &crate::experiment::Experiment,
+        sizes: &[usize],
+        expected: &[(String, Vec<usize>)],
+    ) -> Result<()> {
+        let refuse = |reason: String| Err(crate::Error::invalid("weights", reason));
+        if self.format != WEIGHTS_FORMAT {
+            return refuse(format!("the file is not a brainprop weights file (format '{}')", self.format));
+        }
+        if self.version != WEIGHTS_VERSION {
+            return refuse(format!(
+                "the file's weights are version {}; this site reads version {WEIGHTS_VERSION}",
+                self.version
+            ));
+        }
+        if self.rule != rule {
+            return refuse(format!("the file holds {} weights, and this model is {}", self.rule.label(), rule.label()));
+        }
+        if self.sizes != sizes {
+            let (file, here) = (join_sizes(&self.sizes), join_sizes(sizes));
+            let hint = setting_changes(&self.experiment, experiment);
+            let hint = if hint.is_empty() { String::new() } else { format!(": {hint}") };
+            return refuse(format!("the file is for a {file} network, and this figure's is {here}{hint}"));
+        }
+        let found: Vec<(String, Vec<usize>)> = self.arrays.iter().map(|a| (a.name.clone(), a.shape.clone())).collect();
+        if found != expected {
+            let describe = |arrays: &[(String, Vec<usize>)]| {
+                let parts: Vec<String> = arrays.iter().map(|(n, s)| format!("{n} {}", join_sizes(s))).collect();
+                parts.join(", ")
+            };
+            return refuse(format!(
+                "the file's arrays ({}) are not this model's ({})",
+                describe(&found),
+                describe(expected)
+            ));
+        }
+        if let Some(bad) = self.arrays.iter().find(|a| a.data.len() != a.shape.iter().product::<usize>()) {
+            return refuse(format!(
+                "the array {} holds {} numbers, not {}",
+                bad.name,
+                bad.data.len(),
+                join_sizes(&bad.shape)
+            ));
+        }
+        if let Some(bad) = self.arrays.iter().find(|a| a.data.iter().any(|v| !v.is_finite())) {
+            return refuse(format!("the array {} holds a value that is not a finite number", bad.name));
+        }
+        Ok(())
+    }
+
+    /// The array named `name`.
+    pub fn array(&self, name: &str) -> Option<&Frame> {
+        self.arrays.iter().find(|a| a.name == name)
+    }
+}
+
+/// Widths joined by dashes (`784-500-10`); a shape by `×` for one array.
+fn join_sizes(sizes: &[usize]) -> String {
+    sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("-")
+}
+
+/// "set data to mnist and hidden to 100": the shape-defining settings in which `file` differs
+/// from `here`, with `file`'s values.
+fn setting_changes(file: &crate::experiment::Experiment, here: &crate::experiment::Experiment) -> String {
+    let (file, here) = (file.settings(), here.settings());
+    let changes: Vec<String> = ["data", "hidden"]
+        .into_iter()
+        .filter(|key| file.get(key) != here.get(key))
+        .filter_map(|key| {
+            let value = match file.get(key)? {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(widths) => widths.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(","),
+                other => other.to_string(),
+            };
+            Some(format!("{key} to {value}"))
+        })
+        .collect();
+    if changes.is_empty() {
+        String::new()
+    } else {
+        format!("set {}", changes.join(" and "))
+    }
 }
 
 /// The result of one call to [`Rule::step`].

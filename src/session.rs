@@ -125,7 +125,39 @@ impl Session {
             Command::LoadData { dataset } => self.load_data(dataset, bytes),
             Command::Adjust { settings } => self.adjust(&settings),
             Command::Predict { inputs } => self.predict(&inputs),
+            Command::ExportWeights => match self.model.as_ref() {
+                None => vec![protocol_error("configure an experiment before saving its weights")],
+                Some(model) => match model.weights() {
+                    Ok(weights) => vec![Reply::Weights { weights }],
+                    Err(e) => vec![error_reply(&e)],
+                },
+            },
+            Command::ImportWeights { weights } => self.import_weights(weights),
         }
+    }
+
+    /// Builds the current experiment afresh, loads `weights` into it and answers like
+    /// `configure`; refusals (no model, a file that does not fit) leave the model alone.
+    fn import_weights(&mut self, weights: serde_json::Value) -> Vec<Reply> {
+        let refuse = |message: String| vec![Reply::WeightsRefused { message }];
+        let Some(experiment) = self.experiment.clone().filter(|_| self.model.is_some()) else {
+            return refuse("there is no model to load the weights into yet".into());
+        };
+        let weights: crate::rule::Weights = match serde_json::from_value(weights) {
+            Ok(w) => w,
+            Err(e) => return refuse(format!("the file is not a brainprop weights file ({e})")),
+        };
+        let mut model = match experiment.build(&self.store) {
+            Ok(model) => model,
+            Err(e) => return vec![error_reply(&e)],
+        };
+        if let Err(e) = model.load_weights(&weights) {
+            return refuse(match e {
+                Error::InvalidConfig { reason, .. } => reason,
+                other => other.to_string(),
+            });
+        }
+        self.install(model, experiment)
     }
 
     /// The model's class probabilities for `inputs` (rows of equal width), or the error.
@@ -194,24 +226,28 @@ impl Session {
             }
         }
         match experiment.build(&self.store) {
-            Ok(model) => {
-                self.halt();
-                self.rows_sent = model.metrics().rows.len();
-                let reply = Reply::Configured {
-                    rule: model.id(),
-                    experiment: experiment.clone(),
-                    columns: model.metrics().columns.clone(),
-                    rows: model.metrics().rows.clone(),
-                };
-                self.model = Some(model);
-                self.experiment = Some(experiment);
-                self.samples_per_s = 0.0;
-                self.finished = false;
-                let snapshot = Reply::Snapshot { snapshot: self.model.as_mut().expect("just built").snapshot() };
-                vec![reply, snapshot]
-            }
+            Ok(model) => self.install(model, experiment),
             Err(e) => vec![error_reply(&e)],
         }
+    }
+
+    /// Makes `model` (built from `experiment`) the session's, paused, and answers `configured`
+    /// with its rows so far and a snapshot.
+    fn install(&mut self, model: Box<dyn Rule + Send>, experiment: Experiment) -> Vec<Reply> {
+        self.halt();
+        self.rows_sent = model.metrics().rows.len();
+        let reply = Reply::Configured {
+            rule: model.id(),
+            experiment: experiment.clone(),
+            columns: model.metrics().columns.clone(),
+            rows: model.metrics().rows.clone(),
+        };
+        self.model = Some(model);
+        self.experiment = Some(experiment);
+        self.samples_per_s = 0.0;
+        self.finished = false;
+        let snapshot = Reply::Snapshot { snapshot: self.model.as_mut().expect("just built").snapshot() };
+        vec![reply, snapshot]
     }
 
     /// Trains for about `slice_ms` (reading the clock through `now`) and returns what the page

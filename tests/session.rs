@@ -420,3 +420,49 @@ fn predictions_between_slices_do_not_change_training() {
     let message = refused(&mut session, vec![vec![0.0; 784]]);
     assert!(message.contains("inputs") && message.contains("takes 2 values"), "{message}");
 }
+
+/// `export_weights` then `import_weights` after a Reset: the session answers like `configure`,
+/// with one row whose test accuracy and loss are the trained model's, bit for bit; a file of
+/// another shape is refused with the setting to change, and the model stays as it was.
+#[test]
+fn weights_export_and_import_through_the_protocol() {
+    let experiment =
+        Experiment::Bp(FeedforwardConfig { data: DataKind::Xor, epochs: 4, ..FeedforwardConfig::default() });
+    let mut session = Session::new();
+    session.handle(Command::Configure { experiment: experiment.clone() }, None);
+    session.handle(Command::Train, None);
+    let rows = progress_rows(&mut session, &mut clock(), 5.0);
+    let last = rows.last().unwrap().clone();
+    let weights = match session.handle(Command::ExportWeights, None).as_slice() {
+        [Reply::Weights { weights }] => weights.clone(),
+        other => panic!("weights, not {other:?}"),
+    };
+    let file = serde_json::to_value(&weights).unwrap();
+
+    session.handle(Command::Reset, None);
+    match session.handle(Command::ImportWeights { weights: file.clone() }, None).as_slice() {
+        [Reply::Configured { rows, columns, .. }, Reply::Snapshot { .. }] => {
+            assert_eq!(rows.len(), 1);
+            for column in ["test_loss", "test_acc"] {
+                let i = columns.iter().position(|c| c == column).unwrap();
+                assert_eq!(rows[0][i].to_bits(), last[i].to_bits(), "{column}");
+            }
+        }
+        other => panic!("configured, not {other:?}"),
+    }
+    // The loaded model trains on.
+    session.handle(Command::Step, None);
+    assert_eq!(progress_rows(&mut session, &mut clock(), 5.0).len(), 1);
+
+    let wider = Experiment::Bp(FeedforwardConfig { hidden: vec![5], ..experiment.feedforward().unwrap().clone() });
+    session.handle(Command::Configure { experiment: wider }, None);
+    match session.handle(Command::ImportWeights { weights: file }, None).as_slice() {
+        [Reply::WeightsRefused { message }] => assert!(message.ends_with("set hidden to 8,8"), "{message}"),
+        other => panic!("refused, not {other:?}"),
+    }
+    match session.handle(Command::ImportWeights { weights: serde_json::json!({"a": 1}) }, None).as_slice() {
+        [Reply::WeightsRefused { message }] => assert!(message.contains("not a brainprop weights file"), "{message}"),
+        other => panic!("refused, not {other:?}"),
+    }
+    assert!(session.model().is_some_and(|m| m.metrics().rows.len() == 1), "the model was kept");
+}

@@ -3,7 +3,7 @@
 
 use brainprop::data::{mnist, DataKind, DataStore};
 use brainprop::experiment::Experiment;
-use brainprop::rule::{Rule, RuleId};
+use brainprop::rule::{Rule, RuleId, Weights};
 use brainprop::rules::FeedforwardConfig;
 use brainprop::Error;
 use ndarray::{s, Array2};
@@ -88,4 +88,77 @@ fn a_trained_mnist_network_recognises_training_digits_and_refuses_other_widths()
     let mut bad = digits.slice(s![..1, ..]).to_owned();
     bad[[0, 3]] = f32::NAN;
     assert!(matches!(model.predict(bad.view()), Err(Error::InvalidConfig { name: "inputs", .. })));
+}
+
+fn trained(experiment: &Experiment, store: &DataStore) -> Box<dyn Rule + Send> {
+    let mut model = experiment.build(store).unwrap();
+    while !model.step(1000).unwrap().finished {}
+    model
+}
+
+fn bits(row: &[f64]) -> Vec<u64> {
+    row.iter().map(|v| v.to_bits()).collect()
+}
+
+/// The saved weights of every feed-forward rule, loaded into a fresh build of the same
+/// experiment, give the trained model's test loss and accuracy bit for bit, and the JSON between
+/// reads back exactly, also through f64 numbers (the page's JSON.parse).
+#[test]
+fn loaded_weights_reproduce_the_test_accuracy_and_loss_exactly() {
+    let store = DataStore::default();
+    for rule in [RuleId::Bp, RuleId::Fa, RuleId::Dfa, RuleId::Kp, RuleId::Shallow, RuleId::Burstprop, RuleId::Np] {
+        let experiment = Experiment::preset(rule, DataKind::Circles).unwrap();
+        let Some(config) = experiment.feedforward() else { panic!("{rule} is feed-forward") };
+        let experiment = Experiment::feedforward_rule(rule, FeedforwardConfig { epochs: 3, ..config.clone() }).unwrap();
+        let model = trained(&experiment, &store);
+        let weights = model.weights().unwrap();
+        assert_eq!((weights.rule, weights.experiment.clone()), (rule, experiment.clone()));
+
+        let json = serde_json::to_string(&weights).unwrap();
+        assert_eq!(serde_json::from_str::<brainprop::rule::Weights>(&json).unwrap(), weights, "{rule}");
+        let as_f64: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let read = serde_json::from_value::<brainprop::rule::Weights>(as_f64).unwrap();
+        assert_eq!(read, weights, "{rule}: through f64");
+
+        let mut fresh = experiment.build(&store).unwrap();
+        fresh.load_weights(&read).unwrap();
+        let (test, columns) = (model.metrics().rows.last().unwrap(), &model.metrics().columns);
+        let loaded = &fresh.metrics().rows;
+        assert_eq!(loaded.len(), 1, "{rule}: one row, of the loaded model");
+        for column in ["test_loss", "test_acc"] {
+            let i = columns.iter().position(|c| c == column).unwrap();
+            assert_eq!(bits(&[loaded[0][i]]), bits(&[test[i]]), "{rule} {column}");
+        }
+        assert_eq!(fresh.weights().unwrap(), weights, "{rule}: the loaded model saves the same weights");
+    }
+}
+
+#[test]
+fn weights_of_another_shape_or_rule_are_refused_with_the_setting_to_change() {
+    let store = DataStore::default();
+    let config = |hidden: Vec<usize>| FeedforwardConfig { hidden, epochs: 1, ..FeedforwardConfig::default() };
+    let saved = trained(&Experiment::Bp(config(vec![8, 8])), &store).weights().unwrap();
+    let mut other = Experiment::Bp(config(vec![16])).build(&store).unwrap();
+    let before = other.weights().unwrap();
+    let Err(Error::InvalidConfig { name, reason }) = other.load_weights(&saved) else { panic!("loaded") };
+    assert_eq!(name, "weights");
+    assert_eq!(reason, "the file is for a 2-8-8-2 network, and this figure's is 2-16-2: set hidden to 8,8");
+    assert_eq!(other.weights().unwrap(), before, "a refused file changes nothing");
+
+    let mnist = FeedforwardConfig { data: DataKind::Mnist, ..config(vec![8, 8]) };
+    let mnist = Weights::new(Experiment::Bp(mnist), vec![784, 8, 8, 10], saved.arrays.clone());
+    let reason = other.load_weights(&mnist).unwrap_err().to_string();
+    assert!(reason.contains("784-8-8-10") && reason.contains("set data to mnist and hidden to 8,8"), "{reason}");
+
+    let mut fa = Experiment::Fa(config(vec![8, 8])).build(&store).unwrap();
+    let reason = fa.load_weights(&saved).unwrap_err().to_string();
+    assert!(reason.contains("backprop weights") && reason.contains("feedback alignment"), "{reason}");
+
+    let mut bad = saved.clone();
+    bad.arrays[1].data[0] = f32::INFINITY;
+    let mut same = Experiment::Bp(config(vec![8, 8])).build(&store).unwrap();
+    assert!(same.load_weights(&bad).unwrap_err().to_string().contains("b0"));
+
+    let multiplex = Experiment::preset(RuleId::Multiplex, DataKind::Circles).unwrap().build(&store).unwrap();
+    assert!(multiplex.weights().unwrap_err().to_string().contains("no weights to save"));
 }

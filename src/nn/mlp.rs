@@ -408,6 +408,16 @@ impl<F: Real> Mlp<F> {
         }
     }
 
+    /// Replaces layer `l`'s weights (`n_in × n_out`) and biases (`n_out`) and clears its momentum:
+    /// loading saved parameters. Panics when the shapes differ from the layer's (check first).
+    pub fn set_layer(&mut self, l: usize, w: ArrayView2<'_, F>, b: ndarray::ArrayView1<'_, F>) {
+        let layer = &mut self.layers[l];
+        layer.w.assign(&w);
+        layer.b.assign(&b);
+        layer.velocity_w.fill(F::zero());
+        layer.velocity_b.fill(F::zero());
+    }
+
     /// True when every weight and bias is finite.
     pub fn is_finite(&self) -> bool {
         self.layers.iter().all(|l| l.w.iter().all(|v| v.is_finite()) && l.b.iter().all(|v| v.is_finite()))

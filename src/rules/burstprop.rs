@@ -75,6 +75,14 @@ impl Credit<f32> for Burstprop {
         RuleId::Burstprop
     }
 
+    fn feedback(&self) -> Vec<&Array2<f32>> {
+        self.y.iter().collect()
+    }
+
+    fn feedback_mut(&mut self) -> Vec<&mut Array2<f32>> {
+        self.y.iter_mut().collect()
+    }
+
     /// Expects the sigmoid–MSE output error `(e − t) ⊙ e(1 − e)` in the last delta.
     fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>, _targets: Targets<'_, f32>) {
         debug_assert_eq!(net.activation, Activation::Sigmoid, "event rates are sigmoid units");

@@ -45,6 +45,14 @@ impl Credit<f32> for DirectFeedbackAlignment {
         RuleId::Dfa
     }
 
+    fn feedback(&self) -> Vec<&Array2<f32>> {
+        self.d.iter().collect()
+    }
+
+    fn feedback_mut(&mut self) -> Vec<&mut Array2<f32>> {
+        self.d.iter_mut().collect()
+    }
+
     fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>, _targets: Targets<'_, f32>) {
         let n = trace.rows;
         let (hidden, output) = trace.delta.split_at_mut(net.depth() - 1);

@@ -61,6 +61,14 @@ impl Credit<f32> for FeedbackAlignment {
         RuleId::Fa
     }
 
+    fn feedback(&self) -> Vec<&Array2<f32>> {
+        self.b.iter().collect()
+    }
+
+    fn feedback_mut(&mut self) -> Vec<&mut Array2<f32>> {
+        self.b.iter_mut().collect()
+    }
+
     fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>, _targets: Targets<'_, f32>) {
         send_back_layer_by_layer(net, trace, |l| &self.b[l - 1]);
     }

@@ -17,7 +17,7 @@ use crate::nn::mlp::{argmax, LayerGradient, Targets};
 use crate::nn::{Mlp, Real, Trace};
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::RuleId;
-use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome};
+use crate::rule::{Frame, MetricTable, Progress, Rule, Snapshot, StepOutcome, Weights};
 use crate::rules::FeedforwardConfig;
 use crate::{Error, Result};
 use ndarray::{s, Array2, ArrayView1, ArrayView2};
@@ -50,6 +50,17 @@ pub trait Credit<F: Real> {
     /// Called after every weight update with the batch's trace, for rules that also learn their
     /// feedback pathway.
     fn after_update(&mut self, _net: &Mlp<F>, _trace: &Trace<F>, _config: &FeedforwardConfig) {}
+
+    /// The feedback pathway the rule keeps (FA's `B`, Kolen–Pollack's learned `B`, …), saved
+    /// with the weights as `feedback{k}` in this order; none by default.
+    fn feedback(&self) -> Vec<&Array2<F>> {
+        Vec::new()
+    }
+
+    /// The same matrices as [`Self::feedback`], in the same order, to load saved ones into.
+    fn feedback_mut(&mut self) -> Vec<&mut Array2<F>> {
+        Vec::new()
+    }
 
     /// Names of extra per-epoch measurements (e.g. alignment angles).
     fn diagnostic_columns(&self, _depth: usize) -> Vec<String> {
@@ -647,6 +658,52 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
 
     fn predict(&mut self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f64>> {
         self.predict_classes(inputs)
+    }
+
+    /// `w{l}`, `b{l}` per layer, then the rule's `feedback{k}` ([`Credit::feedback`]).
+    fn weights(&self) -> Result<Weights> {
+        let experiment = crate::experiment::Experiment::feedforward_rule(self.credit.id(), self.config.clone())?;
+        let frame = |name: String, a: ArrayView2<'_, f32>| Frame {
+            name,
+            shape: a.shape().to_vec(),
+            data: a.iter().copied().collect(),
+        };
+        let mut arrays = Vec::new();
+        for (l, layer) in self.net.layers.iter().enumerate() {
+            arrays.push(frame(format!("w{l}"), layer.w.view()));
+            arrays.push(Frame { name: format!("b{l}"), shape: vec![layer.b.len()], data: layer.b.to_vec() });
+        }
+        for (k, b) in self.credit.feedback().into_iter().enumerate() {
+            arrays.push(frame(format!("feedback{k}"), b.view()));
+        }
+        Ok(Weights::new(experiment, self.net.sizes.clone(), arrays))
+    }
+
+    /// Loads `w{l}`, `b{l}` and the feedback, clears the forward weights' momentum, and starts a
+    /// new metric table and data order (see [`Rule::load_weights`]); a fresh build's other
+    /// state (feedback momentum, perturbation noise) is the caller's to provide, by loading
+    /// into a freshly built model as the session does.
+    fn load_weights(&mut self, weights: &Weights) -> Result<()> {
+        let here = self.weights()?;
+        let expected: Vec<(String, Vec<usize>)> =
+            here.arrays.iter().map(|a| (a.name.clone(), a.shape.clone())).collect();
+        weights.check(here.rule, &here.experiment, &here.sizes, &expected)?;
+        let matrix = |name: &str| {
+            let a = weights.array(name).expect("checked");
+            ndarray::ArrayView2::from_shape((a.shape[0], a.shape[1]), &a.data).expect("checked shape")
+        };
+        for l in 0..self.net.depth() {
+            let b = weights.array(&format!("b{l}")).expect("checked");
+            self.net.set_layer(l, matrix(&format!("w{l}")), ndarray::ArrayView1::from(&b.data));
+        }
+        for (k, b) in self.credit.feedback_mut().into_iter().enumerate() {
+            b.assign(&matrix(&format!("feedback{k}")));
+        }
+        self.log =
+            EpochLog::new(self.data.train.len(), self.config.seed, self.credit.diagnostic_columns(self.net.depth()));
+        let data = Arc::clone(&self.data);
+        let train = self.evaluate(&data.train);
+        self.record_epoch(train.loss, train.accuracy)
     }
 
     fn snapshot(&mut self) -> Snapshot {

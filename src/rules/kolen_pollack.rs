@@ -50,6 +50,14 @@ impl Credit<f32> for KolenPollack {
         RuleId::Kp
     }
 
+    fn feedback(&self) -> Vec<&Array2<f32>> {
+        self.fa.b.iter().collect()
+    }
+
+    fn feedback_mut(&mut self) -> Vec<&mut Array2<f32>> {
+        self.fa.b.iter_mut().collect()
+    }
+
     fn assign(&mut self, net: &Mlp<f32>, trace: &mut Trace<f32>, targets: Targets<'_, f32>) {
         self.fa.assign(net, trace, targets);
     }
