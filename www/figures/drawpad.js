@@ -175,9 +175,8 @@ export class DrawPad {
     const root = document.createElement('div');
     root.className = 'drawpad';
     root.innerHTML = `
-      <button type="button" class="drawpad-pad" data-el="pad" aria-describedby="${id}-help ${id}-ink">
+      <button type="button" class="drawpad-pad" data-el="pad" aria-label="Drawing pad, ${SIDE} by ${SIDE} pixels" aria-describedby="${id}-ink ${id}-help">
         <canvas class="drawpad-canvas" data-el="pad-canvas" role="img" aria-label="Drawing pad: empty."></canvas>
-        <span class="visually-hidden">Drawing pad, ${SIDE} by ${SIDE} pixels</span>
       </button>
       <div class="drawpad-side">
         <button type="button" data-el="pad-clear">Clear</button>
