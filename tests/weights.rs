@@ -162,3 +162,45 @@ fn weights_of_another_shape_or_rule_are_refused_with_the_setting_to_change() {
     let multiplex = Experiment::preset(RuleId::Multiplex, DataKind::Circles).unwrap().build(&store).unwrap();
     assert!(multiplex.weights().unwrap_err().to_string().contains("no weights to save"));
 }
+
+/// The CLI's `train --save-weights` writes the file a figure loads; `--load-weights` starts from
+/// it, its first row the trained model's test loss and accuracy.
+#[test]
+fn the_cli_saves_and_loads_weights() {
+    let dir = std::env::temp_dir().join(format!("brainprop-weights-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bp.json");
+    let run = |extra: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_brainprop"))
+            .args(["train", "--rule", "bp", "--data", "xor", "--epochs", "5", "--quiet"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<Vec<String>> = text.lines().map(|l| l.split(',').map(String::from).collect()).collect();
+        lines
+    };
+    let trained = run(&["--save-weights".as_ref(), file.as_os_str()]);
+    let weights: Weights = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!((weights.rule, weights.sizes.first()), (RuleId::Bp, Some(&2)));
+    let loaded = run(&["--load-weights".as_ref(), file.as_os_str()]);
+    let column = |lines: &[Vec<String>], name: &str| lines[0].iter().position(|c| c == name).unwrap();
+    for name in ["test_loss", "test_acc"] {
+        let (a, b) = (column(&trained, name), column(&loaded, name));
+        assert_eq!(loaded[1][b], trained.last().unwrap()[a], "{name}: the loaded model's first row");
+    }
+    let bad = dir.join("bad.json");
+    let mut other = serde_json::to_value(&weights).unwrap();
+    other["sizes"] = serde_json::json!([2, 3, 2]);
+    other["experiment"]["hidden"] = serde_json::json!([3]);
+    std::fs::write(&bad, other.to_string()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brainprop"))
+        .args(["train", "--rule", "bp", "--data", "xor", "--quiet", "--load-weights"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("set hidden to"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -118,6 +118,14 @@ mod cli {
         /// Print the experiment that would run (JSON, as `--config` takes it) and stop
         #[arg(long)]
         print_config: bool,
+        /// Start from the weights in this JSON file (as a figure's "Save weights" or
+        /// --save-weights wrote them); the first row evaluates them
+        #[arg(long)]
+        load_weights: Option<PathBuf>,
+        /// When training ends, write the model's weights to this JSON file (a figure's "Load
+        /// weights…" reads it)
+        #[arg(long)]
+        save_weights: Option<PathBuf>,
     }
 
     #[derive(Args)]
@@ -301,6 +309,11 @@ mod cli {
         }
         let store = store_for(&experiment, &args.mnist)?;
         let mut model = experiment.build(&store).map_err(|e| e.to_string())?;
+        if let Some(path) = &args.load_weights {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let weights = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            model.load_weights(&weights).map_err(|e| format!("--load-weights {}: {e}", path.display()))?;
+        }
         let epochs = experiment.epochs().unwrap_or(0);
         let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(epochs as u64) };
         bar.set_style(
@@ -361,6 +374,11 @@ mod cli {
         bar.finish_and_clear();
         if let Some(path) = &args.svg {
             write_curves_svg(model.metrics(), experiment.rule().name(), path)?;
+        }
+        if let Some(path) = &args.save_weights {
+            let weights = model.weights().map_err(|e| format!("--save-weights: {e}"))?;
+            let text = serde_json::to_string(&weights).map_err(|e| e.to_string())?;
+            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
         Ok(())
     }
