@@ -85,6 +85,7 @@ describe('narrow frames and a device pixel ratio of 2', { timeout: 900000 }, () 
     const pixels = (page) => page.$$eval(`${selector} canvas`, (cs) => Object.fromEntries(cs.filter((c) => c.getClientRects().length > 0)
       .map((c) => [c.dataset.el ?? c.dataset.chart, c.toDataURL()])));
     const train = async (page) => {
+      await page.locator(`${selector} [data-el="train"]`).scrollIntoViewIfNeeded(); // out of view, a figure waits
       await phaseIs(page, 'backprop', 'paused', 60000);
       await page.click(`${selector} [data-el="train"]`);
       await phaseIs(page, 'backprop', 'finished', 60000);
