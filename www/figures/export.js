@@ -1,6 +1,7 @@
-// Saving a figure: its charts as one PNG, and its curves' data as CSV (every lane's metric rows,
-// the rows the charts are drawn from). Files are offered with an <a download> link; a frame
-// sandboxed without allow-downloads refuses them silently, so the figure says what it saved.
+// Saving a figure: its charts as one PNG, its curves' data as CSV (every lane's metric rows,
+// the rows the charts are drawn from), and its models' weights as JSON, which loads back. Files
+// are offered with an <a download> link; a frame sandboxed without allow-downloads refuses them
+// silently, so the figure says what it saved.
 
 /** Offers `blob` to the reader as a file named `name`. */
 export function download(blob, name) {
@@ -53,4 +54,67 @@ export function stackedPng(canvases) {
     y += c.height;
   }
   return new Promise((resolve, reject) => out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
+}
+
+/**
+ * The rules whose models save and load weights: the feed-forward networks (the engine's
+ * `Rule::weights`, src/rules/feedforward.rs). Other models answer `export_weights` with an error.
+ */
+export const WEIGHT_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow', 'kp', 'np', 'wp', 'burstprop'];
+
+/** What a file of several lanes' weights says it is (one lane's is the engine's own object). */
+export const WEIGHTS_SET_FORMAT = 'brainprop-weights-set';
+
+/**
+ * The weights file of a figure: one lane's weights as the engine gave them (format
+ * `brainprop-weights`, named `brainprop-<figure>-<rule>.json`), or several lanes' in one object
+ * `{format: 'brainprop-weights-set', version: 1, figure, lanes: {<rule>: weights}}` named
+ * `brainprop-<figure>-<rule>-<rule>….json`.
+ * @param {string} figure the figure's id
+ * @param {Map<string, object>} byRule each lane's weights (the engine's `weights` reply), in lane order
+ * @returns {{name: string, text: string}}
+ */
+export function weightsFile(figure, byRule) {
+  const rules = [...byRule.keys()];
+  const name = `brainprop-${figure}-${rules.join('-')}.json`;
+  const content = rules.length === 1 ? byRule.get(rules[0]) : { format: WEIGHTS_SET_FORMAT, version: 1, figure, lanes: Object.fromEntries(byRule) };
+  return { name, text: JSON.stringify(content) };
+}
+
+/**
+ * The lanes' weights in a file's text, keyed by rule (the inverse of `weightsFile`).
+ * Throws an Error whose message says what is wrong when the text is not such a file.
+ * @param {string} text
+ * @returns {Map<string, object>}
+ */
+export function weightsOfFile(text) {
+  let file;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    throw new Error('the file is not JSON: choose a weights file saved by a figure');
+  }
+  if (file && file.format === 'brainprop-weights' && typeof file.rule === 'string') return new Map([[file.rule, file]]);
+  if (file && file.format === WEIGHTS_SET_FORMAT && file.lanes && typeof file.lanes === 'object') return new Map(Object.entries(file.lanes));
+  throw new Error('the file is not a brainprop weights file: choose one saved with "Save weights (JSON)"');
+}
+
+/**
+ * Sends `command` to an engine client (www/engine/client.js) and resolves with the first reply
+ * whose type is one of `types` (its message object), or with an `error` reply's.
+ * @param {EventTarget & {send(message: object): void}} client
+ * @param {object} command
+ * @param {string[]} types
+ * @returns {Promise<object>}
+ */
+export function ask(client, command, types) {
+  return new Promise((resolve) => {
+    const all = [...types, 'error'];
+    const answer = (event) => {
+      for (const type of all) client.removeEventListener(type, answer);
+      resolve(event.detail);
+    };
+    for (const type of all) client.addEventListener(type, answer);
+    client.send(command);
+  });
 }

@@ -18,7 +18,7 @@ import { chartBindings } from '../views/linechart.js';
 import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { percent } from '../views/format.js';
 import { throttle, reducedMotion } from './schedule.js';
-import { download, lanesCsv, stackedPng } from './export.js';
+import { ask, download, lanesCsv, stackedPng, WEIGHT_RULES, weightsFile, weightsOfFile } from './export.js';
 import { keepSharp } from '../views/canvas.js';
 import { stopAtOf } from '../state/state.js';
 
@@ -95,6 +95,8 @@ export class Figure {
     this.el.reset.addEventListener('click', () => this.reset());
     $('save-csv')?.addEventListener('click', () => this.saveCsv());
     $('save-png')?.addEventListener('click', () => this.savePng());
+    $('save-weights')?.addEventListener('click', () => this.saveWeights());
+    $('load-weights')?.addEventListener('change', (event) => this.loadWeights(event.target));
     if (this.el.charts) new ResizeObserver(() => this.requestDraw()).observe(this.el.charts);
     keepSharp(root, () => this.redraw()); // every canvas sized for the pixel ratio, even while paused
     chartBindings().then(() => this.requestDraw());
@@ -121,6 +123,8 @@ export class Figure {
     for (const field of form.querySelectorAll('.field[data-lanes]')) {
       field.hidden = !field.dataset.lanes.split(' ').some((rule) => rules.includes(rule));
     }
+    const weights = this.$('weights');
+    if (weights) weights.hidden = !rules.some((rule) => WEIGHT_RULES.includes(rule));
     for (const group of form.querySelectorAll('fieldset, details')) {
       const fields = group.querySelectorAll('.field, .checks');
       group.hidden = fields.length > 0 && [...fields].every((f) => f.hidden);
@@ -305,6 +309,77 @@ export class Figure {
     } catch (error) {
       message.textContent = `The charts could not be saved: ${error.message}.`;
     }
+  }
+
+  /** The lanes whose models can save and load weights, built and listening. */
+  #weightLanes() {
+    return (this.race ? this.race.list : []).filter((l) => l.ready && l.client && WEIGHT_RULES.includes(l.rule));
+  }
+
+  /**
+   * Saves the weights of every lane that has them in one JSON file (www/figures/export.js,
+   * weightsFile): the engine's `export_weights` of each, asked between training slices.
+   */
+  async saveWeights() {
+    const message = this.$('share-message');
+    const lanes = this.#weightLanes();
+    if (!lanes.length) {
+      message.textContent = 'There are no weights to save yet: wait until the figure has built its network.';
+      return;
+    }
+    const byRule = new Map();
+    for (const lane of lanes) {
+      const reply = await ask(lane.client, { type: 'export_weights' }, ['weights']);
+      if (reply.type !== 'weights') {
+        message.textContent = `The weights could not be saved: ${reply.message}.`;
+        return;
+      }
+      byRule.set(lane.rule, reply.weights);
+    }
+    const { name, text } = weightsFile(this.id, byRule);
+    download(new Blob([text], { type: 'application/json' }), name);
+    message.textContent = `Saved ${name}.`;
+  }
+
+  /**
+   * Loads a weights file chosen in `input` into the lanes of the same rules: each is rebuilt
+   * from its settings with those weights (the engine's `import_weights`), and its curves start
+   * over from one point that evaluates them. Says what was loaded, or why not and which setting
+   * to change, in the share block's message.
+   */
+  async loadWeights(input) {
+    const message = this.$('share-message');
+    const file = input.files && input.files[0];
+    if (!file) return;
+    input.value = ''; // choosing the same file again loads it again
+    let byRule;
+    try {
+      byRule = weightsOfFile(await file.text());
+    } catch (error) {
+      message.textContent = `${file.name} was not loaded: ${error.message}.`;
+      return;
+    }
+    const lanes = this.#weightLanes().filter((l) => byRule.has(l.rule));
+    if (!lanes.length) {
+      const name = (rule) => this.spec.RULES[rule]?.name ?? rule;
+      const held = [...byRule.keys()].map(name).join(', ');
+      const here = this.#weightLanes().map((l) => name(l.rule)).join(', ') || 'no network yet';
+      message.textContent = `${file.name} was not loaded: it holds weights of ${held}, and this figure trains ${here}.`;
+      return;
+    }
+    const said = [];
+    for (const lane of lanes) {
+      const name = this.spec.RULES[lane.rule]?.name ?? lane.rule;
+      const reply = await ask(lane.client, { type: 'import_weights', weights: byRule.get(lane.rule) }, ['configured', 'weights_refused']);
+      if (reply.type === 'configured') {
+        const at = reply.columns.indexOf('test_acc');
+        const accuracy = at >= 0 && reply.rows.length ? reply.rows.at(-1)[at] : NaN;
+        said.push(`Loaded ${name}'s weights${Number.isFinite(accuracy) ? `: test accuracy ${percent(accuracy)}` : ''}.`);
+      } else {
+        said.push(`${name}'s weights were not loaded: ${reply.message}.`);
+      }
+    }
+    message.textContent = said.join(' ');
   }
 
   // ---- what the reader sees ----------------------------------------------------------------

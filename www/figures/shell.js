@@ -70,6 +70,11 @@ export function renderShell(root, { id, playWord, stepLabel, status, views, form
       <button type="button" data-el="copy-embed">Copy embed code</button>
       <button type="button" data-el="save-png">Save charts (PNG)</button>
       <button type="button" data-el="save-csv">Save data (CSV)</button>
+      <span class="weights" data-el="weights" hidden>
+        <button type="button" data-el="save-weights">Save weights (JSON)</button>
+        <label for="${id}-load-weights">Load weights…</label>
+        <input id="${id}-load-weights" data-el="load-weights" type="file" accept=".json,application/json" />
+      </span>
       <a class="open-full" data-el="open-full" href="./" target="_blank" rel="noopener">Open full page ↗</a>
       <label class="visually-hidden" for="${id}-share">Text to copy</label>
       <input id="${id}-share" class="share-text" data-el="share-text" type="text" readonly hidden />
