@@ -1,6 +1,7 @@
 // End-to-end (issue 16): every figure of every chapter in narrow frames and at a device pixel
 // ratio of 2. At 320 and 400 CSS px wide nothing overflows sideways (neither the page nor a
-// figure, and no part of a figure sticks out of it); every canvas in view has a backing store
+// figure, no part of a figure sticks out of it, and no box inside it cuts off or scrolls its
+// content, with every "More settings" open); every canvas in view has a backing store
 // twice its CSS size from the moment it shows, drawn or not yet. And when the ratio changes while
 // a figure is paused, its canvases are drawn again at the new ratio without training: the same
 // pixels as the same figure opened at that ratio.
@@ -38,9 +39,15 @@ function overflows(page, selector) {
     for (const e of figure.querySelectorAll('*')) {
       const box = e.getBoundingClientRect();
       // (Visually hidden text is a 1-px box, clipped on purpose.)
-      if (box.width <= 1 || box.height <= 1 || getComputedStyle(e).visibility === 'hidden') continue;
+      if (box.width <= 1 || box.height <= 1 || !e.checkVisibility({ visibilityProperty: true })) continue; // (closed <details> too)
+      const name = `${e.localName}.${[...e.classList].join('.')}[${e.dataset.el ?? ''}] "${(e.textContent ?? '').trim().slice(0, 30)}"`;
       if (box.right > frame.right + 1 || box.left < frame.left - 1) {
-        out.push(`${e.localName}.${[...e.classList].join('.')}[${e.dataset.el ?? ''}] "${(e.textContent ?? '').trim().slice(0, 30)}": ${Math.round(box.left - frame.left)}…${Math.round(box.right - frame.left)} of ${Math.round(frame.width)} px`);
+        out.push(`${name}: ${Math.round(box.left - frame.left)}…${Math.round(box.right - frame.left)} of ${Math.round(frame.width)} px`);
+      }
+      // Inside the figure, a box that clips or scrolls its content sideways hides part of it (a
+      // text field scrolls its value, as every one does).
+      if (!['input', 'textarea', 'select'].includes(e.localName) && getComputedStyle(e).overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1) {
+        out.push(`${name} cuts off or scrolls its content: ${e.scrollWidth} > ${e.clientWidth} px`);
       }
     }
     return out;
@@ -67,6 +74,7 @@ describe('narrow frames and a device pixel ratio of 2', { timeout: 900000 }, () 
             await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
             return true;
           }, [selector]);
+          await page.$$eval(`${selector} details`, (ds) => ds.forEach((d) => { d.open = true; })); // More settings too
           for (const p of await overflows(page, selector)) problems.push(`${chapter}/${id}: ${p}`);
           for (const c of await unsharpCanvases(page, selector, 2)) problems.push(`${chapter}/${id}: canvas ${c.name} is ${c.width}×${c.height} for a CSS box of ${c.css.map((v) => v.toFixed(1)).join('×')}`);
         }
