@@ -12,10 +12,11 @@
 //   may take over. A file that cannot be fetched, or whose bytes are not the manifest's (a deploy
 //   in the middle of the install), fails the install, and the browser tries again on a later
 //   load; so a copy is only ever one build, whole, never a mix of two. (index.html is the one file
-//   not compared byte for byte, since `trunk serve` adds its reload script when serving it; it
-//   must name the build's hashed files instead.) Files cached by an earlier, failed attempt at
-//   the same version are kept, so a slow connection gets there in steps, and a file whose bytes
-//   an older copy already holds (same hash) is copied from it rather than downloaded again.
+//   not compared byte for byte, since some hosts rewrite the pages they serve (an analytics or
+//   e-mail-protection snippet); it must name the build's hashed files instead.) Files cached by
+//   an earlier, failed attempt at the same version are kept, so a slow connection gets there in
+//   steps, and a file whose bytes an older copy already holds (same hash) is copied from it
+//   rather than downloaded again.
 // - Fetch: network first, so that online nothing is ever stale; when the network fails, the copy.
 //   Network answers are not written into the copy, which stays one build. Matching ignores the
 //   query string (no file of the build has variants) and the request's Vary and mode.
