@@ -143,7 +143,7 @@ fn messages() -> Vec<Value> {
     all.push(json!({"type": "predict", "inputs": [vec![0.25; 784]]}));
     all.push(json!({"type": "export_weights"}));
     let weights = json!({"format": "brainprop-weights", "version": 1, "rule": "bp", "sizes": [2, 8, 8, 2],
-        "experiment": {"rule": "bp", "data": "circles"}, "arrays": [{"name": "w0", "shape": [2, 8], "data": [0.5; 16]}]});
+        "experiment": {"rule": "bp", "data": "circles"}, "arrays": [{"name": "w0", "shape": [2, 8], "data": vec![0.5; 16]}]});
     all.push(json!({"type": "import_weights", "weights": weights}));
     all.extend(experiments().into_iter().map(|e| json!({"type": "estimate", "experiment": e})));
     all
