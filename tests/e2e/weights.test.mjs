@@ -12,20 +12,20 @@ import { siteSuite, itStayedClean } from '../support/site.mjs';
 const FIG = '[data-figure="backprop"]';
 
 /** Saves the figure's CSV and returns its rows as objects of strings (the numbers in full). */
-async function csvRows(page) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`${FIG} [data-el="save-csv"]`)]);
+async function csvRows(page, fig = FIG) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`${fig} [data-el="save-csv"]`)]);
   const [header, ...lines] = (await readFile(await file.path(), 'utf8')).trim().split('\n').map((l) => l.split(','));
   return lines.map((line) => Object.fromEntries(header.map((h, i) => [h, line[i]])));
 }
 
 /** Waits for the share block's message to match `pattern`; returns it. */
-async function shareMessage(page, pattern) {
+async function shareMessage(page, pattern, fig = FIG) {
   await page.waitForFunction(
     ([s, source]) => new RegExp(source).test(document.querySelector(s).textContent),
-    [`${FIG} [data-el="share-message"]`, pattern.source],
+    [`${fig} [data-el="share-message"]`, pattern.source],
     { timeout: 30000 },
   );
-  return page.textContent(`${FIG} [data-el="share-message"]`);
+  return page.textContent(`${fig} [data-el="share-message"]`);
 }
 
 describe('saving and loading weights', { timeout: 180000 }, () => {
@@ -83,6 +83,36 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
     await page.waitForSelector(`${FIG}[data-engine="finished"]`, { timeout: 60000 });
     const after = await csvRows(page);
     assert.equal(after.at(-1).epoch, '20', 'the loaded network trained on to the end');
+    await page.close();
+  });
+
+  it('a race saves every lane in one file keyed by rule, and each lane loads its own', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'brainprop-weights-'));
+    const fig = '[data-figure="linear"]';
+    const page = await site.open('#v=1&chapter=feedback&fig=linear&linear.epochs=3');
+    await page.waitForSelector(`${fig}[data-engine="paused"]`, { timeout: 60000 });
+    await page.click(`${fig} [data-el="train"]`);
+    await page.waitForSelector(`${fig}[data-engine="finished"]`, { timeout: 90000 });
+    const trained = await csvRows(page, fig);
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`${fig} [data-el="save-weights"]`)]);
+    assert.equal(saved.suggestedFilename(), 'brainprop-linear-bp-fa-shallow.json');
+    const path = join(dir, 'race.json');
+    await saved.saveAs(path);
+    const file = JSON.parse(await readFile(path, 'utf8'));
+    assert.equal(file.format, 'brainprop-weights-set');
+    assert.deepEqual(Object.keys(file.lanes), ['bp', 'fa', 'shallow']);
+    assert.deepEqual(Object.values(file.lanes).map((w) => w.rule), ['bp', 'fa', 'shallow']);
+
+    await page.click(`${fig} [data-el="reset"]`);
+    await page.waitForSelector(`${fig}[data-engine="paused"]`);
+    await page.setInputFiles(`${fig} [data-el="load-weights"]`, path);
+    const said = await shareMessage(page, /(Loaded .*){3}/, fig);
+    assert.doesNotMatch(said, /not loaded/);
+    const restored = await csvRows(page, fig);
+    assert.equal(restored.length, 3, 'one row a lane: the loaded networks');
+    const ends = new Map(trained.map((row) => [row.lane, row])); // each lane's last row
+    assert.equal(ends.size, 3);
+    for (const row of restored) assert.equal(row.test_loss, ends.get(row.lane).test_loss, row.lane);
     await page.close();
   });
 
