@@ -271,20 +271,71 @@ fn draw_with<DB: DrawingBackend>(
 }
 
 /// Draws `title` centred at the top of `area`, as tall as `measure` finds it with up to 5 px above
-/// and below, and returns the area under it (the layout of plotters' own chart caption).
+/// and below, and returns the area under it (the layout of plotters' own chart caption). A title
+/// wider than the area is broken between words and, if it still does not fit, set smaller
+/// ([`title_lines`]), so that a phone-width chart shows all of it.
 fn caption<'a, DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     font: impl IntoFont<'a>,
     measure: &Measure,
 ) -> Result<DrawingArea<DB, Shift>, String> {
-    let style: TextStyle = font.into_font().into();
-    let (_, height) = measure(title, &style)?;
-    let pad = (height / 2).min(5) as i32;
     let (width, _) = area.dim_in_pixel();
+    let (lines, style) = title_lines(title, width, font.into_font().into(), measure)?;
+    let mut height = 0;
+    for line in &lines {
+        height = height.max(measure(line, &style)?.1);
+    }
+    let gap = (height / 5) as i32;
+    let pad = (height / 2).min(5) as i32;
     let centred = style.pos(Pos::new(HPos::Center, VPos::Top));
-    area.draw_text(title, &centred, (width as i32 / 2, pad)).map_err(|e| e.to_string())?;
-    Ok(area.margin(2 * pad + height as i32, 0, 0, 0))
+    for (k, line) in lines.iter().enumerate() {
+        let top = pad + k as i32 * (height as i32 + gap);
+        area.draw_text(line, &centred, (width as i32 / 2, top)).map_err(|e| e.to_string())?;
+    }
+    let block = lines.len() as i32 * height as i32 + (lines.len() as i32 - 1) * gap;
+    Ok(area.margin(2 * pad + block, 0, 0, 0))
+}
+
+/// The lines and the type a title is drawn in so that it fits `width` px: one line in `style` if
+/// it fits, else broken between words into as few lines as fit; when that takes more than two
+/// lines, or a single word is wider than `width`, the size steps down (to 3/4 at the least) until
+/// two lines fit. What still does not fit at 3/4 is drawn in lines at 3/4.
+fn title_lines<'a>(
+    title: &str,
+    width: u32,
+    style: TextStyle<'a>,
+    measure: &Measure,
+) -> Result<(Vec<String>, TextStyle<'a>), String> {
+    let size = style.font.get_size();
+    let mut last = None;
+    for step in 0..=4 {
+        let style = TextStyle { font: style.font.resize(size * (1.0 - 0.0625 * f64::from(step))), ..style.clone() };
+        let mut lines: Vec<String> = Vec::new();
+        for word in title.split_whitespace() {
+            let joined = match lines.last() {
+                Some(line) => format!("{line} {word}"),
+                None => word.to_string(),
+            };
+            if !lines.is_empty() && measure(&joined, &style)?.0 <= width {
+                *lines.last_mut().expect("not empty") = joined;
+            } else {
+                lines.push(word.to_string());
+            }
+        }
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let mut fits = lines.len() <= 2;
+        for line in &lines {
+            fits &= measure(line, &style)?.0 <= width;
+        }
+        if fits {
+            return Ok((lines, style));
+        }
+        last = Some((lines, style));
+    }
+    Ok(last.expect("five sizes tried"))
 }
 
 /// The series legend in the lower right corner of the plotting area `area`: a translucent white
@@ -461,6 +512,51 @@ mod tests {
         assert_eq!(area.x.0, 0.0, "no negative epochs");
         assert!(area.left > 40 && area.right < 480 - 8 && area.left < area.right, "{area:?}");
         assert!(area.top > 8 + 16 && area.bottom < 340 - 34 && area.top < area.bottom, "{area:?}");
+    }
+
+    /// A title wider than a phone-width chart is broken between words (or set smaller), never cut.
+    #[test]
+    fn a_long_title_fits_a_narrow_chart() {
+        let chart = |title: &str| LineChart {
+            title: title.into(),
+            x_label: "epoch".into(),
+            y_label: "test accuracy".into(),
+            series: vec![Series { name: "bp".into(), points: vec![(0.0, 0.1), (1.0, 0.9)], color: 0 }],
+            ..LineChart::default()
+        };
+        for (title, width) in [
+            ("BurstProp against backprop", 150),
+            ("Test accuracy of every rule on the digits, against backprop", 180),
+            ("Loss", 120),
+            ("Supercalifragilisticexpialidocious", 150),
+        ] {
+            let mut out = String::new();
+            {
+                let root = SVGBackend::with_string(&mut out, (width, 220)).into_drawing_area();
+                draw(&root, &chart(title)).unwrap();
+                root.present().unwrap();
+            }
+            let mut scratch = String::new();
+            let root = SVGBackend::with_string(&mut scratch, (width, 220)).into_drawing_area();
+            let measure =
+                |text: &str, style: &TextStyle| root.estimate_text_size(text, style).map_err(|e| e.to_string());
+            let inner = width - 16; // the chart's margins
+            let (lines, style) = title_lines(title, inner, font16(), &measure).unwrap();
+            assert_eq!(lines.join(" "), title, "every word, in order");
+            let tall = title.split_whitespace().all(|w| measure(w, &font16()).unwrap().0 <= inner);
+            for line in &lines {
+                assert!(out.contains(&format!("\n{line}\n")), "{title}: line {line:?} not drawn in {out}");
+                if tall {
+                    assert!(measure(line, &style).unwrap().0 <= inner, "{title}: {line:?} wider than {inner}");
+                }
+            }
+            let wide = measure(title, &font16()).unwrap().0 > inner;
+            assert_eq!(lines.len() > 1 || style.font.get_size() < 16.0, wide, "{title}: broken only when too wide");
+        }
+    }
+
+    fn font16() -> TextStyle<'static> {
+        ("sans-serif", 16).into_font().into()
     }
 
     #[test]
