@@ -120,6 +120,30 @@ describe('draw a digit', { timeout: 240000 }, () => {
     await planar.close();
   });
 
+  it('a finger draws too (touch events: the pad does not scroll the page instead)', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 400, height: 800 }, hasTouch: true, isMobile: true });
+    try {
+      const page = site.watch(await context.newPage());
+      await page.goto(`${site.origin}/#v=1&chapter=backprop&data=mnist&hidden=16&epochs=30`);
+      await phaseIs(page, 'backprop', 'paused', 60000);
+      const pad = page.locator(`${fig('backprop')} [data-el="pad-canvas"]`);
+      await pad.scrollIntoViewIfNeeded();
+      const box = await pad.boundingBox();
+      const scrollBefore = await page.evaluate(() => window.scrollY);
+      const cdp = await context.newCDPSession(page);
+      const point = (x, y) => [{ x: box.x + (x / 28) * box.width, y: box.y + (y / 28) * box.height }];
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(14, 4) });
+      for (let y = 5; y <= 24; y++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: point(14, y) });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      const answer = await answered(page, 'backprop', ['bp']);
+      assertProbabilities(answer.bp, 'bp');
+      assert.match(await page.textContent(`${fig('backprop')} [data-el="pad-ink"]`), /rows [3-6]–2[4-7]/, 'the stroke runs the pad\'s height');
+      assert.equal(await page.evaluate(() => window.scrollY), scrollBefore, 'the page did not scroll under the finger');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('at 320 px the pad and the answers fit: nothing overflows sideways', async () => {
     const page = await site.open('#v=1&chapter=backprop&data=mnist&hidden=16&epochs=30');
     await page.setViewportSize({ width: 320, height: 900 });

@@ -225,7 +225,9 @@ export class DrawPad {
     this.canvas.addEventListener('pointerdown', (event) => {
       if (event.button !== 0) return;
       event.preventDefault(); // no text selection, no focus ring from a mouse drag
-      this.canvas.setPointerCapture?.(event.pointerId);
+      try {
+        this.canvas.setPointerCapture(event.pointerId); // the stroke goes on outside the pad
+      } catch { /* a pointer the browser does not track (a synthetic event): no capture */ }
       this.showCursor = false;
       last = this.#at(event);
       dab(this.ink, last.x, last.y);
