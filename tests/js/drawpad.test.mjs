@@ -6,30 +6,15 @@ import assert from 'node:assert/strict';
 import { SIDE, FINE, BOX, emptyInk, dab, stroke, prepareDigit, describeInk } from '../../www/figures/drawpad.js';
 import { fakeRace } from '../support/fake-engine.mjs';
 
-/** Centre of mass and ink bounding box (pixels with value > 0.05) of a 28×28 image. */
+/** Centre of mass and the height and width of the inked rows and columns of a 28×28 image. */
 function measure(image) {
-  let mass = 0;
-  let mx = 0;
-  let my = 0;
-  let top = SIDE;
-  let bottom = -1;
-  let left = SIDE;
-  let right = -1;
-  for (let row = 0; row < SIDE; row++) {
-    for (let col = 0; col < SIDE; col++) {
-      const v = image[row * SIDE + col];
-      mass += v;
-      mx += v * (col + 0.5);
-      my += v * (row + 0.5);
-      if (v > 0.05) {
-        top = Math.min(top, row);
-        bottom = Math.max(bottom, row);
-        left = Math.min(left, col);
-        right = Math.max(right, col);
-      }
-    }
-  }
-  return { mass, cx: mx / mass, cy: my / mass, height: bottom - top + 1, width: right - left + 1 };
+  const rows = Array.from({ length: SIDE }, (_, r) => image.slice(r * SIDE, (r + 1) * SIDE).reduce((a, b) => a + b, 0));
+  const cols = Array.from({ length: SIDE }, (_, c) => rows.reduce((sum, _r, r) => sum + image[r * SIDE + c], 0));
+  const mass = rows.reduce((a, b) => a + b, 0);
+  const centre = (sums) => sums.reduce((sum, v, k) => sum + v * (k + 0.5), 0) / mass;
+  const inked = (k, line) => Array.from({ length: SIDE }, (_, j) => image[line(k, j)]).some((v) => v > 0.05);
+  const span = (line) => Array.from({ length: SIDE }, (_, k) => inked(k, line)).filter(Boolean).length;
+  return { mass, cx: centre(cols), cy: centre(rows), height: span((r, c) => r * SIDE + c), width: span((c, r) => r * SIDE + c) };
 }
 
 test('an empty pad prepares to nothing, and says it is empty', () => {

@@ -88,29 +88,8 @@ function sample(ink, u, v) {
  * @returns {Float32Array|null}
  */
 export function prepareDigit(ink) {
-  let mass = 0;
-  let mx = 0;
-  let my = 0;
-  let left = Infinity;
-  let right = -Infinity;
-  let top = Infinity;
-  let bottom = -Infinity;
-  for (let row = 0; row < INK_SIDE; row++) {
-    for (let col = 0; col < INK_SIDE; col++) {
-      const v = ink[row * INK_SIDE + col];
-      if (v <= 0.05) continue;
-      mass += v;
-      mx += v * (col + 0.5);
-      my += v * (row + 0.5);
-      left = Math.min(left, col);
-      right = Math.max(right, col + 1);
-      top = Math.min(top, row);
-      bottom = Math.max(bottom, row + 1);
-    }
-  }
+  const { mass, mx, my, top, bottom, left, right } = extent(INK_SIDE, (i) => ink[i], 0.05);
   if (mass === 0) return null;
-  mx /= mass;
-  my /= mass;
   const scale = BOX / Math.max(right - left, bottom - top); // output pixels per fine cell
   const out = new Float32Array(SIDE * SIDE);
   const n = 4;
@@ -130,27 +109,52 @@ export function prepareDigit(ink) {
   return out;
 }
 
-/** In words, where the ink is on the pad (its text alternative): "Empty." or its extent. */
-export function describeInk(ink) {
-  let cells = 0;
-  let top = SIDE;
-  let bottom = -1;
-  let left = SIDE;
-  let right = -1;
-  for (let row = 0; row < SIDE; row++) {
-    for (let col = 0; col < SIDE; col++) {
-      let peak = 0;
-      for (let a = 0; a < FINE; a++) for (let b = 0; b < FINE; b++) peak = Math.max(peak, ink[(row * FINE + a) * INK_SIDE + col * FINE + b]);
-      if (peak < 0.5) continue;
-      cells += 1;
-      top = Math.min(top, row);
-      bottom = Math.max(bottom, row);
-      left = Math.min(left, col);
-      right = Math.max(right, col);
-    }
+/**
+ * Where the ink of a `side`×`side` image is: over the cells whose value `at(i)` (i = row·side +
+ * col) is above `floor`, their count, their summed value `mass`, its centre (mx, my, in cells
+ * from the top left corner) and their bounding box (top and left the first row and column,
+ * bottom and right one past the last). mass is 0 when no cell is above `floor`.
+ */
+function extent(side, at, floor) {
+  const e = { count: 0, mass: 0, mx: 0, my: 0, top: side, bottom: 0, left: side, right: 0 };
+  for (let i = 0; i < side * side; i++) {
+    const v = at(i);
+    if (!(v > floor)) continue;
+    const row = Math.floor(i / side);
+    const col = i % side;
+    e.count += 1;
+    e.mass += v;
+    e.mx += v * (col + 0.5);
+    e.my += v * (row + 0.5);
+    e.top = Math.min(e.top, row);
+    e.bottom = Math.max(e.bottom, row + 1);
+    e.left = Math.min(e.left, col);
+    e.right = Math.max(e.right, col + 1);
   }
-  if (cells === 0) return 'Empty.';
-  return `Ink in ${cells} of ${SIDE * SIDE} pixels, rows ${top + 1}–${bottom + 1} and columns ${left + 1}–${right + 1}.`;
+  if (e.mass > 0) {
+    e.mx /= e.mass;
+    e.my /= e.mass;
+  }
+  return e;
+}
+
+/** The brightest ink within MNIST pixel i (row·SIDE + col) of the pad. */
+function peakAt(ink, i) {
+  const row = Math.floor(i / SIDE);
+  const col = i % SIDE;
+  let peak = 0;
+  for (let a = 0; a < FINE; a++) for (let b = 0; b < FINE; b++) peak = Math.max(peak, ink[(row * FINE + a) * INK_SIDE + col * FINE + b]);
+  return peak;
+}
+
+/**
+ * In words, where the ink is on the pad (its text alternative): "Empty.", or how many of the
+ * 28×28 pixels hold ink (at least half) and which rows and columns they span (from 1).
+ */
+export function describeInk(ink) {
+  const { count, top, bottom, left, right } = extent(SIDE, (i) => peakAt(ink, i), 0.4999);
+  if (count === 0) return 'Empty.';
+  return `Ink in ${count} of ${SIDE * SIDE} pixels, rows ${top + 1}–${bottom} and columns ${left + 1}–${right}.`;
 }
 
 let padCount = 0;
