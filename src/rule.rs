@@ -174,9 +174,51 @@ impl Weights {
         Ok(())
     }
 
+    /// [`Self::check`] against `here`, the weights of the model to load into (the rule,
+    /// experiment, widths and array layout it would save).
+    pub fn check_fits(&self, here: &Weights) -> Result<()> {
+        self.check(here.rule, &here.experiment, &here.sizes, &here.layout())
+    }
+
+    /// Each array's name and shape, in order.
+    pub fn layout(&self) -> Vec<(String, Vec<usize>)> {
+        self.arrays.iter().map(|a| (a.name.clone(), a.shape.clone())).collect()
+    }
+
     /// The array named `name`.
     pub fn array(&self, name: &str) -> Option<&Frame> {
         self.arrays.iter().find(|a| a.name == name)
+    }
+
+    /// The two-dimensional array named `name` (after [`Self::check`], every one the model
+    /// saves is there with its shape).
+    pub fn matrix(&self, name: &str) -> Option<ArrayView2<'_, f32>> {
+        let a = self.array(name)?;
+        match a.shape[..] {
+            [rows, cols] => ArrayView2::from_shape((rows, cols), &a.data).ok(),
+            _ => None,
+        }
+    }
+
+    /// The values of the array named `name`, flat.
+    pub fn values(&self, name: &str) -> Option<&[f32]> {
+        self.array(name).map(|a| a.data.as_slice())
+    }
+
+    /// `prefix{k}` for each matrix of `arrays` in order (e.g. a network's `w0`, `w1`, …).
+    pub fn frames<'a>(prefix: &str, arrays: impl IntoIterator<Item = ArrayView2<'a, f32>>) -> Vec<Frame> {
+        let frame = |(k, a): (usize, ArrayView2<'a, f32>)| Frame {
+            name: format!("{prefix}{k}"),
+            shape: a.shape().to_vec(),
+            data: a.iter().copied().collect(),
+        };
+        arrays.into_iter().enumerate().map(frame).collect()
+    }
+
+    /// `b{l}` for each layer's biases, in order.
+    pub fn bias_frames<'a>(biases: impl IntoIterator<Item = &'a [f32]>) -> Vec<Frame> {
+        let frame = |(l, b): (usize, &[f32])| Frame { name: format!("b{l}"), shape: vec![b.len()], data: b.to_vec() };
+        biases.into_iter().enumerate().map(frame).collect()
     }
 }
 

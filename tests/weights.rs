@@ -155,7 +155,7 @@ fn weights_of_another_shape_or_rule_are_refused_with_the_setting_to_change() {
     assert!(reason.contains("backprop weights") && reason.contains("feedback alignment"), "{reason}");
 
     let mut bad = saved.clone();
-    bad.arrays[1].data[0] = f32::INFINITY;
+    bad.arrays.iter_mut().find(|a| a.name == "b0").unwrap().data[0] = f32::INFINITY;
     let mut same = Experiment::Bp(config(vec![8, 8])).build(&store).unwrap();
     assert!(same.load_weights(&bad).unwrap_err().to_string().contains("b0"));
 
@@ -203,4 +203,41 @@ fn the_cli_saves_and_loads_weights() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("set hidden to"), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// EqProp and the segregated dendrites save and load too: EqProp's loaded network gives its
+/// trained test loss and accuracy; the dendrites' weights, part-way through an epoch, load into
+/// a fresh build and into the model itself alike.
+#[test]
+fn eqprop_and_the_segregated_dendrites_save_and_load() {
+    let store = mnist_store();
+    let eqprop = Experiment::preset(RuleId::Eqprop, DataKind::Circles).unwrap();
+    let mut settings = eqprop.settings();
+    settings["epochs"] = serde_json::json!(2);
+    let eqprop = Experiment::from_settings(RuleId::Eqprop, settings).unwrap();
+    let model = trained(&eqprop, &store);
+    let weights = model.weights().unwrap();
+    let mut fresh = eqprop.build(&store).unwrap();
+    fresh.load_weights(&weights).unwrap();
+    let columns = &model.metrics().columns;
+    for column in ["test_loss", "test_acc"] {
+        let i = columns.iter().position(|c| c == column).unwrap();
+        assert_eq!(fresh.metrics().rows[0][i].to_bits(), model.metrics().rows.last().unwrap()[i].to_bits(), "{column}");
+    }
+    assert_eq!(fresh.weights().unwrap(), weights);
+
+    let dendrites = Experiment::from_settings(RuleId::Dendrites, serde_json::json!({"hidden": [20]})).unwrap();
+    let mut model = dendrites.build(&store).unwrap();
+    model.step(300).unwrap();
+    let weights = model.weights().unwrap();
+    assert_ne!(weights, dendrites.build(&store).unwrap().weights().unwrap(), "it learned");
+    let mut fresh = dendrites.build(&store).unwrap();
+    fresh.load_weights(&weights).unwrap();
+    model.load_weights(&weights).unwrap();
+    let rows = |m: &dyn Rule| m.metrics().rows.iter().map(|r| bits(r)).collect::<Vec<_>>();
+    assert_eq!(rows(fresh.as_ref()), rows(model.as_ref()));
+    assert_eq!(fresh.metrics().rows.len(), 1);
+    assert_eq!(fresh.weights().unwrap(), weights);
+    let json = serde_json::to_string(&weights).unwrap();
+    assert_eq!(serde_json::from_str::<Weights>(&json).unwrap(), weights);
 }

@@ -17,7 +17,7 @@ use crate::nn::mlp::{argmax, LayerGradient, Targets};
 use crate::nn::{Mlp, Real, Trace};
 use crate::rng::{rng_for, SimRng, Stream};
 use crate::rule::RuleId;
-use crate::rule::{Frame, MetricTable, Progress, Rule, Snapshot, StepOutcome, Weights};
+use crate::rule::{MetricTable, Progress, Rule, Snapshot, StepOutcome, Weights};
 use crate::rules::FeedforwardConfig;
 use crate::{Error, Result};
 use ndarray::{s, Array2, ArrayView1, ArrayView2};
@@ -660,22 +660,13 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
         self.predict_classes(inputs)
     }
 
-    /// `w{l}`, `b{l}` per layer, then the rule's `feedback{k}` ([`Credit::feedback`]).
+    /// `w{l}` per layer, `b{l}` per layer, then the rule's `feedback{k}` ([`Credit::feedback`]).
     fn weights(&self) -> Result<Weights> {
         let experiment = crate::experiment::Experiment::feedforward_rule(self.credit.id(), self.config.clone())?;
-        let frame = |name: String, a: ArrayView2<'_, f32>| Frame {
-            name,
-            shape: a.shape().to_vec(),
-            data: a.iter().copied().collect(),
-        };
-        let mut arrays = Vec::new();
-        for (l, layer) in self.net.layers.iter().enumerate() {
-            arrays.push(frame(format!("w{l}"), layer.w.view()));
-            arrays.push(Frame { name: format!("b{l}"), shape: vec![layer.b.len()], data: layer.b.to_vec() });
-        }
-        for (k, b) in self.credit.feedback().into_iter().enumerate() {
-            arrays.push(frame(format!("feedback{k}"), b.view()));
-        }
+        let layers = &self.net.layers;
+        let mut arrays = Weights::frames("w", layers.iter().map(|l| l.w.view()));
+        arrays.extend(Weights::bias_frames(layers.iter().map(|l| l.b.as_slice().expect("biases are contiguous"))));
+        arrays.extend(Weights::frames("feedback", self.credit.feedback().into_iter().map(|b| b.view())));
         Ok(Weights::new(experiment, self.net.sizes.clone(), arrays))
     }
 
@@ -684,20 +675,13 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
     /// state (feedback momentum, perturbation noise) is the caller's to provide, by loading
     /// into a freshly built model as the session does.
     fn load_weights(&mut self, weights: &Weights) -> Result<()> {
-        let here = self.weights()?;
-        let expected: Vec<(String, Vec<usize>)> =
-            here.arrays.iter().map(|a| (a.name.clone(), a.shape.clone())).collect();
-        weights.check(here.rule, &here.experiment, &here.sizes, &expected)?;
-        let matrix = |name: &str| {
-            let a = weights.array(name).expect("checked");
-            ndarray::ArrayView2::from_shape((a.shape[0], a.shape[1]), &a.data).expect("checked shape")
-        };
+        weights.check_fits(&self.weights()?)?;
         for l in 0..self.net.depth() {
-            let b = weights.array(&format!("b{l}")).expect("checked");
-            self.net.set_layer(l, matrix(&format!("w{l}")), ndarray::ArrayView1::from(&b.data));
+            let b = weights.values(&format!("b{l}")).expect("checked");
+            self.net.set_layer(l, weights.matrix(&format!("w{l}")).expect("checked"), ndarray::ArrayView1::from(b));
         }
         for (k, b) in self.credit.feedback_mut().into_iter().enumerate() {
-            b.assign(&matrix(&format!("feedback{k}")));
+            b.assign(&weights.matrix(&format!("feedback{k}")).expect("checked"));
         }
         self.log =
             EpochLog::new(self.data.train.len(), self.config.seed, self.credit.diagnostic_columns(self.net.depth()));

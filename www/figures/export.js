@@ -57,10 +57,11 @@ export function stackedPng(canvases) {
 }
 
 /**
- * The rules whose models save and load weights: the feed-forward networks (the engine's
- * `Rule::weights`, src/rules/feedforward.rs). Other models answer `export_weights` with an error.
+ * The rules whose models save and load weights (the engine's `Rule::weights`): the feed-forward
+ * networks (src/rules/feedforward.rs), EqProp and the segregated dendrites. Other models answer
+ * `export_weights` with an error.
  */
-export const WEIGHT_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow', 'kp', 'np', 'wp', 'burstprop'];
+export const WEIGHT_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow', 'kp', 'np', 'wp', 'burstprop', 'eqprop', 'dendrites'];
 
 /** What a file of several lanes' weights says it is (one lane's is the engine's own object). */
 export const WEIGHTS_SET_FORMAT = 'brainprop-weights-set';

@@ -10,7 +10,7 @@ use super::relaxation::{Recorder, Relaxation};
 use crate::data::{DataKind, Split};
 use crate::nn::mlp::Targets;
 use crate::rng::{rng_for, SimRng, Stream};
-use crate::rule::{shown_units, MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
+use crate::rule::{shown_units, MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome, Weights};
 use crate::rules::feedforward::{ChunkModel, EpochLog, Evaluation, MinibatchTraining, EVAL_CHUNK};
 use crate::{Error, Result};
 use ndarray::{s, Array2, ArrayView2};
@@ -339,6 +339,26 @@ impl Rule for EquilibriumPropagation {
 
     fn predict(&mut self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f64>> {
         self.predict_classes(inputs)
+    }
+
+    /// `w{l}` then `b{l}` per layer.
+    fn weights(&self) -> Result<Weights> {
+        let mut arrays = Weights::frames("w", self.net.w.iter().map(|w| w.view()));
+        arrays.extend(Weights::bias_frames(self.net.b.iter().map(|b| b.as_slice().expect("biases are contiguous"))));
+        Ok(Weights::new(crate::experiment::Experiment::Eqprop(self.config.clone()), self.net.sizes.clone(), arrays))
+    }
+
+    /// Rebuilds the model around the loaded network ([`Self::with_net`]): a fresh build's
+    /// data order and random streams, its first row evaluating the loaded weights.
+    fn load_weights(&mut self, weights: &Weights) -> Result<()> {
+        weights.check_fits(&self.weights()?)?;
+        let mut net = self.net.clone();
+        for (l, (w, b)) in net.w.iter_mut().zip(&mut net.b).enumerate() {
+            w.assign(&weights.matrix(&format!("w{l}")).expect("checked"));
+            b.assign(&ndarray::ArrayView1::from(weights.values(&format!("b{l}")).expect("checked")));
+        }
+        *self = Self::with_net(self.config.clone(), Arc::clone(&self.data), Some(net))?;
+        Ok(())
     }
 
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {

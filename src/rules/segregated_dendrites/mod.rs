@@ -49,7 +49,7 @@ use crate::data::Split;
 use crate::metrics::{angle_degrees, cosine};
 use crate::neuron::compartments::{self as cells, PspKernel, PspTraces, RATE_MAX};
 use crate::rng::{rng_for, SimRng, Stream};
-use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome};
+use crate::rule::{MetricTable, Progress, Rule, RuleId, Snapshot, StepOutcome, Weights};
 use crate::rules::feedforward::{ChunkModel, EpochLog, MinibatchTraining, EVAL_CHUNK};
 use crate::{Error, Result};
 use ndarray::{Array2, ArrayView2};
@@ -111,6 +111,9 @@ pub struct DigitTrace {
     pub example: usize,
     pub label: usize,
 }
+
+/// The model's own metric columns, after [`crate::rules::feedforward::COLUMNS`].
+const LOG_COLUMNS: [&str; 2] = ["angle_bp", "angle_feedback"];
 
 /// The segregated-dendrite network and its online training.
 pub struct SegregatedDendrites {
@@ -201,7 +204,7 @@ impl SegregatedDendrites {
                 })
             })
             .collect();
-        let log = EpochLog::new(data.train.len(), config.seed, ["angle_bp".to_string(), "angle_feedback".to_string()]);
+        let log = EpochLog::new(data.train.len(), config.seed, LOG_COLUMNS.map(String::from));
         let mut model = Self {
             spikes: rng_for(config.seed, Stream::Simulation),
             eval_out: Array2::zeros((EVAL_CHUNK, classes)),
@@ -216,13 +219,19 @@ impl SegregatedDendrites {
             angle_count: 0,
             trace: None,
         };
-        // Row 0: the untrained network, so every curve starts where learning starts (no update
-        // has been made yet, so its angle to backprop is NaN).
-        let data = Arc::clone(&model.data);
-        let (train, test) = (model.evaluate(&data.train), model.evaluate(&data.test));
-        let feedback = model.feedback_angle();
-        model.log.record(train.loss, train.accuracy, test, || vec![f64::NAN, feedback])?;
+        model.start_log()?;
         Ok(model)
+    }
+
+    /// Starts the metric table and the data order afresh, with row 0: the network as it is
+    /// (untrained at build, the loaded weights after a load), so every curve starts where
+    /// learning starts (no update has been made yet, so its angle to backprop is NaN).
+    fn start_log(&mut self) -> Result<()> {
+        self.log = EpochLog::new(self.data.train.len(), self.config.seed, LOG_COLUMNS.map(String::from));
+        let data = Arc::clone(&self.data);
+        let (train, test) = (self.evaluate(&data.train), self.evaluate(&data.test));
+        let feedback = self.feedback_angle();
+        self.log.record(train.loss, train.accuracy, test, || vec![f64::NAN, feedback])
     }
 
     /// Layer widths, input first.
@@ -642,6 +651,31 @@ impl Rule for SegregatedDendrites {
 
     fn predict(&mut self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f64>> {
         self.predict_classes(inputs)
+    }
+
+    /// `w{l}` and `b{l}` per layer, then the feedback to each hidden layer, `feedback{k}`.
+    fn weights(&self) -> Result<Weights> {
+        let mut arrays = Weights::frames("w", self.w.iter().map(|w| w.view()));
+        arrays.extend(Weights::bias_frames(self.b.iter().map(|b| b.as_slice())));
+        arrays.extend(Weights::frames("feedback", self.y.iter().map(|y| y.view())));
+        Ok(Weights::new(crate::experiment::Experiment::Dendrites(self.config.clone()), self.sizes.clone(), arrays))
+    }
+
+    /// Builds the model afresh (its data order and spike streams), puts the loaded arrays in
+    /// place and starts the metric table with a row evaluating them.
+    fn load_weights(&mut self, weights: &Weights) -> Result<()> {
+        weights.check_fits(&Rule::weights(self)?)?;
+        let mut fresh = Self::new(self.config.clone(), Arc::clone(&self.data))?;
+        for (l, (w, b)) in fresh.w.iter_mut().zip(&mut fresh.b).enumerate() {
+            w.assign(&weights.matrix(&format!("w{l}")).expect("checked"));
+            b.copy_from_slice(weights.values(&format!("b{l}")).expect("checked"));
+        }
+        for (k, y) in fresh.y.iter_mut().enumerate() {
+            y.assign(&weights.matrix(&format!("feedback{k}")).expect("checked"));
+        }
+        fresh.start_log()?;
+        *self = fresh;
+        Ok(())
     }
 
     fn step(&mut self, budget: u32) -> Result<StepOutcome> {
