@@ -51,7 +51,10 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
     assert.equal(weights.format, 'brainprop-weights');
     assert.equal(weights.rule, 'bp');
     assert.equal(weights.experiment.data, 'xor');
-    assert.deepEqual(weights.arrays.map((a) => a.name).slice(0, 2), ['w0', 'b0']);
+    const layers = weights.sizes.length - 1;
+    const names = ['w', 'b'].flatMap((kind) => [...Array(layers).keys()].map((l) => `${kind}${l}`)); // w0 w1 … b0 b1 …
+    assert.deepEqual(weights.arrays.map((a) => a.name), names);
+    assert.deepEqual(weights.arrays[0].shape, weights.sizes.slice(0, 2));
     assert.match(await shareMessage(page, /Saved brainprop-backprop-bp\.json/), /Saved/);
 
     await page.click(`${FIG} [data-el="reset"]`);
