@@ -373,7 +373,7 @@ fn ping_estimate_and_the_pages_protocol_version() {
 fn predictions_between_slices_do_not_change_training() {
     let experiment =
         Experiment::Bp(FeedforwardConfig { data: DataKind::Spiral, epochs: 6, ..FeedforwardConfig::default() });
-    let run = |ask: bool| {
+    let run = |experiment: &Experiment, ask: bool| {
         let mut session = Session::new();
         session.handle(Command::Configure { experiment: experiment.clone() }, None);
         let before = session.handle(Command::Predict { inputs: vec![vec![0.5, -0.25]] }, None);
@@ -397,13 +397,21 @@ fn predictions_between_slices_do_not_change_training() {
         let bits: Vec<Vec<u64>> = rows.iter().map(|r| r.iter().map(|x| x.to_bits()).collect()).collect();
         (before, bits, answers)
     };
-    let (before, alone, _) = run(false);
-    let (_, asked, answers) = run(true);
+    let (before, alone, _) = run(&experiment, false);
+    let (_, asked, answers) = run(&experiment, true);
     assert!(matches!(before.as_slice(), [Reply::Prediction { probabilities }] if probabilities.len() == 1));
     assert_eq!(alone.len(), 6, "6 epochs (the untrained row came with configured)");
     assert_eq!(asked, alone);
     assert!(answers.len() > 6, "{} predictions", answers.len());
     assert!(answers.windows(2).any(|w| w[0] != w[1]), "the predictions follow the training");
+    // EqProp relaxes each prediction in its evaluation buffers: its run is untouched too.
+    let mut eqprop = Experiment::preset(RuleId::Eqprop, DataKind::Circles).unwrap().settings();
+    eqprop["epochs"] = serde_json::json!(2);
+    let eqprop = Experiment::from_settings(RuleId::Eqprop, eqprop).unwrap();
+    let (_, alone, _) = run(&eqprop, false);
+    let (_, asked, answers) = run(&eqprop, true);
+    assert_eq!((asked.len(), &asked), (2, &alone));
+    assert!(answers.len() > 2, "{} predictions", answers.len());
 
     // Refusals: no model, rows of unequal width, rows of the wrong width.
     let refused = |session: &mut Session, inputs: Vec<Vec<f32>>| match session
