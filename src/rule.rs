@@ -91,7 +91,9 @@ pub const WEIGHTS_VERSION: u32 = 1;
 /// pathway the rule keeps (`feedback{k}`, in the rule's own shape). `serde_json` writes each
 /// `f32` as its shortest decimal that reads back to the same value, so a save and a load are
 /// exact. `sizes` are the layer widths, input first (`[784, 500, 10]`), and `experiment` the
-/// settings the model was built from (the data set and widths that define the shapes).
+/// settings the model was built from (the data set and widths that define the shapes): the JSON
+/// of its [`crate::experiment::Experiment`], its `rule` tag with its fields. It is kept as JSON,
+/// so that the models, which build no experiments, do not depend on the experiment module.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
     /// Always [`WEIGHTS_FORMAT`].
@@ -100,21 +102,20 @@ pub struct Weights {
     pub version: u32,
     pub rule: RuleId,
     pub sizes: Vec<usize>,
-    pub experiment: crate::experiment::Experiment,
+    pub experiment: serde_json::Value,
     pub arrays: Vec<Frame>,
 }
 
 impl Weights {
-    /// The weights of a model of `experiment` with layer widths `sizes`.
-    pub fn new(experiment: crate::experiment::Experiment, sizes: Vec<usize>, arrays: Vec<Frame>) -> Self {
-        Self {
-            format: WEIGHTS_FORMAT.into(),
-            version: WEIGHTS_VERSION,
-            rule: experiment.rule(),
-            sizes,
-            experiment,
-            arrays,
+    /// The weights of a `rule` model built from `config` (its experiment's settings, e.g. a
+    /// `FeedforwardConfig`; serialised with the `rule` tag, as the experiment is) with layer
+    /// widths `sizes`.
+    pub fn new(rule: RuleId, config: &impl Serialize, sizes: Vec<usize>, arrays: Vec<Frame>) -> Self {
+        let mut experiment = serde_json::to_value(config).unwrap_or(serde_json::Value::Null);
+        if let Some(fields) = experiment.as_object_mut() {
+            fields.insert("rule".into(), serde_json::json!(rule));
         }
+        Self { format: WEIGHTS_FORMAT.into(), version: WEIGHTS_VERSION, rule, sizes, experiment, arrays }
     }
 
     /// Checks that these weights fit a model of rule `rule`, built from `experiment`, whose
@@ -125,7 +126,7 @@ impl Weights {
     pub fn check(
         &self,
         rule: RuleId,
-        experiment: &crate::experiment::Experiment,
+        experiment: &serde_json::Value,
         sizes: &[usize],
         expected: &[(String, Vec<usize>)],
     ) -> Result<()> {
@@ -228,9 +229,8 @@ fn join_sizes(sizes: &[usize]) -> String {
 }
 
 /// "set data to mnist and hidden to 100": the shape-defining settings in which `file` differs
-/// from `here`, with `file`'s values.
-fn setting_changes(file: &crate::experiment::Experiment, here: &crate::experiment::Experiment) -> String {
-    let (file, here) = (file.settings(), here.settings());
+/// from `here` (experiments as JSON), with `file`'s values.
+fn setting_changes(file: &serde_json::Value, here: &serde_json::Value) -> String {
     let changes: Vec<String> = ["data", "hidden"]
         .into_iter()
         .filter(|key| file.get(key) != here.get(key))

@@ -662,12 +662,11 @@ impl<C: Credit<f32>> Rule for Feedforward<C> {
 
     /// `w{l}` per layer, `b{l}` per layer, then the rule's `feedback{k}` ([`Credit::feedback`]).
     fn weights(&self) -> Result<Weights> {
-        let experiment = crate::experiment::Experiment::feedforward_rule(self.credit.id(), self.config.clone())?;
         let layers = &self.net.layers;
         let mut arrays = Weights::frames("w", layers.iter().map(|l| l.w.view()));
         arrays.extend(Weights::bias_frames(layers.iter().map(|l| l.b.as_slice().expect("biases are contiguous"))));
         arrays.extend(Weights::frames("feedback", self.credit.feedback().into_iter().map(|b| b.view())));
-        Ok(Weights::new(experiment, self.net.sizes.clone(), arrays))
+        Ok(Weights::new(self.credit.id(), &self.config, self.net.sizes.clone(), arrays))
     }
 
     /// Loads `w{l}`, `b{l}` and the feedback, clears the forward weights' momentum, and starts a

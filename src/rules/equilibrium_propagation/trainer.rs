@@ -345,7 +345,7 @@ impl Rule for EquilibriumPropagation {
     fn weights(&self) -> Result<Weights> {
         let mut arrays = Weights::frames("w", self.net.w.iter().map(|w| w.view()));
         arrays.extend(Weights::bias_frames(self.net.b.iter().map(|b| b.as_slice().expect("biases are contiguous"))));
-        Ok(Weights::new(crate::experiment::Experiment::Eqprop(self.config.clone()), self.net.sizes.clone(), arrays))
+        Ok(Weights::new(RuleId::Eqprop, &self.config, self.net.sizes.clone(), arrays))
     }
 
     /// Rebuilds the model around the loaded network ([`Self::with_net`]): a fresh build's

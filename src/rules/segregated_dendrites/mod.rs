@@ -658,7 +658,7 @@ impl Rule for SegregatedDendrites {
         let mut arrays = Weights::frames("w", self.w.iter().map(|w| w.view()));
         arrays.extend(Weights::bias_frames(self.b.iter().map(|b| b.as_slice())));
         arrays.extend(Weights::frames("feedback", self.y.iter().map(|y| y.view())));
-        Ok(Weights::new(crate::experiment::Experiment::Dendrites(self.config.clone()), self.sizes.clone(), arrays))
+        Ok(Weights::new(RuleId::Dendrites, &self.config, self.sizes.clone(), arrays))
     }
 
     /// Builds the model afresh (its data order and spike streams), puts the loaded arrays in
