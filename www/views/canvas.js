@@ -24,12 +24,25 @@ export function fit(canvas) {
  * device pixel ratio `dpr`, rounded (`w` × `h`, device pixels). Null while it is not laid out.
  */
 function wantedSize(canvas) {
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
+  const { width, height } = cssSize(canvas);
   if (width === 0 || height === 0) return null;
   const dpr = globalThis.devicePixelRatio || 1;
   return { width, height, dpr, w: Math.round(width * dpr), h: Math.round(height * dpr) };
 }
+
+/**
+ * A canvas's content box in CSS pixels, {width, height}: as the page's ResizeObserver last
+ * reported it for a canvas `keepSharp` watches, else read from the layout (`clientWidth`). Drawing
+ * reads sizes here, so that a frame whose figures have just written text does not force the
+ * browser to lay the page out again in the middle of drawing (a forced layout of the whole page
+ * took 10–20 ms of a frame); a size that changes is reported after the next layout, and the
+ * figure redraws then.
+ */
+export function cssSize(canvas) {
+  return observedSizes.get(canvas) ?? { width: canvas.clientWidth, height: canvas.clientHeight };
+}
+
+const observedSizes = new WeakMap(); // watched canvas → its content box as last observed
 
 // ---- keeping canvases sharp -----------------------------------------------------------------
 //
@@ -89,7 +102,13 @@ function observe(canvas, redraw) {
   if (owners.has(canvas)) return;
   owners.set(canvas, redraw);
   if (!sizeObserver) {
-    sizeObserver = new ResizeObserver((entries) => resizeAll(entries.map((e) => e.target)));
+    sizeObserver = new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const box = entry.contentBoxSize?.[0];
+        observedSizes.set(entry.target, box ? { width: box.inlineSize, height: box.blockSize } : { width: entry.contentRect.width, height: entry.contentRect.height });
+      }
+      resizeAll(entries.map((e) => e.target));
+    });
     watchRatio();
   }
   // The device-pixel box also catches a move by a fraction of a pixel that changes the rounding;
@@ -104,6 +123,7 @@ function observe(canvas, redraw) {
 
 function forget(canvas) {
   if (!owners.delete(canvas)) return;
+  observedSizes.delete(canvas);
   sizeObserver.unobserve(canvas);
 }
 

@@ -9,6 +9,7 @@
 // `legend: false` (no legend entry of its own) and `band` ([[x, low, high], …]: a translucent band
 // around the curve, e.g. ±1 sd). A log x axis is a transform of the description (./log-axis.js).
 import { drawChart } from './linechart.js';
+import { cssSize } from './canvas.js';
 import { PALETTE, css } from './colors.js';
 
 /** How opaque a curve's band is. */
@@ -106,7 +107,8 @@ export class LabelledChart {
     const banded = chart.series.filter((s) => s.band && s.band.length > 1);
     if (!banded.length) return;
     const ctx = this.canvas.getContext('2d');
-    const dpr = this.canvas.clientWidth > 0 ? this.canvas.width / this.canvas.clientWidth : 1;
+    const { width } = cssSize(this.canvas);
+    const dpr = width > 0 ? this.canvas.width / width : 1;
     const { left, top, right, bottom } = this.area;
     ctx.save();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

@@ -43,7 +43,7 @@ export function drawChart(canvas, chart) {
   if (!box) return null;
   box.ctx.setTransform(1, 0, 0, 1, 0, 0); // plotters draws in backing-store pixels
   const area = bindings.draw_line_chart(canvas, { ...chart, scale: box.dpr });
-  const px = canvas.width / canvas.clientWidth; // backing-store pixels per CSS pixel
+  const px = canvas.width / box.width; // backing-store pixels per CSS pixel
   return {
     left: area.left / px, top: area.top / px, right: area.right / px, bottom: area.bottom / px,
     x: area.x, y: area.y,

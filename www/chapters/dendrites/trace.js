@@ -9,7 +9,7 @@
 // The engine's `step` trains a whole epoch; Step here trains one slice of the worker (about
 // 10 ms: a few digits) and pauses, as the multiplexing figure's Step does with simulated time.
 import { Figure } from '../../figures/figure.js';
-import { framesByName } from '../../views/canvas.js';
+import { framesByName, cssSize } from '../../views/canvas.js';
 import { drawGrey } from '../../views/image.js';
 import { drawPanels } from '../../views/traces.js';
 import { throttle } from '../../figures/schedule.js';
@@ -120,7 +120,7 @@ export class DendritesTraceFigure extends Figure {
     if (!this.state) return;
     const trace = this.trace;
     const canvas = this.el.potentials;
-    const narrow = canvas.clientWidth < 560;
+    const narrow = cssSize(canvas).width < 560;
     if (trace) {
       const { panels, bands, start, end } = tracePanels(trace, { narrow });
       if (drawPanels(canvas, panels, { start, end, tick: 10, unit: 'ms', bands })) this.root.dataset.drawn = String(Number(this.root.dataset.drawn || 0) + 1);
