@@ -12,22 +12,23 @@ async function fetchDigits() {
   if (!response.ok) throw new Error(`the server answered ${response.status}`);
   const total = Number(response.headers.get('content-length')) || 0;
   const reader = response.body.getReader();
-  const chunks = [];
+  // Each piece is copied into place as it arrives (into a buffer of the announced size), so no
+  // task of the page copies the whole file at once.
+  let bytes = new Uint8Array(total);
   let received = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
+    if (received + value.length > bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * bytes.length, received + value.length));
+      grown.set(bytes.subarray(0, received));
+      bytes = grown;
+    }
+    bytes.set(value, received);
     received += value.length;
     for (const watch of watchers) watch(received, total);
   }
-  const bytes = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return received === bytes.length ? bytes : bytes.slice(0, received);
 }
 
 /**
@@ -48,8 +49,14 @@ export function loadDigits(onProgress) {
   });
 }
 
-/** Hands a copy of the digits to an engine (an EngineClient), transferring the copy. */
+/**
+ * Hands a copy of the digits to an engine (an EngineClient), transferring the copy. The copy is
+ * made in a task of its own: the lanes of a race all get theirs when the one download ends, and
+ * 7.8 MB copied for each of four lanes in one task held the page for tens of milliseconds.
+ */
 export function sendDigits(client, bytes) {
-  const copy = bytes.slice();
-  client.send({ type: 'load_data', dataset: 'mnist', bytes: copy }, [copy.buffer]);
+  setTimeout(() => {
+    const copy = bytes.slice();
+    client.send({ type: 'load_data', dataset: 'mnist', bytes: copy }, [copy.buffer]);
+  });
 }
