@@ -23,7 +23,8 @@ pub enum Command {
     Train,
     /// Stops training after the current slice.
     Pause,
-    /// Trains until the next row of metrics (one epoch), then pauses.
+    /// Trains until the model has moved on and then appended a row of metrics (one epoch), then
+    /// pauses; a row still owed for work done before the step does not end it.
     Step,
     /// Rebuilds the model from the current experiment: same seed, same start.
     Reset,

@@ -7,7 +7,7 @@ use crate::data::DataStore;
 use crate::error::Error;
 use crate::experiment::Experiment;
 use crate::protocol::{Command, ErrorKind, Reply, PROTOCOL_VERSION};
-use crate::rule::Rule;
+use crate::rule::{Progress, Rule};
 
 /// Snapshots are sent at most this often while training (30 Hz).
 pub const SNAPSHOT_INTERVAL_MS: f64 = 1000.0 / 30.0;
@@ -26,8 +26,10 @@ pub struct Session {
     pending: Option<Experiment>,
     model: Option<Box<dyn Rule + Send>>,
     running: bool,
-    /// When stepping: train until the metric table has this many rows.
-    step_until_rows: Option<usize>,
+    /// When stepping: where the step began. The step ends with the first metric row appended
+    /// after the model has moved on from there, so that a row still owed for work done before
+    /// the step (an epoch's test evaluation that a pause cut short) does not count as the step.
+    step_from: Option<Progress>,
     /// When replaying: train until the model has seen this many samples.
     replay_until_samples: Option<u64>,
     rows_sent: usize,
@@ -51,13 +53,13 @@ impl Session {
 
     /// True while the session wants [`Session::tick`] to be called again.
     pub fn is_busy(&self) -> bool {
-        self.model.is_some() && (self.running || self.step_until_rows.is_some() || self.replay_until_samples.is_some())
+        self.model.is_some() && (self.running || self.step_from.is_some() || self.replay_until_samples.is_some())
     }
 
     /// Stops training, stepping and replaying.
     fn halt(&mut self) {
         self.running = false;
-        self.step_until_rows = None;
+        self.step_from = None;
         self.replay_until_samples = None;
     }
 
@@ -84,9 +86,9 @@ impl Session {
             Command::Step => match &self.model {
                 None => vec![protocol_error("configure an experiment before stepping")],
                 Some(model) => {
-                    let rows = model.metrics().rows.len() + 1;
+                    let from = model.progress();
                     self.halt();
-                    self.step_until_rows = Some(rows);
+                    self.step_from = Some(from);
                     vec![]
                 }
             },
@@ -261,29 +263,31 @@ impl Session {
         let mut replies = Vec::new();
         let model = self.model.as_mut().expect("busy implies a model");
         loop {
+            let rows_before = model.metrics().rows.len();
             match model.step(1) {
                 Ok(outcome) => {
                     self.rate_window_samples += outcome.samples;
                     if outcome.finished {
                         self.finished = true;
                         self.running = false;
-                        self.step_until_rows = None;
+                        self.step_from = None;
                         self.replay_until_samples = None;
                     }
-                    if self.step_until_rows.is_some_and(|rows| model.metrics().rows.len() >= rows) {
-                        self.step_until_rows = None;
+                    let appended = model.metrics().rows.len() > rows_before;
+                    if appended && self.step_from.is_some_and(|from| model.progress() != from) {
+                        self.step_from = None;
                     }
                     if self.replay_until_samples.is_some_and(|samples| model.progress().samples >= samples) {
                         self.replay_until_samples = None;
                     }
-                    let busy = self.running || self.step_until_rows.is_some() || self.replay_until_samples.is_some();
+                    let busy = self.running || self.step_from.is_some() || self.replay_until_samples.is_some();
                     if outcome.finished || outcome.units == 0 || !busy {
                         break;
                     }
                 }
                 Err(e) => {
                     self.running = false;
-                    self.step_until_rows = None;
+                    self.step_from = None;
                     self.replay_until_samples = None;
                     replies.push(error_reply(&e));
                     break;
@@ -329,7 +333,7 @@ impl Session {
             rows,
             samples: progress.samples,
             epoch: progress.epoch,
-            running: self.running || self.step_until_rows.is_some() || self.replay_until_samples.is_some(),
+            running: self.running || self.step_from.is_some() || self.replay_until_samples.is_some(),
             finished: self.finished,
             samples_per_s: self.samples_per_s,
         }

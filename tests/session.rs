@@ -113,6 +113,49 @@ fn step_trains_exactly_one_epoch_and_pause_stops() {
     assert!(!session.is_busy());
 }
 
+/// A pause can fall between an epoch's last minibatch and its test evaluation (the evaluation is
+/// sliced, so the longer it takes the likelier this is). A step from there still trains one whole
+/// epoch: the row owed for the finished epoch does not count as the step. (It used to stop the
+/// step at once, and the page's → key then seemed to do nothing.)
+#[test]
+fn a_step_from_a_pending_evaluation_trains_a_whole_epoch() {
+    let experiments = [
+        Experiment::Bp(FeedforwardConfig { data: DataKind::Circles, epochs: 5, ..FeedforwardConfig::default() }),
+        serde_json::from_value(serde_json::json!({"rule": "eqprop", "data": "circles", "epochs": 5})).unwrap(),
+    ];
+    for experiment in experiments {
+        let rule = experiment.rule();
+        let mut session = Session::new();
+        session.handle(Command::Configure { experiment }, None);
+        session.handle(Command::Train, None);
+        // A slice of 0 ms is one unit of work per tick: stop as soon as epoch 1's last
+        // minibatch is in and its row is not yet.
+        let mut now = clock();
+        let model = |s: &Session| (s.model().unwrap().progress().epoch, s.model().unwrap().metrics().rows.len());
+        while model(&session) != (1.0, 1) {
+            session.tick(&mut now, 0.0);
+            assert!(model(&session).0 <= 1.0, "{rule:?}: passed the end of epoch 1 without stopping before its row");
+        }
+        session.handle(Command::Pause, None);
+        session.handle(Command::Step, None);
+        while session.is_busy() {
+            session.tick(&mut now, 0.0);
+        }
+        assert_eq!(model(&session), (2.0, 3), "{rule:?}: a step ends with the next epoch's row");
+        // A step from mid-epoch ends at that epoch's row.
+        session.handle(Command::Train, None);
+        while model(&session).0 < 2.5 {
+            session.tick(&mut now, 0.0);
+        }
+        session.handle(Command::Pause, None);
+        session.handle(Command::Step, None);
+        while session.is_busy() {
+            session.tick(&mut now, 0.0);
+        }
+        assert_eq!(model(&session), (3.0, 4), "{rule:?}");
+    }
+}
+
 #[test]
 fn bad_input_gives_a_message_and_keeps_the_model() {
     let mut session = Session::new();
