@@ -123,10 +123,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// ```text
 /// { "version": 1,
 ///   "configs": { "feedforward": [field, …], "eqprop": […], … },        fields as in schema::Field
-///   "rules": { "bp": { "label": "backprop", "config": "feedforward",
+///   "rules": { "bp": { "label": "backprop", "config": "feedforward", "weights": true,
 ///                      "default": {…}, "presets": { "mnist": {…}, … } }, … } }
 /// ```
 ///
+/// `weights` says whether the rule's models classify and save weights ([`RuleId::has_weights`]);
 /// `default` is the rule's starting experiment; `presets` holds the starting experiment per data
 /// set for rules that take a data set ([`Experiment::preset`]); `figure_presets` the settings some
 /// figures start from instead ([`FeedforwardConfig::figure_presets`],
@@ -150,7 +151,7 @@ pub fn schema() -> Value {
         let default = Experiment::preset(rule, DataKind::default()).map(|e| e.settings()).unwrap_or(Value::Null);
         rules.insert(
             rule.name().into(),
-            json!({ "label": rule.label(), "config": name, "default": default, "presets": presets }),
+            json!({ "label": rule.label(), "config": name, "weights": rule.has_weights(), "default": default, "presets": presets }),
         );
     }
     let chapters: Vec<Value> = Chapter::ALL.iter().map(|c| json!({ "id": c, "title": c.title() })).collect();

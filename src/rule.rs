@@ -492,6 +492,27 @@ impl RuleId {
         }
     }
 
+    /// Whether this rule's models classify their inputs and save and load their weights
+    /// ([`Rule::predict`], [`Rule::weights`], [`Rule::load_weights`]): the feed-forward
+    /// networks, EqProp and the segregated dendrites. The schema gives it to the page (each rule's
+    /// `weights`), and `tests/weights.rs` checks it against every rule's model.
+    pub fn has_weights(self) -> bool {
+        matches!(
+            self,
+            RuleId::Bp
+                | RuleId::Fa
+                | RuleId::Dfa
+                | RuleId::Sign
+                | RuleId::Shallow
+                | RuleId::Kp
+                | RuleId::Np
+                | RuleId::Wp
+                | RuleId::Burstprop
+                | RuleId::Eqprop
+                | RuleId::Dendrites
+        )
+    }
+
     /// The name readers see, e.g. "feedback alignment".
     pub fn label(self) -> &'static str {
         match self {

@@ -12,26 +12,31 @@ fn mnist_store() -> DataStore {
     DataStore::with_mnist(mnist::load(std::path::Path::new(mnist::DEFAULT_PATH)).expect("run scripts/setup.sh first"))
 }
 
-/// Every rule that classifies its inputs; the others refuse to predict.
-const CLASSIFIERS: [RuleId; 11] = [
-    RuleId::Bp,
-    RuleId::Fa,
-    RuleId::Dfa,
-    RuleId::Sign,
-    RuleId::Shallow,
-    RuleId::Kp,
-    RuleId::Np,
-    RuleId::Wp,
-    RuleId::Burstprop,
-    RuleId::Eqprop,
-    RuleId::Dendrites,
-];
-
 fn assert_probabilities(p: &Array2<f64>, rows: usize, classes: usize) {
     assert_eq!(p.dim(), (rows, classes));
     for row in p.rows() {
         assert!(row.iter().all(|&v| (0.0..=1.0).contains(&v)), "{row}");
         assert!((row.sum() - 1.0).abs() < 1e-9, "a row sums to {}", row.sum());
+    }
+}
+
+/// `RuleId::has_weights` (what the schema tells the page) is what the models do: exactly those
+/// rules' models save weights, and load them back.
+#[test]
+fn the_declared_weight_rules_are_the_models_that_save_and_load_weights() {
+    let store = mnist_store();
+    for rule in RuleId::ALL {
+        let mut model = Experiment::preset(rule, DataKind::Circles).unwrap().build(&store).unwrap();
+        match model.weights() {
+            Ok(weights) => {
+                assert!(rule.has_weights(), "{rule} saved weights but is not declared to");
+                model.load_weights(&weights).unwrap_or_else(|e| panic!("{rule}: {e}"));
+            }
+            Err(e) => {
+                assert!(!rule.has_weights(), "{rule} is declared to save weights: {e}");
+                assert!(e.to_string().contains("no weights to save"), "{rule}: {e}");
+            }
+        }
     }
 }
 
@@ -46,11 +51,11 @@ fn every_classifier_predicts_probabilities_and_the_others_refuse() {
         let inputs = Array2::from_shape_fn((3, width), |(i, j)| ((i * 7 + j) % 5) as f32 / 5.0);
         match model.predict(inputs.view()) {
             Ok(p) => {
-                assert!(CLASSIFIERS.contains(&rule), "{rule} predicted");
+                assert!(rule.has_weights(), "{rule} predicted");
                 assert_probabilities(&p, 3, if width == 784 { 10 } else { 2 });
             }
             Err(e) => {
-                assert!(!CLASSIFIERS.contains(&rule), "{rule}: {e}");
+                assert!(!rule.has_weights(), "{rule}: {e}");
                 assert!(e.to_string().contains("does not classify inputs"), "{rule}: {e}");
             }
         }

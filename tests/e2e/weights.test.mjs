@@ -77,7 +77,7 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
     await writeFile(otherPath, JSON.stringify(other));
     await page.setInputFiles(`${FIG} [data-el="load-weights"]`, otherPath);
     const refused = await shareMessage(page, /not loaded/);
-    assert.match(refused, new RegExp(`the file is for a 2-16-2 network, and this figure's is ${weights.sizes.join('-')}: set hidden to 16`), refused);
+    assert.match(refused, new RegExp(`the file is for a 2-16-2 network, and this figure's is ${weights.sizes.join('-')}: set hidden to 16\\.`, 'i'), refused);
     await writeFile(otherPath, '{"not": "weights"}');
     await page.setInputFiles(`${FIG} [data-el="load-weights"]`, otherPath);
     assert.match(await shareMessage(page, /not a brainprop weights file/), /choose one saved/);

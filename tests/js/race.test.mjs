@@ -229,3 +229,67 @@ test('a target test accuracy stops each lane at the first row that reaches it, a
   assert.equal(race.list[0].canTrain, true);
   assert.equal(race.list[1].canTrain, false);
 });
+
+test('weights are asked through the lane: one question at a time, answered in order, and a settings change overtakes an import', async () => {
+  const { race, engines, built, experiments } = setup(['bp']);
+  assert.equal(race.exportWeights('bp'), null, 'no model yet');
+  built();
+  const saved = { format: 'brainprop-weights', version: 1, rule: 'bp', sizes: [1, 1], arrays: [] };
+  const asked = race.exportWeights('bp');
+  assert.deepEqual(engines[0].sent.at(-1), { type: 'export_weights' });
+  assert.equal(race.importWeights('bp', saved), null, 'one question in flight per lane');
+  engines[0].reply({ type: 'weights', weights: saved });
+  assert.deepEqual(await asked, { weights: saved });
+
+  // An import is answered by the rebuilt model's `configured`; the lane then holds the weights.
+  const loading = race.importWeights('bp', saved);
+  assert.deepEqual(engines[0].sent.at(-1), { type: 'import_weights', weights: saved });
+  const LOADED = [0, 0, 0.1, 0.97, 0.1, 0.97];
+  engines[0].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [LOADED] });
+  assert.deepEqual(await loading, { columns: COLUMNS, rows: [LOADED] });
+  assert.equal(race.list[0].weights, saved);
+  assert.deepEqual(race.list[0].table.rows, [LOADED]);
+
+  // A refused file is the question's answer, not the lane's error.
+  const refused = race.importWeights('bp', { ...saved, sizes: [2, 2] });
+  engines[0].reply({ type: 'weights_refused', message: 'the file is for a 2-2 network: set hidden to 2' });
+  assert.deepEqual(await refused, { error: 'The file is for a 2-2 network: set hidden to 2.' });
+  assert.equal(race.list[0].error, '');
+  assert.equal(race.list[0].weights, saved, 'a refused file leaves the loaded model');
+
+  // New settings while an import is on its way: the import is overtaken, and its late
+  // `configured` (of the old settings) is a stray.
+  const overtaken = race.importWeights('bp', saved);
+  race.configure([{ ...experiments[0], seed: 2 }]);
+  assert.equal(await overtaken, null);
+  assert.equal(race.list[0].weights, null, 'a build from settings forgets the loaded weights');
+  engines[0].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [LOADED] });
+  assert.equal(race.list[0].configuring, true, 'the stray answer is not the build asked for');
+  assert.equal(race.phase, 'configuring');
+});
+
+test('a worker that crashes after weights were loaded is brought back from those weights, then replayed', () => {
+  const { race, engines, built, experiments } = setup(['bp']);
+  built();
+  const saved = { format: 'brainprop-weights', version: 1, rule: 'bp', sizes: [1, 1], arrays: [] };
+  race.importWeights('bp', saved);
+  engines[0].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [ROW0] });
+  race.play();
+  engines[0].reply(progress({ running: true, samples: 300, epoch: 0.75 }));
+  engines[0].reply({ type: 'error', kind: 'crash', reason: 'panic', fatal: true, message: 'the engine hit an internal error (x)' });
+  assert.equal(engines.length, 2);
+  engines[1].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [ROW0] });
+  assert.deepEqual(engines[1].sent.at(-1), { type: 'import_weights', weights: saved }, 'the weights first');
+  assert.equal(race.phase, 'recovering');
+  assert.equal(race.canTrain, false);
+  engines[1].reply({ type: 'configured', rule: 'bp', experiment: experiments[0], columns: COLUMNS, rows: [ROW0] });
+  assert.deepEqual(engines[1].sent.at(-1), { type: 'replay', samples: 300 }, 'then the samples since the load');
+  engines[1].reply(progress({ running: false, samples: 300, epoch: 0.75 }));
+  assert.equal(race.phase, 'paused');
+  assert.equal(race.list[0].weights, saved, 'and a second crash would load them again');
+  assert.match(race.list[0].crashText, /brought back to epoch 0\.7: press Train to go on\.$/);
+  // Reset starts from the seed: the weights are forgotten.
+  race.reset();
+  assert.equal(race.list[0].weights, null);
+  assert.equal(engines[1].sent.at(-1).type, 'configure');
+});

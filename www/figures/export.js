@@ -2,6 +2,7 @@
 // the rows the charts are drawn from), and its models' weights as JSON, which loads back. Files
 // are offered with an <a download> link; a frame sandboxed without allow-downloads refuses them
 // silently, so the figure says what it saved.
+import { SCHEMA } from '../state/schema.js';
 
 /** Offers `blob` to the reader as a file named `name`. */
 export function download(blob, name) {
@@ -57,11 +58,13 @@ export function stackedPng(canvases) {
 }
 
 /**
- * The rules whose models save and load weights (the engine's `Rule::weights`): the feed-forward
- * networks (src/rules/feedforward.rs), EqProp and the segregated dendrites. Other models answer
+ * Whether the models of `rule` save and load weights: the engine's declaration
+ * (`RuleId::has_weights`, each rule's `weights` in the schema). Other models answer
  * `export_weights` with an error.
  */
-export const WEIGHT_RULES = ['bp', 'fa', 'dfa', 'sign', 'shallow', 'kp', 'np', 'wp', 'burstprop', 'eqprop', 'dendrites'];
+export function savesWeights(rule) {
+  return SCHEMA.rules[rule]?.weights === true;
+}
 
 /** What a file of several lanes' weights says it is (one lane's is the engine's own object). */
 export const WEIGHTS_SET_FORMAT = 'brainprop-weights-set';
@@ -98,24 +101,4 @@ export function weightsOfFile(text) {
   if (file && file.format === 'brainprop-weights' && typeof file.rule === 'string') return new Map([[file.rule, file]]);
   if (file && file.format === WEIGHTS_SET_FORMAT && file.lanes && typeof file.lanes === 'object') return new Map(Object.entries(file.lanes));
   throw new Error('the file is not a brainprop weights file: choose one saved with "Save weights (JSON)"');
-}
-
-/**
- * Sends `command` to an engine client (www/engine/client.js) and resolves with the first reply
- * whose type is one of `types` (its message object), or with an `error` reply's.
- * @param {EventTarget & {send(message: object): void}} client
- * @param {object} command
- * @param {string[]} types
- * @returns {Promise<object>}
- */
-export function ask(client, command, types) {
-  return new Promise((resolve) => {
-    const all = [...types, 'error'];
-    const answer = (event) => {
-      for (const type of all) client.removeEventListener(type, answer);
-      resolve(event.detail);
-    };
-    for (const type of all) client.addEventListener(type, answer);
-    client.send(command);
-  });
 }

@@ -18,7 +18,7 @@ import { chartBindings } from '../views/linechart.js';
 import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { percent } from '../views/format.js';
 import { throttle, reducedMotion } from './schedule.js';
-import { ask, download, lanesCsv, stackedPng, WEIGHT_RULES, weightsFile, weightsOfFile } from './export.js';
+import { download, lanesCsv, savesWeights, stackedPng, weightsFile, weightsOfFile } from './export.js';
 import { keepSharp } from '../views/canvas.js';
 import { stopAtOf } from '../state/state.js';
 
@@ -124,7 +124,7 @@ export class Figure {
       field.hidden = !field.dataset.lanes.split(' ').some((rule) => rules.includes(rule));
     }
     const weights = this.$('weights');
-    if (weights) weights.hidden = !rules.some((rule) => WEIGHT_RULES.includes(rule));
+    if (weights) weights.hidden = !rules.some(savesWeights);
     for (const group of form.querySelectorAll('fieldset, details')) {
       const fields = group.querySelectorAll('.field, .checks');
       group.hidden = fields.length > 0 && [...fields].every((f) => f.hidden);
@@ -313,7 +313,7 @@ export class Figure {
 
   /** The lanes whose models can save and load weights, built and listening. */
   #weightLanes() {
-    return (this.race ? this.race.list : []).filter((l) => l.ready && l.client && WEIGHT_RULES.includes(l.rule));
+    return (this.race ? this.race.list : []).filter((l) => l.ready && l.client && savesWeights(l.rule));
   }
 
   /**
@@ -329,9 +329,9 @@ export class Figure {
     }
     const byRule = new Map();
     for (const lane of lanes) {
-      const reply = await ask(lane.client, { type: 'export_weights' }, ['weights']);
-      if (reply.type !== 'weights') {
-        message.textContent = `The weights could not be saved: ${reply.message}.`;
+      const reply = await this.race.exportWeights(lane.rule);
+      if (!reply || !reply.weights) {
+        message.textContent = `The weights could not be saved. ${reply?.error ?? 'The network is busy (being built, answering, or restarting): try again in a moment.'}`;
         return;
       }
       byRule.set(lane.rule, reply.weights);
@@ -370,13 +370,13 @@ export class Figure {
     const said = [];
     for (const lane of lanes) {
       const name = this.spec.RULES[lane.rule]?.name ?? lane.rule;
-      const reply = await ask(lane.client, { type: 'import_weights', weights: byRule.get(lane.rule) }, ['configured', 'weights_refused']);
-      if (reply.type === 'configured') {
+      const reply = await this.race.importWeights(lane.rule, byRule.get(lane.rule));
+      if (reply && reply.rows) {
         const at = reply.columns.indexOf('test_acc');
         const accuracy = at >= 0 && reply.rows.length ? reply.rows.at(-1)[at] : NaN;
         said.push(`Loaded ${name}'s weights${Number.isFinite(accuracy) ? `: test accuracy ${percent(accuracy)}` : ''}.`);
       } else {
-        said.push(`${name}'s weights were not loaded: ${reply.message}.`);
+        said.push(`${name}'s weights were not loaded. ${reply?.error ?? 'The network was busy, or was rebuilt first: try again.'}`);
       }
     }
     message.textContent = said.join(' ');

@@ -75,8 +75,12 @@ class Lane {
     // The last crash, while the reader should hear of it: {reason, message, memory, outcome,
     // epoch, and from the engine's estimate shape, size, lower}; see crashText.
     this.crash = null;
-    // The `predict` in flight: resolves its promise with the answer (see Race.predict).
-    this.predicting = null;
+    // The question in flight (Race.predict, exportWeights, importWeights): {kind, resolve}, where
+    // kind is 'predict', 'export' or 'import' and resolve settles its promise with the answer.
+    this.question = null;
+    // The weights file the model was loaded from (Race.importWeights), until it is rebuilt from
+    // its settings: a worker that crashes is brought back from these, not from a fresh build.
+    this.weights = null;
     this.clear();
   }
 
@@ -330,12 +334,49 @@ export class Race extends EventTarget {
    * replaced before answering).
    */
   predict(rule, inputs) {
+    return this.#ask(rule, 'predict', { type: 'predict', inputs });
+  }
+
+  /**
+   * Asks one lane's model for its weights (the engine's `export_weights`, answered between
+   * training slices). Like `predict`: null when the lane cannot be asked now, else a promise of
+   * {weights} (the engine's `brainprop-weights` object), {error} or null (the worker was replaced).
+   */
+  exportWeights(rule) {
+    return this.#ask(rule, 'export', { type: 'export_weights' });
+  }
+
+  /**
+   * Rebuilds one lane's model from its settings with the weights of `weights` (a
+   * `brainprop-weights` object; the engine's `import_weights`). The lane's curves start over
+   * from one row that evaluates them, and a worker that crashes later is brought back with them.
+   * Like `predict`: null when the lane cannot be asked now, else a promise of {columns, rows}
+   * (the rebuilt model's first metrics), {error} (the file does not fit, and which setting to
+   * change) or null (the worker was replaced, or new settings were asked for, before it answered).
+   */
+  importWeights(rule, weights) {
     const lane = this.lanes.get(rule);
-    if (!lane || !lane.ready || lane.configuring || lane.loadingData || lane.replaying || lane.broken || lane.predicting) return null;
+    const asked = this.#ask(rule, 'import', { type: 'import_weights', weights });
+    if (asked) lane.question.weights = weights;
+    return asked;
+  }
+
+  /** Sends a question to the lane of `rule` when it has a model that is free to answer. */
+  #ask(rule, kind, message) {
+    const lane = this.lanes.get(rule);
+    if (!lane || !lane.ready || lane.configuring || lane.loadingData || lane.replaying || lane.broken || lane.question) return null;
     return new Promise((resolve) => {
-      lane.predicting = resolve;
-      lane.client.send({ type: 'predict', inputs });
+      lane.question = { kind, resolve };
+      lane.client.send(message);
     });
+  }
+
+  /** Settles the lane's question in flight, if any (of `kind`, when given), with `answer`. */
+  #answer(lane, answer, kind = null) {
+    const question = lane.question;
+    if (!question || (kind && question.kind !== kind)) return;
+    lane.question = null;
+    question.resolve(answer);
   }
 
   /** Stops every worker for good. */
@@ -359,12 +400,14 @@ export class Race extends EventTarget {
     on('snapshot', (m) => this.#onSnapshot(lane, m));
     on('error', (m) => this.#onError(lane, m));
     on('estimate', (m) => this.#onEstimate(lane, m));
-    on('prediction', (m) => this.#answerPredict(lane, { probabilities: m.probabilities }));
+    on('prediction', (m) => this.#answer(lane, { probabilities: m.probabilities }, 'predict'));
+    on('weights', (m) => this.#answer(lane, { weights: m.weights }, 'export'));
+    on('weights_refused', (m) => this.#onWeightsRefused(lane, m));
     on('mode', (m) => {
       lane.onPage = m.mode === 'page';
       this.#changed();
     });
-    this.#answerPredict(lane, null); // the old worker's answer will not come
+    this.#answer(lane, null); // the old worker's answer will not come
     lane.client = client;
     lane.clear();
     lane.wanted = null;
@@ -380,6 +423,8 @@ export class Race extends EventTarget {
    * adds a send of its own.
    */
   #configureLane(lane, experiment) {
+    lane.weights = null; // a build from settings: whatever was loaded is gone
+    if (lane.question?.kind === 'import') this.#answer(lane, null); // overtaken by the new build
     lane.wanted = experiment;
     lane.configuring = true;
     lane.adjusting = false;
@@ -409,12 +454,27 @@ export class Race extends EventTarget {
     const { experiment } = message;
     if (lane.inFlight !== null && !isBuildOf(experiment, lane.inFlight) && !isBuildOf(experiment, lane.wanted)) return; // a stray
     if (this.#answered(lane, experiment)) return; // settings changed while it was built
+    const recovery = lane.recovery;
+    if (recovery?.weights && !recovery.importing) {
+      // Brought back after a crash: the model had been loaded from a file, so load it again
+      // before replaying (its samples count from the load).
+      recovery.importing = true;
+      lane.configuring = true;
+      lane.client.send({ type: 'import_weights', weights: recovery.weights });
+      this.#changed();
+      return;
+    }
+    // With no configure in flight, a `configured` answers the `import_weights` asked (messages
+    // are answered in order); when recovering, the one it sent itself.
+    const imported = lane.inFlight === null && lane.question?.kind === 'import' ? lane.question.weights : recovery?.importing ? recovery.weights : null;
     lane.clear();
     lane.ready = true;
     lane.built = message.experiment;
     lane.table = new MetricTable(message.columns, message.rows);
     lane.table.keepLast(this.keepRows);
+    if (imported) lane.weights = imported;
     if (!lane.recovery) this.#rows(lane, message.rows);
+    if (lane.question?.kind === 'import' && imported) this.#answer(lane, { columns: message.columns, rows: message.rows }, 'import');
     if (lane.recovery && lane.recovery.samples > 0) {
       lane.replaying = true;
       lane.client.send({ type: 'replay', samples: lane.recovery.samples });
@@ -502,17 +562,24 @@ export class Race extends EventTarget {
     this.dispatchEvent(new CustomEvent('snapshot', { detail: { rule: lane.rule } }));
   }
 
-  /** Settles the lane's `predict` in flight, if any, with `answer`. */
-  #answerPredict(lane, answer) {
-    const resolve = lane.predicting;
-    lane.predicting = null;
-    resolve?.(answer);
+  #onWeightsRefused(lane, m) {
+    if (lane.recovery?.importing) {
+      // The weights the crashed model was loaded from no longer load: it cannot be brought back.
+      lane.recovery = null;
+      lane.weights = null;
+      lane.configuring = false;
+      lane.crash.outcome = 'no-model';
+      lane.error = lane.crashText;
+      this.#changed();
+      return;
+    }
+    this.#answer(lane, { error: sentence(m.message) }, 'import');
   }
 
   #onError(lane, e) {
-    if (lane.predicting && !e.fatal && e.kind !== 'diverged' && lane.inFlight === null && !lane.adjusting) {
-      // The engine refused the `predict` (messages are answered in order): not the lane's error.
-      this.#answerPredict(lane, { error: sentence(e.message) });
+    if (lane.question && !e.fatal && e.kind !== 'diverged' && lane.inFlight === null && !lane.adjusting) {
+      // The engine refused the question (messages are answered in order): not the lane's error.
+      this.#answer(lane, { error: sentence(e.message) });
       return;
     }
     if (lane.adjusting && !e.fatal && (e.kind === 'config' || e.kind === 'protocol')) {
@@ -582,8 +649,9 @@ export class Race extends EventTarget {
     lane.crash = { reason: e.reason || 'panic', message: e.message, memory: e.memory_bytes || 0, outcome, epoch: 0 };
     lane.recovery = null;
     if (outcome === 'recovering') {
-      lane.recovery = { samples };
+      const weights = lane.weights; // #configureLane forgets them
       this.#configureLane(lane, wanted);
+      lane.recovery = { samples, weights };
     } else {
       lane.error = lane.crashText; // the lane stopped: Reset (or a new setting) builds again
     }
