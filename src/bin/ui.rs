@@ -1,5 +1,5 @@
 //! Charts on the page's main thread: plotters drawing onto a `<canvas>` through plotters-canvas.
-//! Text is measured in the page (a span in the page's fonts), so it cannot run in the worker. The
+//! Text is measured in the page (a canvas in the page's fonts), so it cannot run in the worker. The
 //! drawing code is the library's (`brainprop::charts`), the same that writes the CLI's SVG files.
 //! www/views/linechart.js loads this module (no inline loader script, for a strict
 //! Content-Security-Policy: see Trunk.toml `pattern_script`).
@@ -53,31 +53,34 @@ mod glue {
         Ok(size)
     }
 
-    /// Lays `text` out in an inline-block span below the viewport and reads its size. The span is
-    /// styled through CSSOM (`span.style.fontSize = …`), which a Content-Security-Policy allows;
-    /// plotters' own measurement sets a `style` attribute, which `style-src 'self'` refuses.
+    thread_local! {
+        /// A canvas of its own, never shown, whose 2-D context measures text.
+        static MEASURER: RefCell<Option<web_sys::CanvasRenderingContext2d>> = const { RefCell::new(None) };
+    }
+
+    /// Measures `text` with a 2-D canvas context in the page's fonts: the advance width (rounded
+    /// up) and the font's ascent plus descent, as a line of it is tall. A canvas measures without
+    /// laying out the page; the span it replaced made every new label force a layout of the whole
+    /// document in the middle of a frame (tens of milliseconds on the first draw of a figure).
     fn measure_in_page(text: &str, family: &str, style: &str, size: f64) -> Result<(u32, u32), JsValue> {
-        let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
-        let body = document.body().ok_or_else(|| JsValue::from_str("no body"))?;
-        let span: web_sys::HtmlElement = document.create_element("span")?.dyn_into()?;
-        span.set_text_content(Some(text));
-        let css = js_sys::Reflect::get(&span, &JsValue::from_str("style"))?;
-        let font_size = format!("{size}px");
-        let properties = [
-            ("display", "inline-block"),
-            ("fontFamily", family),
-            ("fontStyle", style),
-            ("fontSize", font_size.as_str()),
-            ("position", "fixed"),
-            ("top", "100%"),
-        ];
-        for (property, value) in properties {
-            js_sys::Reflect::set(&css, &JsValue::from_str(property), &JsValue::from_str(value))?;
-        }
-        body.append_with_node_1(&span)?;
-        let measured = (span.offset_width().max(0) as u32, span.offset_height().max(0) as u32);
-        span.remove();
-        Ok(measured)
+        let ctx = MEASURER.with(|m| -> Result<_, JsValue> {
+            if let Some(ctx) = m.borrow().as_ref() {
+                return Ok(ctx.clone());
+            }
+            let document =
+                web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
+            let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
+            let ctx: web_sys::CanvasRenderingContext2d =
+                canvas.get_context("2d")?.ok_or_else(|| JsValue::from_str("no 2-D context"))?.dyn_into()?;
+            *m.borrow_mut() = Some(ctx.clone());
+            Ok(ctx)
+        })?;
+        // plotters' styles are CSS font-style words except "bold", which the font shorthand
+        // takes as a weight all the same.
+        ctx.set_font(&format!("{style} {size}px {family}"));
+        let metrics = ctx.measure_text(text)?;
+        let height = metrics.font_bounding_box_ascent() + metrics.font_bounding_box_descent();
+        Ok((metrics.width().ceil().max(0.0) as u32, height.ceil().max(0.0) as u32))
     }
 }
 

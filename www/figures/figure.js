@@ -17,7 +17,7 @@ import { MetricTable } from '../engine/metrics.js';
 import { chartBindings } from '../views/linechart.js';
 import { LabelledChart, swatch } from '../views/labelled-chart.js';
 import { percent } from '../views/format.js';
-import { throttle, reducedMotion } from './schedule.js';
+import { cancelFrameTask, frameTask, throttle, reducedMotion } from './schedule.js';
 import { download, lanesCsv, savesWeights, stackedPng, weightsFile, weightsOfFile } from './export.js';
 import { keepSharp } from '../views/canvas.js';
 import { stopAtOf } from '../state/state.js';
@@ -475,13 +475,18 @@ export class Figure {
     const ids = charts.map((c) => c.id);
     for (const [id, view] of this.charts) {
       if (!ids.includes(id)) {
+        cancelFrameTask(view);
         view.remove();
         this.charts.delete(id);
       }
     }
+    // Each chart draws in a frame task of its own, so that the page's drawing budget falls
+    // between them: a figure's charts drawn for the first time (fonts looked up, code compiled)
+    // took one task of 50–100 ms together.
     for (const chart of charts) {
       if (!this.charts.has(chart.id)) this.charts.set(chart.id, new LabelledChart(this.el.charts, chart.id));
-      this.charts.get(chart.id).draw(chart);
+      const view = this.charts.get(chart.id);
+      frameTask(() => view.draw(chart), view);
     }
     this.readouts();
   }
