@@ -1,9 +1,9 @@
 // node --test tests/js/
-// www/views/labelled-chart.js thinPoints: a long curve drawn with about as many points as a chart
+// www/views/linechart.js thinPoints: a long curve drawn with about as many points as a chart
 // has pixels, keeping its first and last points and every run's extremes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { thinPoints } from '../../www/views/labelled-chart.js';
+import { thinPoints } from '../../www/views/linechart.js';
 
 test('short curves are drawn as they are', () => {
   const points = [[0, 1], [1, 0.5], [2, 0.25]];

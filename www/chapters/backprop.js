@@ -171,7 +171,7 @@ export class BackpropFigure extends Figure {
   /** The loss and accuracy charts, one per metric group. */
   draw() {
     if (!this.state) return;
-    this.curves.draw(this.lane?.table ?? new MetricTable());
+    this.curves.draw(this.lane?.table ?? new MetricTable(), frameTask);
   }
 
   /**

@@ -32,38 +32,6 @@ export function swatch(color) {
   return s;
 }
 
-/**
- * At most about `most` of `points` ([[x, y], …], in x order), keeping the curve's look: the points
- * are cut into runs of equal count, and each run keeps its first and last point and those of its
- * lowest and highest y, in order. A chart has no more pixels across than that, and drawing every
- * one of a long run's 4,096 rows cost a frame tens of milliseconds. Fewer points come back as
- * they are. Points whose y is not finite (gaps) are kept.
- */
-export function thinPoints(points, most) {
-  if (points.length <= most || most < 8) return points;
-  const runs = Math.floor(most / 4);
-  const out = [];
-  for (let r = 0; r < runs; r += 1) {
-    const from = Math.floor((r * points.length) / runs);
-    const to = Math.floor(((r + 1) * points.length) / runs); // exclusive
-    let lo = -1;
-    let hi = -1;
-    const keep = new Set([from, to - 1]);
-    for (let i = from; i < to; i += 1) {
-      const y = points[i][1];
-      if (!Number.isFinite(y)) keep.add(i);
-      else {
-        if (lo < 0 || y < points[lo][1]) lo = i;
-        if (hi < 0 || y > points[hi][1]) hi = i;
-      }
-    }
-    if (lo >= 0) keep.add(lo);
-    if (hi >= 0) keep.add(hi);
-    for (const i of [...keep].sort((a, b) => a - b)) out.push(points[i]);
-  }
-  return out;
-}
-
 function samePoints(a, b) {
   return a.length > 1 && a.length === b.length && a.every((p, i) => p[0] === b[i][0] && p[1] === b[i][1]);
 }
@@ -99,15 +67,13 @@ export class LabelledChart {
   draw(chart) {
     this.canvas.setAttribute('aria-label', chart.summary);
     this.#legend(chart);
-    // No names: plotters draws no legend of its own.
+    // No names: plotters draws no legend of its own. drawChart thins long curves.
     const series = [];
-    // Two points per CSS pixel across are as many as can show.
-    const most = Math.max(64, 2 * Math.round(cssSize(this.canvas).width));
     chart.series.forEach((s, i) => {
       // A curve identical to an earlier one (FA and DFA with one hidden layer) is drawn on
       // every other epoch only, so both colours show along the shared line.
       const twin = chart.twins !== false && chart.series.slice(0, i).some((t) => samePoints(t.points, s.points));
-      if (!twin) series.push({ name: '', points: thinPoints(s.points, most), color: s.color });
+      if (!twin) series.push({ name: '', points: s.points, color: s.color });
       else for (let k = 1; k + 1 < s.points.length; k += 2) series.push({ name: '', points: s.points.slice(k, k + 2), color: s.color });
     });
     // Invisible points fix the x axis to the whole run, so the curves grow into it.

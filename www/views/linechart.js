@@ -31,6 +31,38 @@ async function loadBindings() {
 if (typeof document !== 'undefined' && document.querySelector('script[data-ui-js]')) chartBindings();
 
 /**
+ * At most about `most` of `points` ([[x, y], …], in x order), keeping the curve's look: the points
+ * are cut into runs of equal count, and each run keeps its first and last point and those of its
+ * lowest and highest y, in order. A chart has no more pixels across than that, and drawing every
+ * one of a long run's 4,096 rows cost a frame tens of milliseconds. Fewer points come back as
+ * they are. Points whose y is not finite (gaps) are kept.
+ */
+export function thinPoints(points, most) {
+  if (points.length <= most || most < 8) return points;
+  const runs = Math.floor(most / 4);
+  const out = [];
+  for (let r = 0; r < runs; r += 1) {
+    const from = Math.floor((r * points.length) / runs);
+    const to = Math.floor(((r + 1) * points.length) / runs); // exclusive
+    let lo = -1;
+    let hi = -1;
+    const keep = new Set([from, to - 1]);
+    for (let i = from; i < to; i += 1) {
+      const y = points[i][1];
+      if (!Number.isFinite(y)) keep.add(i);
+      else {
+        if (lo < 0 || y < points[lo][1]) lo = i;
+        if (hi < 0 || y > points[hi][1]) hi = i;
+      }
+    }
+    if (lo >= 0) keep.add(lo);
+    if (hi >= 0) keep.add(hi);
+    for (const i of [...keep].sort((a, b) => a - b)) out.push(points[i]);
+  }
+  return out;
+}
+
+/**
  * Draws `chart` ({title, x_label, y_label, series: [{name, points, color}], y_range}) onto
  * `canvas` at the device's pixel density. Returns where plotters put the data, in CSS pixels from
  * the canvas's top left: {left, top, right, bottom} (the pixels of the x range's ends and the y
@@ -42,7 +74,10 @@ export function drawChart(canvas, chart) {
   const box = fit(canvas);
   if (!box) return null;
   box.ctx.setTransform(1, 0, 0, 1, 0, 0); // plotters draws in backing-store pixels
-  const area = bindings.draw_line_chart(canvas, { ...chart, scale: box.dpr });
+  // Two points per CSS pixel across are as many as can show.
+  const most = Math.max(64, 2 * Math.round(box.width));
+  const series = chart.series.map((s) => ({ ...s, points: thinPoints(s.points, most) }));
+  const area = bindings.draw_line_chart(canvas, { ...chart, series, scale: box.dpr });
   const px = canvas.width / box.width; // backing-store pixels per CSS pixel
   return {
     left: area.left / px, top: area.top / px, right: area.right / px, bottom: area.bottom / px,
@@ -62,8 +97,13 @@ export class CurveCharts {
     this.canvases = new Map(); // group id → canvas
   }
 
-  /** Draws every chart of `table` (a MetricTable). Returns false if the wasm is not up yet. */
-  draw(table) {
+  /**
+   * Draws every chart of `table` (a MetricTable), each as a task given to `schedule(fn, key)`
+   * (the page's drawing loop, www/figures/schedule.js frameTask, so that its budget falls between
+   * the charts; by default at once), keyed by the chart's canvas. Returns false if the wasm is not
+   * up yet.
+   */
+  draw(table, schedule = (fn) => fn()) {
     const groups = table.groups();
     this.#ensureCanvases(groups);
     const x = table.last('epoch');
@@ -71,13 +111,14 @@ export class CurveCharts {
       const canvas = this.canvases.get(group.id);
       const parts = group.series.map((s) => `${s.name} ${format(table.last(s.column), group.percent)}`);
       canvas.setAttribute('aria-label', `${group.title} curves: ${parts.join(', ')} after epoch ${x ?? 0}.`);
-      drawChart(canvas, {
+      const chart = {
         title: group.title,
         x_label: 'epoch',
         y_label: group.yLabel,
         series: group.series.map((s) => ({ name: s.name, points: table.points(s.column), color: s.color })),
         y_range: group.yRange,
-      });
+      };
+      schedule(() => drawChart(canvas, chart), canvas);
     }
     return Boolean(bindings);
   }

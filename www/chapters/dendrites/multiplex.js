@@ -12,7 +12,7 @@
 import { Figure } from '../../figures/figure.js';
 import { sameExperiment } from '../../engine/client.js';
 import { framesByName } from '../../views/canvas.js';
-import { throttle } from '../../figures/schedule.js';
+import { frameTask, throttle } from '../../figures/schedule.js';
 import * as SPEC from './figures.js';
 import {
   STREAMS, INPUT_KEYS, TRACE_PANELS, WINDOW_S, SETTLE_S, inputsOf, multiplexPace, experimentsOf,
@@ -167,14 +167,20 @@ export class MultiplexFigure extends Figure {
   draw() {
     const lane = this.lane;
     const frames = framesByName(lane?.snapshot);
-    drawRaster(this.el.raster, frames, { span: 1, colors: STREAMS });
-    const counts = rasterCounts(frames);
-    this.el.raster.dataset.spikes = counts.spikes;
-    this.el.raster.dataset.bursts = counts.bursts;
+    // The raster and the traces are two tasks of the page's drawing loop (schedule.js), so that
+    // its frame budget falls between them.
+    frameTask(() => {
+      drawRaster(this.el.raster, frames, { span: 1, colors: STREAMS });
+      const counts = rasterCounts(frames);
+      this.el.raster.dataset.spikes = counts.spikes;
+      this.el.raster.dataset.bursts = counts.bursts;
+    }, this.el.raster);
     const table = lane?.table;
-    const data = table ? recent(table, WINDOW_S) : {};
-    const end = Math.max(WINDOW_S, data.time_s?.at(-1) ?? 0);
-    drawTraces(this.el.traces, TRACE_PANELS, data, { start: end - WINDOW_S, end, from: SETTLE_S });
+    frameTask(() => {
+      const data = table ? recent(table, WINDOW_S) : {};
+      const end = Math.max(WINDOW_S, data.time_s?.at(-1) ?? 0);
+      drawTraces(this.el.traces, TRACE_PANELS, data, { start: end - WINDOW_S, end, from: SETTLE_S });
+    }, this.el.traces);
     this.stats = table ? multiplexStats(table) : null;
     this.requestSummary();
   }
