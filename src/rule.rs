@@ -497,6 +497,14 @@ impl RuleId {
     /// networks, EqProp and the segregated dendrites. The schema gives it to the page (each rule's
     /// `weights`), and `tests/weights.rs` checks it against every rule's model.
     pub fn has_weights(self) -> bool {
+        self.is_feedforward() || matches!(self, RuleId::Eqprop | RuleId::Dendrites)
+    }
+
+    /// Whether this rule trains the shared feed-forward network (`rules::feedforward`, one
+    /// `FeedforwardConfig`): backprop and the rules that replace its backward pass. (The
+    /// schema's `config_of` matches the same rules by name, so that a new rule is a compile error
+    /// there until it is given a config.)
+    pub fn is_feedforward(self) -> bool {
         matches!(
             self,
             RuleId::Bp
@@ -508,8 +516,6 @@ impl RuleId {
                 | RuleId::Np
                 | RuleId::Wp
                 | RuleId::Burstprop
-                | RuleId::Eqprop
-                | RuleId::Dendrites
         )
     }
 

@@ -185,3 +185,15 @@ fn validation_follows_the_declared_limits_at_both_ends() {
         }
     }
 }
+
+/// `RuleId::is_feedforward` names the rules whose schema config is the feed-forward one, and
+/// `RuleId::has_weights` is each rule's `weights` in the schema.
+#[test]
+fn the_rule_capabilities_agree_with_the_schema() {
+    let schema = experiment::schema();
+    for rule in RuleId::ALL {
+        let entry = &schema["rules"][rule.name()];
+        assert_eq!(entry["config"] == "feedforward", rule.is_feedforward(), "{rule}");
+        assert_eq!(entry["weights"], json!(rule.has_weights()), "{rule}");
+    }
+}
