@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, siteSuite, itStayedClean } from '../support/site.mjs';
+import { engineIs } from '../support/figures.mjs';
 
 const STATUS = '[data-el="status"]';
 const FIGURE = '[data-el="figure"]';
@@ -35,8 +36,7 @@ function canvasPixels(page, selector) {
   });
 }
 
-const phaseIs = (page, phase, timeout = 15000) =>
-  page.waitForSelector(`${FIGURE}[data-engine="${phase}"]`, { timeout });
+const phaseIs = (page, phase, timeout = 15000) => engineIs(page, FIGURE, phase, timeout);
 
 /** Waits for the status line (which updates at most once a second) to match `pattern`. */
 const statusMatches = (page, pattern, timeout = 3000) =>

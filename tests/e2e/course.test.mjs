@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, siteSuite, itStayedClean } from '../support/site.mjs';
+import { engineIs } from '../support/figures.mjs';
 
 describe('the embedding API', { timeout: 120000 }, () => {
   const site = siteSuite();
@@ -21,7 +22,7 @@ describe('the embedding API', { timeout: 120000 }, () => {
     assert.ok(epoch > 0);
     // The figure was paused by the course page, near that epoch, with the course page's learning rate.
     const frame = page.frame({ url: /chapter=backprop/ });
-    await frame.waitForSelector('[data-figure="backprop"][data-engine="paused"]', { timeout: 5000 });
+    await engineIs(frame, '[data-figure="backprop"]', 'paused', 5000);
     assert.match(frame.url(), /lr=0\.1(&|$)/);
     await page.screenshot({ path: join(ARTIFACTS, 'course-example.png') });
     await page.close();
@@ -34,7 +35,7 @@ describe('the embedding API', { timeout: 120000 }, () => {
     await page.setContent(`<!doctype html><iframe src="${site.origin}/?origins=https://course.example#v=1&chapter=backprop&data=xor&embed=1" width="900" height="700" title="figure"></iframe>`);
     await page.evaluate(() => window.addEventListener('message', (e) => window.heard(e.data)));
     const frame = page.frames().find((f) => f !== page.mainFrame());
-    await frame.waitForSelector('[data-figure="backprop"][data-engine="paused"]', { timeout: 30000 });
+    await engineIs(frame, '[data-figure="backprop"]', 'paused', 30000);
     await page.evaluate(() => document.querySelector('iframe').contentWindow.postMessage({ target: 'brainprop', version: 1, type: 'play' }, '*'));
     await page.waitForTimeout(1500);
     assert.equal(await frame.getAttribute('[data-figure="backprop"]', 'data-engine'), 'paused', 'a command from an origin not on the list was obeyed');

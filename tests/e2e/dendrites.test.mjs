@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARTIFACTS, ROOT, siteSuite, itStayedClean } from '../support/site.mjs';
-import { fig, phaseIs, readouts, assertLanesAbove, epochsReached, inkOf, openFromLanding, assertLeavingStops, assertEmbedsAlone, openWithNotices } from '../support/figures.mjs';
+import { fig, phaseIs, drawn, readouts, assertLanesAbove, epochsReached, inkOf, openFromLanding, assertLeavingStops, assertEmbedsAlone, openWithNotices } from '../support/figures.mjs';
 
 const MUX = fig('multiplex');
 
@@ -173,6 +173,7 @@ describe('the Dendrites & Bursts chapter', { timeout: 180000 }, () => {
     const page = await open('#v=1&chapter=dendrites&fig=plasticity');
     const pl = fig('plasticity');
     await page.waitForSelector(`${pl}:is([data-engine="paused"], [data-engine="error"])`, { timeout: 20000, state: 'attached' });
+    await drawn(page);
     const chart = `${pl} canvas[data-chart="plasticity"]`;
     assert.match(await page.getAttribute(chart, 'aria-label'), /^Weight change: /);
     assert.ok(await inkOf(page, chart, COLORS.grey) > 100, 'the zero line is not drawn: a blank figure');

@@ -4,6 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { siteSuite, itStayedClean } from '../support/site.mjs';
+import { engineIs } from '../support/figures.mjs';
 
 const STATUS = '[data-page="backprop"] [data-el="status"]';
 
@@ -45,7 +46,7 @@ describe('embedded figures', { timeout: 180000 }, () => {
   it('an embed scrolled out of view or hidden with display:none stops training, and goes on when back', async () => {
     const { page } = await coursePage(['#v=1&chapter=backprop&data=circles&speed=max&epochs=100000&embed=1'], 0);
     const frame = page.frame({ url: /chapter=backprop/ });
-    await frame.waitForSelector('[data-page="backprop"] [data-el="figure"][data-engine="paused"]', { timeout: 30000 });
+    await engineIs(frame, '[data-page="backprop"] [data-el="figure"]', 'paused', 30000);
     await frame.click('[data-page="backprop"] [data-el="train"]');
     await frame.waitForFunction((s) => /Epoch [1-9]/.test(document.querySelector(s).textContent), STATUS);
     for (const hide of [
@@ -78,7 +79,7 @@ describe('a figure in a sandboxed iframe (sandbox="allow-scripts": an opaque ori
     const page = site.watch(await site.context.newPage());
     await page.setContent(`<!doctype html><iframe sandbox="allow-scripts" src="${site.origin}/#v=1&chapter=backprop&data=circles&speed=max&epochs=100000&embed=1" width="900" height="700" title="figure"></iframe>`);
     const frame = page.frames().find((f) => f !== page.mainFrame());
-    await frame.waitForSelector('[data-page="backprop"] [data-el="figure"][data-engine="paused"]', { timeout: 60000 });
+    await engineIs(frame, '[data-page="backprop"] [data-el="figure"]', 'paused', 60000);
     await frame.click('[data-page="backprop"] [data-el="train"]');
     await frame.waitForFunction((s) => /Epoch ([3-9]|\d\d)/.test(document.querySelector(s).textContent), STATUS, { timeout: 30000 });
     assert.match(await frame.textContent(STATUS), /running on this page/);

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { siteSuite, itStayedClean } from '../support/site.mjs';
+import { engineIs } from '../support/figures.mjs';
 
 const FIG = '[data-figure="backprop"]';
 
@@ -12,9 +13,9 @@ describe('saving a figure', { timeout: 120000 }, () => {
 
   it('the charts save as a PNG and the curves as CSV matching the plotted series', async () => {
     const page = await site.open('#v=1&chapter=backprop&data=xor&speed=max&epochs=30');
-    await page.waitForSelector(`${FIG}[data-engine="paused"]`);
+    await engineIs(page, FIG, 'paused');
     await page.click(`${FIG} [data-el="train"]`);
-    await page.waitForSelector(`${FIG}[data-engine="finished"]`, { timeout: 30000 });
+    await engineIs(page, FIG, 'finished', 30000);
     await page.waitForFunction(() => /after epoch 30/.test(document.querySelector('canvas[data-chart="loss"]').getAttribute('aria-label')));
 
     const [csvFile] = await Promise.all([page.waitForEvent('download'), page.click(`${FIG} [data-el="save-csv"]`)]);
@@ -47,9 +48,9 @@ describe('saving a figure', { timeout: 120000 }, () => {
 
   it('stop at a target test accuracy: the figure stops at the first epoch that reaches it and says which', async () => {
     const page = await site.open('#v=1&chapter=backprop&data=spiral&speed=max&epochs=2000&stop_at=80');
-    await page.waitForSelector(`${FIG}[data-engine="paused"]`);
+    await engineIs(page, FIG, 'paused');
     await page.click(`${FIG} [data-el="train"]`);
-    await page.waitForSelector(`${FIG}[data-engine="finished"]`, { timeout: 60000 });
+    await engineIs(page, FIG, 'finished', 60000);
     await page.waitForFunction((s) => /reached 80\.0 ?% at epoch \d+/.test(document.querySelector(s).textContent), `${FIG} [data-el="status"]`, { timeout: 3000 });
     const epoch = Number(/reached 80\.0 ?% at epoch (\d+)/.exec(await page.textContent(`${FIG} [data-el="status"]`))[1]);
     const [file] = await Promise.all([page.waitForEvent('download'), page.click(`${FIG} [data-el="save-csv"]`)]);

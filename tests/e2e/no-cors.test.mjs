@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS, siteSuite } from '../support/site.mjs';
+import { engineIs } from '../support/figures.mjs';
 
 const NOTICE = '[data-el="boot-failed"]';
 
@@ -41,7 +42,7 @@ describe('a sandboxed embed on a host without CORS headers', { timeout: 120000 }
 
   it('the notice stays hidden on a page that starts, and in an embed on the same origin', async () => {
     const page = await site.open('#v=1&chapter=backprop&data=xor&embed=1');
-    await page.waitForSelector('[data-figure="backprop"][data-engine="paused"]', { timeout: 60000 });
+    await engineIs(page, '[data-figure="backprop"]', 'paused', 60000);
     assert.ok(await page.isHidden(NOTICE));
     assert.ok(await page.isVisible('[data-page="backprop"]'));
     await page.close();

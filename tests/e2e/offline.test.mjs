@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve, CHROMIUM } from '../support/static-server.mjs';
 import { DIST, ROOT } from '../support/site.mjs';
+import { engineIs } from '../support/figures.mjs';
 import { writeManifest } from '../../scripts/precache.mjs';
 
 const FIG = '[data-figure="backprop"]';
@@ -54,7 +55,7 @@ describe('offline', { timeout: 240000 }, () => {
     try {
       const page = await context.newPage();
       await page.goto(`${server.origin}/#v=1&chapter=backprop&data=spiral`);
-      await page.waitForSelector(`${FIG}[data-engine="paused"]`, { timeout: 30000 });
+      await engineIs(page, FIG, 'paused', 30000);
       const version = await copyReady(page);
       assert.match(version, /^[0-9a-f]{16}$/);
       assert.match(await page.textContent('[data-el="offline-status"]'), /^Available offline: the whole site \(\d+\.\d MB\)/);
@@ -72,7 +73,7 @@ describe('offline', { timeout: 240000 }, () => {
         if (!await r.response().catch(() => null)) failed.push(`${new URL(r.url()).pathname} ${r.failure()?.errorText} (${step})`);
       });
       await page.reload();
-      await page.waitForSelector(`${FIG}[data-engine="paused"]`, { timeout: 30000 }).catch((e) => {
+      await engineIs(page, FIG, 'paused', 30000).catch((e) => {
         throw new Error(`${e.message}; failed offline: ${failed.join(' ')}`);
       });
       await page.click(`${FIG} [data-el="step"]`);
@@ -81,12 +82,12 @@ describe('offline', { timeout: 240000 }, () => {
       // build. (A new document, with a query string the copy's page is found under all the same.)
       step = 'mnist';
       await page.goto(`${origin}/?from=offline#v=1&chapter=backprop&data=mnist&hidden=16&epochs=2`);
-      await page.waitForSelector(`${FIG}[data-data="mnist"][data-engine="paused"]`, { timeout: 60000 });
+      await engineIs(page, `${FIG}[data-data="mnist"]`, 'paused', 60000);
       await page.waitForFunction((sel) => /^Epoch 0 of 2/.test(document.querySelector(sel).textContent), `${FIG} [data-el="status"]`, { timeout: 20000 });
       // Another chapter, from the same copy.
       step = 'spikes';
       await page.evaluate(() => { location.hash = '#v=1&chapter=spikes&fig=neuron'; });
-      await page.waitForSelector('[data-figure="neuron"][data-engine="paused"]', { timeout: 30000 });
+      await engineIs(page, '[data-figure="neuron"]', 'paused', 30000);
       step = 'end';
       // Offline, the page still says the copy is there.
       assert.equal(await copyReady(page), version);
@@ -150,7 +151,7 @@ describe('offline', { timeout: 240000 }, () => {
       await server.close();
       await context.setOffline(true);
       await page.reload();
-      await page.waitForSelector('[data-figure="neuron"][data-engine="paused"]', { timeout: 30000 });
+      await engineIs(page, '[data-figure="neuron"]', 'paused', 30000);
       const main = await page.evaluate(async () => (await fetch('www/main.js')).text());
       assert.ok(main.includes('// build 2') && !main.includes('// build 3'), 'the copy is build 2, whole');
     } finally {

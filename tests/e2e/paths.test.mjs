@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { serve, CHROMIUM } from '../support/static-server.mjs';
 import { DIST } from '../support/site.mjs';
+import { engineIs } from '../support/figures.mjs';
 
 describe('hosting under a sub-path', { timeout: 120000 }, () => {
   let server;
@@ -26,7 +27,7 @@ describe('hosting under a sub-path', { timeout: 120000 }, () => {
       page.on('requestfailed', (r) => failed.push(`failed ${r.url()}`));
       await page.goto(`${server.origin}${path}#v=1&chapter=backprop&data=xor`);
       const figure = '[data-figure="backprop"]';
-      await page.waitForSelector(`${figure}[data-engine="paused"]`, { timeout: 30000 });
+      await engineIs(page, `${figure}`, 'paused', 30000);
       await page.click(`${figure} [data-el="step"]`);
       await page.waitForFunction((s) => /^Epoch 1 of/.test(document.querySelector(s).textContent), `${figure} [data-el="status"]`, { timeout: 10000 });
       assert.deepEqual(failed, []);

@@ -122,3 +122,27 @@ test('a keyed task keeps its place and runs only the newest callback given for i
   frame();
   assert.deepEqual(log, ['new', 'other']);
 });
+
+test('frameStats says when everything asked for has been drawn, through throttles and the draws they queue', async () => {
+  const log = [];
+  const settled = () => frameStats().queued === 0 && frameStats().waiting === 0;
+  // A figure's draw (throttled, on a real timer) queues one task per chart.
+  const request = throttle(() => {
+    frameTask(work(log, 'chart 1', 1));
+    frameTask(work(log, 'chart 2', 1));
+  }, () => 20, { frame: true });
+  request();
+  frame();
+  while (frames.length) frame();
+  assert.ok(settled(), 'all drawn after the first request');
+  request(); // within the interval: a timer, not yet a frame task
+  assert.equal(frameStats().queued, 0);
+  assert.ok(!settled(), 'a throttled call on its timer is still to draw');
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.ok(!settled(), 'the throttled call is in the queue');
+  frame();
+  assert.ok(!settled(), 'the charts it asked for are queued');
+  while (frames.length) frame();
+  assert.ok(settled());
+  assert.deepEqual(log, ['chart 1', 'chart 2', 'chart 1', 'chart 2']);
+});

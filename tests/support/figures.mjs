@@ -5,9 +5,38 @@ import assert from 'node:assert/strict';
 /** The selector of a figure by id. */
 export const fig = (id) => `[data-figure="${id}"]`;
 
-/** Waits for a figure's engine phase (its data-engine attribute), shown or not. */
-export const phaseIs = (page, id, phase, timeout = 30000) =>
-  page.waitForSelector(`${fig(id)}[data-engine="${phase}"]`, { timeout, state: 'attached' });
+/** Engine phases in which a figure stops asking for draws once it has drawn what it has. */
+const RESTING = ['paused', 'finished', 'error'];
+
+/**
+ * Waits for a figure's engine phase (its data-engine attribute), shown or not. A resting phase
+ * also waits (see `drawn`) until the page has drawn what it was sent: the phase is set when the
+ * engine's message arrives, while the charts, their text alternatives, the readouts and the
+ * status line follow in the page's budgeted animation frames (www/figures/schedule.js).
+ */
+export const phaseIs = (page, id, phase, timeout = 30000) => engineIs(page, fig(id), phase, timeout);
+
+/** `phaseIs` for any figure element (`selector`) of a page or frame (`target`). */
+export async function engineIs(target, selector, phase, timeout = 30000) {
+  await target.waitForSelector(`${selector}[data-engine="${phase}"]`, { timeout, state: 'attached' });
+  if (RESTING.includes(phase)) await drawn(target);
+}
+
+/**
+ * Waits until the drawing scheduler of a page or frame (`target`) has nothing queued and no throttled draw waiting, in
+ * two animation frames running: everything asked for so far is drawn. A figure that trains keeps
+ * asking, so after `timeout` ms this gives up quietly, and the test reads what is there.
+ */
+export async function drawn(target, timeout = 5000) {
+  await target.waitForFunction(() => new Promise((resolve) => {
+    const idle = () => {
+      const s = window.brainpropFrameStats?.();
+      return !s || (s.queued === 0 && s.waiting === 0);
+    };
+    if (!idle()) resolve(false);
+    else requestAnimationFrame(() => requestAnimationFrame(() => resolve(idle())));
+  }), null, { timeout, polling: 50 }).catch(() => {});
+}
 
 /** The readout table of a race figure: {rule: {epoch, metricText, metric, rate, state}}. */
 export function readouts(page, id) {

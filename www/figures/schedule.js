@@ -19,6 +19,7 @@ let frameAsked = false;
 let restUntil = -Infinity; // after a frame that ran over, drawing rests until then
 let restTimer = null;
 const stats = { frames: 0, runs: 0, deferred: 0, longestMs: 0, restedMs: 0 };
+let waiting = 0; // throttled calls asked for and not yet made (see throttle)
 
 /** Clock and frame source; tests replace them (`setFrameSource`). */
 let clock = () => performance.now();
@@ -95,10 +96,11 @@ export function cancelFrameTask(key) {
 /**
  * What the scheduler has done: {frames, runs, deferred (draws moved to a later frame for the
  * budget), longestMs (the longest single draw), restedMs (rests after frames that ran over),
- * queued}. For benchmarks and tests.
+ * queued (draws waiting for a frame), waiting (throttled calls not yet made)}. For benchmarks,
+ * and for tests: with queued and waiting both 0, everything asked for has been drawn.
  */
 export function frameStats() {
-  return { ...stats, queued: queue.size };
+  return { ...stats, queued: queue.size, waiting };
 }
 
 /** Replaces the clock, the frame source and the timer (node tests, which have no animation frames). */
@@ -118,12 +120,14 @@ export function throttle(fn, interval, { frame = false } = {}) {
   let pending = false;
   const run = () => {
     pending = false;
+    waiting--;
     last = clock();
     fn();
   };
   return function request() {
     if (pending) return;
     pending = true;
+    waiting++;
     const wait = Math.max(0, last + interval() - clock());
     const go = frame ? () => frameTask(run) : run;
     if (wait > 0) setTimeout(go, wait);
