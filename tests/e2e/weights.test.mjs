@@ -8,6 +8,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { siteSuite, itStayedClean } from '../support/site.mjs';
+import { engineIs } from '../support/figures.mjs';
 
 const FIG = '[data-figure="backprop"]';
 
@@ -34,11 +35,11 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
   it('loading the saved weights after a Reset reproduces the test accuracy; another shape is refused', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'brainprop-weights-'));
     const page = await site.open('#v=1&chapter=backprop&data=xor&speed=max&epochs=20');
-    await page.waitForSelector(`${FIG}[data-engine="paused"]`);
+    await engineIs(page, FIG, 'paused');
     assert.equal(await page.isVisible(`${FIG} [data-el="save-weights"]`), true);
     assert.equal(await page.textContent(`${FIG} label[for$="-load-weights"]`), 'Load weights…');
     await page.click(`${FIG} [data-el="train"]`);
-    await page.waitForSelector(`${FIG}[data-engine="finished"]`, { timeout: 60000 });
+    await engineIs(page, FIG, 'finished', 60000);
     await page.waitForFunction(() => /after epoch 20/.test(document.querySelector('canvas[data-chart="loss"]').getAttribute('aria-label')));
     const trained = (await csvRows(page)).at(-1);
     assert.equal(trained.epoch, '20');
@@ -58,7 +59,7 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
     assert.match(await shareMessage(page, /Saved brainprop-backprop-bp\.json/), /Saved/);
 
     await page.click(`${FIG} [data-el="reset"]`);
-    await page.waitForSelector(`${FIG}[data-engine="paused"]`);
+    await engineIs(page, FIG, 'paused');
     const untrained = await csvRows(page);
     assert.equal(untrained.length, 1, 'after Reset only the untrained row');
     assert.notEqual(untrained[0].test_loss, trained.test_loss, 'Reset went back to the untrained network');
@@ -83,7 +84,7 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
     assert.match(await shareMessage(page, /not a brainprop weights file/), /choose one saved/);
     assert.equal(await page.isHidden(`${FIG} [data-el="alert"]`), true, 'a refused file is not the model\'s error');
     await page.click(`${FIG} [data-el="train"]`);
-    await page.waitForSelector(`${FIG}[data-engine="finished"]`, { timeout: 60000 });
+    await engineIs(page, FIG, 'finished', 60000);
     const after = await csvRows(page);
     assert.equal(after.at(-1).epoch, '20', 'the loaded network trained on to the end');
     await page.close();
@@ -93,9 +94,9 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
     const dir = await mkdtemp(join(tmpdir(), 'brainprop-weights-'));
     const fig = '[data-figure="linear"]';
     const page = await site.open('#v=1&chapter=feedback&fig=linear&linear.epochs=3');
-    await page.waitForSelector(`${fig}[data-engine="paused"]`, { timeout: 60000 });
+    await engineIs(page, fig, 'paused', 60000);
     await page.click(`${fig} [data-el="train"]`);
-    await page.waitForSelector(`${fig}[data-engine="finished"]`, { timeout: 90000 });
+    await engineIs(page, fig, 'finished', 90000);
     const trained = await csvRows(page, fig);
     const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`${fig} [data-el="save-weights"]`)]);
     assert.equal(saved.suggestedFilename(), 'brainprop-linear-bp-fa-shallow.json');
@@ -107,7 +108,7 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
     assert.deepEqual(Object.values(file.lanes).map((w) => w.rule), ['bp', 'fa', 'shallow']);
 
     await page.click(`${fig} [data-el="reset"]`);
-    await page.waitForSelector(`${fig}[data-engine="paused"]`);
+    await engineIs(page, fig, 'paused');
     await page.setInputFiles(`${fig} [data-el="load-weights"]`, path);
     const said = await shareMessage(page, /(Loaded .*){3}/, fig);
     assert.doesNotMatch(said, /not loaded/);
@@ -115,6 +116,36 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
     assert.equal(restored.length, 3, 'one row a lane: the loaded networks');
     const ends = new Map(trained.map((row) => [row.lane, row])); // each lane's last row
     assert.equal(ends.size, 3);
+    for (const row of restored) assert.equal(row.test_loss, ends.get(row.lane).test_loss, row.lane);
+    await page.close();
+  });
+
+  it('a race of variants of one rule saves its lanes under their names, and each loads its own', async () => {
+    // The depth race: lanes none and one are both the engine's `dendrites` model.
+    const dir = await mkdtemp(join(tmpdir(), 'brainprop-weights-'));
+    const fig = '[data-figure="dendrites_depth"]';
+    const page = await site.open('#v=1&chapter=dendrites&fig=dendrites_depth&dendrites_depth.lanes=none,one&dendrites_depth.epochs=1');
+    await engineIs(page, fig, 'paused', 90000);
+    assert.equal(await page.isHidden(`${fig} [data-el="save-weights"]`), false, 'no Save weights button');
+    await page.click(`${fig} [data-el="train"]`);
+    await engineIs(page, fig, 'finished', 120000);
+    const trained = await csvRows(page, fig);
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`${fig} [data-el="save-weights"]`)]);
+    assert.equal(saved.suggestedFilename(), 'brainprop-dendrites_depth-none-one.json');
+    const path = join(dir, 'depth.json');
+    await saved.saveAs(path);
+    const file = JSON.parse(await readFile(path, 'utf8'));
+    assert.deepEqual(Object.keys(file.lanes), ['none', 'one']);
+    assert.deepEqual(Object.values(file.lanes).map((w) => w.rule), ['dendrites', 'dendrites']);
+
+    await page.click(`${fig} [data-el="reset"]`);
+    await engineIs(page, fig, 'paused', 60000);
+    await page.setInputFiles(`${fig} [data-el="load-weights"]`, path);
+    const said = await shareMessage(page, /(Loaded .*){2}/, fig);
+    assert.doesNotMatch(said, /not loaded/);
+    const restored = await csvRows(page, fig);
+    assert.equal(restored.length, 2, 'one row a lane: the loaded networks');
+    const ends = new Map(trained.map((row) => [row.lane, row])); // each lane's last row
     for (const row of restored) assert.equal(row.test_loss, ends.get(row.lane).test_loss, row.lane);
     await page.close();
   });

@@ -23,6 +23,14 @@ test('several lanes save one file keyed by rule, which reads back lane by lane',
   assert.deepEqual(weightsOfFile(text), new Map([['bp', bp], ['fa', fa]]));
 });
 
+test('one lane named by a variant of its rule keeps its lane name through the file', () => {
+  const one = { ...bp, rule: 'dendrites' }; // the depth race's lane `one`
+  const { name, text } = weightsFile('dendrites_depth', new Map([['one', one]]));
+  assert.equal(name, 'brainprop-dendrites_depth-one.json');
+  assert.equal(JSON.parse(text).format, WEIGHTS_SET_FORMAT);
+  assert.deepEqual(weightsOfFile(text), new Map([['one', one]]));
+});
+
 test('numbers keep every digit through the file', () => {
   const { text } = weightsFile('backprop', new Map([['bp', bp]]));
   assert.deepEqual(weightsOfFile(text).get('bp').arrays[0].data, bp.arrays[0].data);

@@ -81,7 +81,10 @@ export const WEIGHTS_SET_FORMAT = 'brainprop-weights-set';
 export function weightsFile(figure, byRule) {
   const rules = [...byRule.keys()];
   const name = `brainprop-${figure}-${rules.join('-')}.json`;
-  const content = rules.length === 1 ? byRule.get(rules[0]) : { format: WEIGHTS_SET_FORMAT, version: 1, figure, lanes: Object.fromEntries(byRule) };
+  // One lane named by its rule is the engine's object itself; a lane named by a variant of its
+  // rule (the depth race's `one`, a `dendrites` model) keeps its name in a set of one.
+  const alone = rules.length === 1 && byRule.get(rules[0]).rule === rules[0];
+  const content = alone ? byRule.get(rules[0]) : { format: WEIGHTS_SET_FORMAT, version: 1, figure, lanes: Object.fromEntries(byRule) };
   return { name, text: JSON.stringify(content) };
 }
 

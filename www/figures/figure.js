@@ -20,7 +20,7 @@ import { percent } from '../views/format.js';
 import { cancelFrameTask, frameTask, throttle, reducedMotion } from './schedule.js';
 import { download, lanesCsv, savesWeights, stackedPng, weightsFile, weightsOfFile } from './export.js';
 import { keepSharp } from '../views/canvas.js';
-import { stopAtOf } from '../state/state.js';
+import { ruleOf, stopAtOf } from '../state/state.js';
 
 const PHASE_WORDS = {
   idle: 'press Train to start', starting: 'starting the engines…', 'loading-data': 'loading digits…',
@@ -124,7 +124,7 @@ export class Figure {
       field.hidden = !field.dataset.lanes.split(' ').some((rule) => rules.includes(rule));
     }
     const weights = this.$('weights');
-    if (weights) weights.hidden = !rules.some(savesWeights);
+    if (weights) weights.hidden = !rules.some((lane) => this.#savesWeights(lane));
     for (const group of form.querySelectorAll('fieldset, details')) {
       const fields = group.querySelectorAll('.field, .checks');
       group.hidden = fields.length > 0 && [...fields].every((f) => f.hidden);
@@ -311,9 +311,17 @@ export class Figure {
     }
   }
 
+  /**
+   * Whether the model of `lane` saves and loads weights. A lane is named by its rule, or by its
+   * variant of the figure's one rule (the depth race's none/one/two are all `dendrites`).
+   */
+  #savesWeights(lane) {
+    return savesWeights(ruleOf(this.id, lane));
+  }
+
   /** The lanes whose models can save and load weights, built and listening. */
   #weightLanes() {
-    return (this.race ? this.race.list : []).filter((l) => l.ready && l.client && savesWeights(l.rule));
+    return (this.race ? this.race.list : []).filter((l) => l.ready && l.client && this.#savesWeights(l.rule));
   }
 
   /**
@@ -471,7 +479,18 @@ export class Figure {
 
   draw() {
     if (!this.state) return;
-    const charts = this.spec.chartsOf(this.id, this.state, this.lanes());
+    this.drawCharts(this.spec.chartsOf(this.id, this.state, this.lanes()));
+    this.readouts();
+  }
+
+  /**
+   * Shows `charts` (chart descriptions: www/views/labelled-chart.js) in the figure's chart area,
+   * one LabelledChart per chart id; charts no longer described are removed. Each chart draws in
+   * a frame task of its own, so that the page's drawing budget (www/figures/schedule.js) falls
+   * between them, with the newest description when its turn comes: a figure's charts drawn for
+   * the first time (fonts looked up, code compiled) took one task of 50–100 ms together.
+   */
+  drawCharts(charts) {
     const ids = charts.map((c) => c.id);
     for (const [id, view] of this.charts) {
       if (!ids.includes(id)) {
@@ -480,15 +499,11 @@ export class Figure {
         this.charts.delete(id);
       }
     }
-    // Each chart draws in a frame task of its own, so that the page's drawing budget falls
-    // between them: a figure's charts drawn for the first time (fonts looked up, code compiled)
-    // took one task of 50–100 ms together.
     for (const chart of charts) {
       if (!this.charts.has(chart.id)) this.charts.set(chart.id, new LabelledChart(this.el.charts, chart.id));
       const view = this.charts.get(chart.id);
       frameTask(() => view.draw(chart), view);
     }
-    this.readouts();
   }
 
   #readout() {

@@ -355,18 +355,18 @@ export class Race extends EventTarget {
    * change) or null (the worker was replaced, or new settings were asked for, before it answered).
    */
   importWeights(rule, weights) {
-    const lane = this.lanes.get(rule);
-    const asked = this.#ask(rule, 'import', { type: 'import_weights', weights });
-    if (asked) lane.question.weights = weights;
-    return asked;
+    return this.#ask(rule, 'import', { type: 'import_weights', weights }, { weights });
   }
 
-  /** Sends a question to the lane of `rule` when it has a model that is free to answer. */
-  #ask(rule, kind, message) {
+  /**
+   * Sends a question to the lane of `rule` when it has a model that is free to answer; the lane
+   * keeps it as {kind, resolve, ...extra} until its answer comes (#answer).
+   */
+  #ask(rule, kind, message, extra = {}) {
     const lane = this.lanes.get(rule);
     if (!lane || !lane.ready || lane.configuring || lane.loadingData || lane.replaying || lane.broken || lane.question) return null;
     return new Promise((resolve) => {
-      lane.question = { kind, resolve };
+      lane.question = { kind, resolve, ...extra };
       lane.client.send(message);
     });
   }
@@ -466,7 +466,8 @@ export class Race extends EventTarget {
     }
     // With no configure in flight, a `configured` answers the `import_weights` asked (messages
     // are answered in order); when recovering, the one it sent itself.
-    const imported = lane.inFlight === null && lane.question?.kind === 'import' ? lane.question.weights : recovery?.importing ? recovery.weights : null;
+    const answering = lane.inFlight === null && lane.question?.kind === 'import';
+    const imported = answering ? lane.question.weights : recovery?.importing ? recovery.weights : null;
     lane.clear();
     lane.ready = true;
     lane.built = message.experiment;
@@ -474,7 +475,7 @@ export class Race extends EventTarget {
     lane.table.keepLast(this.keepRows);
     if (imported) lane.weights = imported;
     if (!lane.recovery) this.#rows(lane, message.rows);
-    if (lane.question?.kind === 'import' && imported) this.#answer(lane, { columns: message.columns, rows: message.rows }, 'import');
+    if (answering) this.#answer(lane, { columns: message.columns, rows: message.rows }, 'import');
     if (lane.recovery && lane.recovery.samples > 0) {
       lane.replaying = true;
       lane.client.send({ type: 'replay', samples: lane.recovery.samples });

@@ -9,8 +9,7 @@
 import { Figure } from '../../figures/figure.js';
 import { framesByName } from '../../views/canvas.js';
 import { drawGrey } from '../../views/image.js';
-import { LabelledChart } from '../../views/labelled-chart.js';
-import { throttle, frameTask } from '../../figures/schedule.js';
+import { throttle } from '../../figures/schedule.js';
 import * as SPEC from './figures.js';
 import { settlingCharts, settlingProgress, settlingState, columnsOf, paceOf } from './figures.js';
 
@@ -77,14 +76,8 @@ export class SettlingFigure extends Figure {
     if (!this.state) return;
     const table = this.lane?.table;
     const target = this.lane ? this.target() : null;
-    const charts = settlingCharts(table, { target, total: this.total() });
-    // Four charts every frame is more than a frame's budget: each is its own task of the page's
-    // drawing loop (www/figures/schedule.js), drawn with the newest rows when its turn comes.
-    for (const chart of charts) {
-      if (!this.charts.has(chart.id)) this.charts.set(chart.id, new LabelledChart(this.el.charts, chart.id));
-      const view = this.charts.get(chart.id);
-      frameTask(() => view.draw(chart), view);
-    }
+    // Four charts every frame is more than a frame's budget: drawCharts gives each its own task.
+    this.drawCharts(settlingCharts(table, { target, total: this.total() }));
     const frames = framesByName(this.lane?.snapshot);
     const digit = frames.get('digit');
     if (digit && drawGrey(this.el.digit, digit)) {
