@@ -200,8 +200,9 @@ export class DrawPad {
     root.querySelector('[data-el="pad-clear"]').addEventListener('click', () => this.clear());
     this.#bindPointer();
     this.#bindKeys();
+    // The first picture comes with the first size the observer reports, after the page's own
+    // layout: drawing here would lay the page out in the middle of building it (20–25 ms).
     new ResizeObserver(() => this.draw()).observe(this.pad);
-    this.draw();
   }
 
   /** True while there is ink on the pad. */
