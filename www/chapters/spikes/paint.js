@@ -4,6 +4,7 @@
 // Home and End jump along the row. A stroke is handed on when it ends (`onPaint(cells)`), so the
 // networks rebuild once per stroke, not per cell.
 import { drawPaintGrid } from '../../views/spike-trains.js';
+import { frameTask } from '../../figures/schedule.js';
 
 export class PaintGrid {
   /**
@@ -34,7 +35,9 @@ export class PaintGrid {
     this.cells = cells.map((row) => row.slice());
     const [r, b] = this.focus;
     this.focus = [Math.min(r, this.cells.length - 1), Math.min(b, (this.cells[0]?.length ?? 1) - 1)];
-    this.draw();
+    // Drawn in the page's next frame (www/figures/schedule.js): a picture set while the chapter is
+    // built or a link applied would lay the whole page out then and there (40 ms at load).
+    frameTask(() => this.draw(), this);
   }
 
   draw() {
