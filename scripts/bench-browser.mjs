@@ -20,6 +20,9 @@
 // or the chapters' long tasks (scripts/bench.sh --long-tasks runs this after building the site):
 //   node scripts/bench-browser.mjs --long-tasks [--seconds 60] [--chapters backprop,nudging,…]
 //       [--speed max|default] [--dist dist] [--json FILE] [--no-trace] [--frames]
+// or the long tasks of loading each chapter (and the landing page), nothing trained, each page
+// opened --repeats times in a fresh context and watched for 4 s:
+//   node scripts/bench-browser.mjs --load-tasks [--repeats 4] [--chapters …] [--dist dist]
 // (--seconds: per chapter; --dist defaults to $BRAINPROP_DIST, else dist/.)
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -281,6 +284,27 @@ export function printLongTasks(results, { seconds, speed, chromium, load }) {
   return total;
 }
 
+/**
+ * The main thread's long tasks (> 50 ms, each its length in ms, in order) while `chapter`
+ * ('' for the landing page) loads in a fresh context and sits for `waitMs`, nothing trained.
+ */
+export async function measureLoad(browser, origin, chapter, waitMs = 4000) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.loadLongTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => window.loadLongTasks.push(Math.round(e.duration))))
+        .observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`${origin}/#v=1&chapter=${chapter}`);
+    await page.waitForTimeout(waitMs);
+    return await page.evaluate(() => window.loadLongTasks);
+  } finally {
+    await context.close();
+  }
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { chromium } = await import('playwright-core');
   const { serve, CHROMIUM } = await import('../tests/support/static-server.mjs');
@@ -291,7 +315,19 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const server = await serve(arg('dist', process.env.BRAINPROP_DIST || 'dist'));
   const browser = await chromium.launch({ ...CHROMIUM, headless: true });
   try {
-    if (process.argv.includes('--long-tasks')) {
+    if (process.argv.includes('--load-tasks')) {
+      const repeats = Number(arg('repeats', 4));
+      const chapters = ['', ...arg('chapters', CHAPTER_RUNS.map((r) => r.chapter).filter((c, i, a) => a.indexOf(c) === i).join(',')).split(',')];
+      console.log(`# headless Chromium ${browser.version()}, 1280×1000: long tasks (ms) while each page loads, nothing trained, ${repeats} loads each`);
+      console.log('| page | each load\'s tasks > 50 ms | longest (median of loads) |');
+      console.log('|---|---|---:|');
+      for (const chapter of chapters) {
+        const loads = [];
+        for (let i = 0; i < repeats; i++) loads.push(await measureLoad(browser, server.origin, chapter));
+        const longest = summarize(loads.map((l) => Math.max(0, ...l))).median;
+        console.log(`| ${chapter || 'landing'} | ${loads.map((l) => `[${l.join(', ')}]`).join(' ')} | ${longest} |`);
+      }
+    } else if (process.argv.includes('--long-tasks')) {
       const { loadavg } = await import('node:os');
       const { writeFileSync } = await import('node:fs');
       const seconds = Number(arg('seconds', 60));
