@@ -29,6 +29,44 @@ async function shareMessage(page, pattern, fig = FIG) {
   return page.textContent(`${fig} [data-el="share-message"]`);
 }
 
+/**
+ * Trains the race figure `id` of `opening` (a promise of its page) to the end, saves its weights
+ * (one file, keyed by lane: `rules` maps each lane to the engine rule its file entry names),
+ * resets, loads the file, and checks that every lane's network is back: one row a lane, its test
+ * loss the trained one's to the last digit.
+ */
+async function assertRaceRoundTrip(opening, id, rules) {
+  const page = await opening;
+  const lanes = Object.keys(rules);
+  const dir = await mkdtemp(join(tmpdir(), 'brainprop-weights-'));
+  const fig = `[data-figure="${id}"]`;
+  await engineIs(page, fig, 'paused', 90000);
+  assert.equal(await page.isHidden(`${fig} [data-el="save-weights"]`), false, 'no Save weights button');
+  await page.click(`${fig} [data-el="train"]`);
+  await engineIs(page, fig, 'finished', 120000);
+  const trained = await csvRows(page, fig);
+  const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`${fig} [data-el="save-weights"]`)]);
+  assert.equal(saved.suggestedFilename(), `brainprop-${id}-${lanes.join('-')}.json`);
+  const path = join(dir, `${id}.json`);
+  await saved.saveAs(path);
+  const file = JSON.parse(await readFile(path, 'utf8'));
+  assert.equal(file.format, 'brainprop-weights-set');
+  assert.deepEqual(Object.keys(file.lanes), lanes);
+  assert.deepEqual(Object.values(file.lanes).map((w) => w.rule), Object.values(rules));
+
+  await page.click(`${fig} [data-el="reset"]`);
+  await engineIs(page, fig, 'paused', 60000);
+  await page.setInputFiles(`${fig} [data-el="load-weights"]`, path);
+  const said = await shareMessage(page, new RegExp(`(Loaded .*){${lanes.length}}`), fig);
+  assert.doesNotMatch(said, /not loaded/);
+  const restored = await csvRows(page, fig);
+  assert.equal(restored.length, lanes.length, 'one row a lane: the loaded networks');
+  const ends = new Map(trained.map((row) => [row.lane, row])); // each lane's last row
+  assert.equal(ends.size, lanes.length);
+  for (const row of restored) assert.equal(row.test_loss, ends.get(row.lane).test_loss, row.lane);
+  await page.close();
+}
+
 describe('saving and loading weights', { timeout: 180000 }, () => {
   const site = siteSuite();
 
@@ -91,63 +129,13 @@ describe('saving and loading weights', { timeout: 180000 }, () => {
   });
 
   it('a race saves every lane in one file keyed by rule, and each lane loads its own', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'brainprop-weights-'));
-    const fig = '[data-figure="linear"]';
-    const page = await site.open('#v=1&chapter=feedback&fig=linear&linear.epochs=3');
-    await engineIs(page, fig, 'paused', 60000);
-    await page.click(`${fig} [data-el="train"]`);
-    await engineIs(page, fig, 'finished', 90000);
-    const trained = await csvRows(page, fig);
-    const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`${fig} [data-el="save-weights"]`)]);
-    assert.equal(saved.suggestedFilename(), 'brainprop-linear-bp-fa-shallow.json');
-    const path = join(dir, 'race.json');
-    await saved.saveAs(path);
-    const file = JSON.parse(await readFile(path, 'utf8'));
-    assert.equal(file.format, 'brainprop-weights-set');
-    assert.deepEqual(Object.keys(file.lanes), ['bp', 'fa', 'shallow']);
-    assert.deepEqual(Object.values(file.lanes).map((w) => w.rule), ['bp', 'fa', 'shallow']);
-
-    await page.click(`${fig} [data-el="reset"]`);
-    await engineIs(page, fig, 'paused');
-    await page.setInputFiles(`${fig} [data-el="load-weights"]`, path);
-    const said = await shareMessage(page, /(Loaded .*){3}/, fig);
-    assert.doesNotMatch(said, /not loaded/);
-    const restored = await csvRows(page, fig);
-    assert.equal(restored.length, 3, 'one row a lane: the loaded networks');
-    const ends = new Map(trained.map((row) => [row.lane, row])); // each lane's last row
-    assert.equal(ends.size, 3);
-    for (const row of restored) assert.equal(row.test_loss, ends.get(row.lane).test_loss, row.lane);
-    await page.close();
+    await assertRaceRoundTrip(site.open('#v=1&chapter=feedback&fig=linear&linear.epochs=3'), 'linear', { bp: 'bp', fa: 'fa', shallow: 'shallow' });
   });
 
   it('a race of variants of one rule saves its lanes under their names, and each loads its own', async () => {
     // The depth race: lanes none and one are both the engine's `dendrites` model.
-    const dir = await mkdtemp(join(tmpdir(), 'brainprop-weights-'));
-    const fig = '[data-figure="dendrites_depth"]';
-    const page = await site.open('#v=1&chapter=dendrites&fig=dendrites_depth&dendrites_depth.lanes=none,one&dendrites_depth.epochs=1');
-    await engineIs(page, fig, 'paused', 90000);
-    assert.equal(await page.isHidden(`${fig} [data-el="save-weights"]`), false, 'no Save weights button');
-    await page.click(`${fig} [data-el="train"]`);
-    await engineIs(page, fig, 'finished', 120000);
-    const trained = await csvRows(page, fig);
-    const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`${fig} [data-el="save-weights"]`)]);
-    assert.equal(saved.suggestedFilename(), 'brainprop-dendrites_depth-none-one.json');
-    const path = join(dir, 'depth.json');
-    await saved.saveAs(path);
-    const file = JSON.parse(await readFile(path, 'utf8'));
-    assert.deepEqual(Object.keys(file.lanes), ['none', 'one']);
-    assert.deepEqual(Object.values(file.lanes).map((w) => w.rule), ['dendrites', 'dendrites']);
-
-    await page.click(`${fig} [data-el="reset"]`);
-    await engineIs(page, fig, 'paused', 60000);
-    await page.setInputFiles(`${fig} [data-el="load-weights"]`, path);
-    const said = await shareMessage(page, /(Loaded .*){2}/, fig);
-    assert.doesNotMatch(said, /not loaded/);
-    const restored = await csvRows(page, fig);
-    assert.equal(restored.length, 2, 'one row a lane: the loaded networks');
-    const ends = new Map(trained.map((row) => [row.lane, row])); // each lane's last row
-    for (const row of restored) assert.equal(row.test_loss, ends.get(row.lane).test_loss, row.lane);
-    await page.close();
+    const page = site.open('#v=1&chapter=dendrites&fig=dendrites_depth&dendrites_depth.lanes=none,one&dendrites_depth.epochs=1');
+    await assertRaceRoundTrip(page, 'dendrites_depth', { none: 'dendrites', one: 'dendrites' });
   });
 
   it('figures without networks that save weights do not offer the buttons', async () => {
