@@ -121,6 +121,9 @@ export const CHAPTER_RUNS = [
   { name: 'time', chapter: 'time', hash: '', speed: '' },
 ];
 
+/** The chapters that CHAPTER_RUNS opens, each once, in order. */
+const CHAPTERS = [...new Set(CHAPTER_RUNS.map((r) => r.chapter))];
+
 /** Installed before the page's own scripts: long tasks, long animation frames, frame intervals. */
 function installProbes() {
   const bench = { long: [], loaf: [], frames: [], trainFrom: Infinity };
@@ -317,7 +320,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     if (process.argv.includes('--load-tasks')) {
       const repeats = Number(arg('repeats', 4));
-      const chapters = ['', ...arg('chapters', CHAPTER_RUNS.map((r) => r.chapter).filter((c, i, a) => a.indexOf(c) === i).join(',')).split(',')];
+      const chapters = ['', ...arg('chapters', CHAPTERS.join(',')).split(',')];
       console.log(`# headless Chromium ${browser.version()}, 1280×1000: long tasks (ms) while each page loads, nothing trained, ${repeats} loads each`);
       console.log('| page | each load\'s tasks > 50 ms | longest (median of loads) |');
       console.log('|---|---|---:|');
@@ -333,7 +336,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       const seconds = Number(arg('seconds', 60));
       const speed = arg('speed', 'max');
       const trace = !process.argv.includes('--no-trace');
-      const names = arg('chapters', CHAPTER_RUNS.map((r) => r.chapter).filter((c, i, a) => a.indexOf(c) === i).join(',')).split(',');
+      const names = arg('chapters', CHAPTERS.join(',')).split(',');
       const runs = CHAPTER_RUNS.filter((r) => names.includes(r.chapter) || names.includes(r.name));
       const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
       const before = load();

@@ -100,10 +100,9 @@ export class CurveCharts {
   /**
    * Draws every chart of `table` (a MetricTable), each as a task given to `schedule(fn, key)`
    * (the page's drawing loop, www/figures/schedule.js frameTask, so that its budget falls between
-   * the charts; by default at once), keyed by the chart's canvas. Returns false if the wasm is not
-   * up yet.
+   * the charts), keyed by the chart's canvas. Returns false if the wasm is not up yet.
    */
-  draw(table, schedule = (fn) => fn()) {
+  draw(table, schedule) {
     const groups = table.groups();
     this.#ensureCanvases(groups);
     const x = table.last('epoch');
